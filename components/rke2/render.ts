@@ -1,0 +1,509 @@
+// Pure renderers for the files RKE2 reads on a server node: /etc/rancher/rke2/config.yaml and a
+// HelmChartConfig for the packaged ingress controller. No Pulumi, no I/O: plain values in, strings
+// out; impossible input throws an Error that says what is wrong.
+import { isIP } from "node:net";
+import { stringify } from "yaml";
+
+export type IngressController = "traefik" | "ingress-nginx";
+export type LoadBalancerMode = "l4" | "l7";
+
+export const INGRESS_CONTROLLERS: readonly IngressController[] = ["traefik", "ingress-nginx"];
+export const LOAD_BALANCER_MODES: readonly LoadBalancerMode[] = ["l4", "l7"];
+
+/** Where the cluster token is delivered (separately); config.yaml only points at it. */
+export const RKE2_TOKEN_FILE = "/etc/rancher/rke2/token";
+export const RKE2_CONFIG_FILE = "/etc/rancher/rke2/config.yaml";
+/** RKE2 applies every manifest in this directory (it may be written before the first start). */
+export const RKE2_MANIFESTS_DIR = "/var/lib/rancher/rke2/server/manifests";
+/** RKE2 supervisor (registration) port; joining servers use https://<host>:9345. */
+export const RKE2_SUPERVISOR_PORT = 9345;
+
+/**
+ * Every key an RKE2 server accepts in config.yaml (rke2-docs `docs/reference/server_config.md`,
+ * mirrored in shared/reference/rke2-server-config-keys.txt; a test keeps the two equal).
+ */
+export const RKE2_SERVER_CONFIG_KEYS: readonly string[] = [
+  "advertise-address",
+  "agent-token",
+  "agent-token-file",
+  "audit-policy-file",
+  "bind-address",
+  "cloud-controller-manager-extra-env",
+  "cloud-controller-manager-extra-mount",
+  "cloud-controller-manager-image",
+  "cloud-provider-config",
+  "cloud-provider-name",
+  "cluster-cidr",
+  "cluster-dns",
+  "cluster-domain",
+  "cluster-reset",
+  "cluster-reset-restore-path",
+  "cni",
+  "config",
+  "container-runtime-endpoint",
+  "control-plane-probe-configuration",
+  "control-plane-resource-limits",
+  "control-plane-resource-requests",
+  "data-dir",
+  "datastore-cafile",
+  "datastore-certfile",
+  "datastore-endpoint",
+  "datastore-keyfile",
+  "debug",
+  "default-runtime",
+  "disable",
+  "disable-cloud-controller",
+  "disable-default-registry-endpoint",
+  "disable-kube-proxy",
+  "disable-scheduler",
+  "egress-selector-mode",
+  "embedded-registry",
+  "enable-pprof",
+  "enable-servicelb",
+  "etcd-arg",
+  "etcd-disable-snapshots",
+  "etcd-expose-metrics",
+  "etcd-extra-env",
+  "etcd-extra-mount",
+  "etcd-image",
+  "etcd-s3",
+  "etcd-s3-access-key",
+  "etcd-s3-bucket",
+  "etcd-s3-bucket-lookup-type",
+  "etcd-s3-config-secret",
+  "etcd-s3-endpoint",
+  "etcd-s3-endpoint-ca",
+  "etcd-s3-folder",
+  "etcd-s3-insecure",
+  "etcd-s3-proxy",
+  "etcd-s3-region",
+  "etcd-s3-retention",
+  "etcd-s3-secret-key",
+  "etcd-s3-session-token",
+  "etcd-s3-skip-ssl-verify",
+  "etcd-s3-timeout",
+  "etcd-snapshot-compress",
+  "etcd-snapshot-dir",
+  "etcd-snapshot-name",
+  "etcd-snapshot-reconcile-interval",
+  "etcd-snapshot-retention",
+  "etcd-snapshot-schedule-cron",
+  "helm-controller-arg",
+  "image-credential-provider-bin-dir",
+  "image-credential-provider-config",
+  "ingress-controller",
+  "kube-apiserver-arg",
+  "kube-apiserver-extra-env",
+  "kube-apiserver-extra-mount",
+  "kube-apiserver-image",
+  "kube-cloud-controller-manager-arg",
+  "kube-controller-manager-arg",
+  "kube-controller-manager-extra-env",
+  "kube-controller-manager-extra-mount",
+  "kube-controller-manager-image",
+  "kube-proxy-arg",
+  "kube-proxy-extra-env",
+  "kube-proxy-extra-mount",
+  "kube-proxy-image",
+  "kube-scheduler-arg",
+  "kube-scheduler-extra-env",
+  "kube-scheduler-extra-mount",
+  "kube-scheduler-image",
+  "kubelet-arg",
+  "kubelet-path",
+  "lb-server-port",
+  "node-external-dns",
+  "node-external-ip",
+  "node-internal-dns",
+  "node-ip",
+  "node-label",
+  "node-name",
+  "node-name-from-cloud-provider-metadata",
+  "node-taint",
+  "nonroot-devices",
+  "pause-image",
+  "pod-security-admission-config-file",
+  "private-registry",
+  "profile",
+  "protect-kernel-defaults",
+  "resolv-conf",
+  "runtime-image",
+  "secrets-encryption-provider",
+  "selinux",
+  "server",
+  "service-cidr",
+  "service-node-port-range",
+  "servicelb-namespace",
+  "snapshotter",
+  "supervisor-metrics",
+  "system-default-registry",
+  "tls-san",
+  "tls-san-security",
+  "token",
+  "token-file",
+  "with-node-id",
+  "write-kubeconfig",
+  "write-kubeconfig-group",
+  "write-kubeconfig-mode",
+];
+
+const KNOWN_KEYS: ReadonlySet<string> = new Set(RKE2_SERVER_CONFIG_KEYS);
+
+/** Keys the renderer sets itself; `extra` may not override them. */
+const MANAGED_KEYS: ReadonlySet<string> = new Set([
+  "token-file",
+  "server",
+  "node-name",
+  "node-label",
+  "tls-san",
+  "write-kubeconfig-mode",
+  "ingress-controller",
+]);
+
+/** Known keys that must never reach a persistent config.yaml, with the reason. */
+const FORBIDDEN_EXTRA_KEYS: ReadonlyMap<string, string> = new Map([
+  ["token", `secrets stay out of config.yaml: the token is read from ${RKE2_TOKEN_FILE}`],
+  ["agent-token", "secrets stay out of config.yaml: use agent-token-file"],
+  ["cluster-reset", "a one-shot recovery flag: in config.yaml it would reset etcd on every start"],
+  ["cluster-reset-restore-path", "belongs to a one-shot cluster-reset, not to the steady config"],
+  ["config", "config.yaml cannot point at another config file"],
+]);
+
+export interface Rke2ServerConfigArgs {
+  role: "init" | "join";
+  nodeName: string;
+  /** Required for join, forbidden for init: "https://<registration host>:9345". */
+  serverUrl?: string;
+  /** Names/addresses clients use for 6443, e.g. [hostname, nlbDnsName]; de-duplicated, order kept. */
+  tlsSans: string[];
+  ingressController: IngressController;
+  /** "key=value" */
+  nodeLabels?: string[];
+  /** Extra keys; each must be a known RKE2 server key and not one the renderer manages. */
+  extra?: Record<string, unknown>;
+}
+
+const ARG_KEYS: ReadonlySet<string> = new Set([
+  "role",
+  "nodeName",
+  "serverUrl",
+  "tlsSans",
+  "ingressController",
+  "nodeLabels",
+  "extra",
+]);
+
+/**
+ * YAML for /etc/rancher/rke2/config.yaml on one server. Deterministic: managed keys in a fixed
+ * order, then `extra` keys sorted. It carries `token-file`, never the token, and takes no load
+ * balancer mode: switching l4↔l7 cannot change any node's RKE2 config.
+ */
+export function renderRke2ServerConfig(a: Rke2ServerConfigArgs): string {
+  rejectUnknownArgs(a as unknown as Record<string, unknown>, ARG_KEYS, "renderRke2ServerConfig");
+
+  if (a.role !== "init" && a.role !== "join") {
+    throw new Error(`RKE2 config: role must be "init" or "join", got ${JSON.stringify(a.role)}`);
+  }
+  assertDnsSubdomain(a.nodeName, "RKE2 config: nodeName");
+  assertIngressController(a.ingressController, "RKE2 config");
+
+  const config: Record<string, unknown> = { "token-file": RKE2_TOKEN_FILE };
+
+  if (a.role === "join") {
+    if (a.serverUrl === undefined) {
+      throw new Error(
+        `RKE2 config: a joining server needs serverUrl ("https://<registration host>:${RKE2_SUPERVISOR_PORT}")`,
+      );
+    }
+    config.server = validateServerUrl(a.serverUrl);
+  } else if (a.serverUrl !== undefined) {
+    throw new Error(
+      `RKE2 config: the init server starts the cluster alone and must not set serverUrl (got ${JSON.stringify(a.serverUrl)})`,
+    );
+  }
+
+  config["node-name"] = a.nodeName;
+  if (a.nodeLabels !== undefined && a.nodeLabels.length > 0) {
+    config["node-label"] = validateNodeLabels(a.nodeLabels);
+  }
+  config["tls-san"] = normaliseTlsSans(a.tlsSans);
+  config["write-kubeconfig-mode"] = "0600";
+  config["ingress-controller"] = [a.ingressController];
+
+  if (a.extra !== undefined) {
+    for (const key of Object.keys(a.extra).sort()) {
+      config[key] = validateExtra(key, a.extra[key], a.ingressController);
+    }
+  }
+
+  for (const key of Object.keys(config)) {
+    if (!KNOWN_KEYS.has(key)) {
+      throw new Error(`RKE2 config: internal error, "${key}" is not an RKE2 server config key`);
+    }
+  }
+
+  return `# ${RKE2_CONFIG_FILE}: rendered by rancher-ha; local edits are overwritten.\n${stringify(config)}`;
+}
+
+export interface IngressTuningArgs {
+  ingressController: IngressController;
+  mode: LoadBalancerMode;
+  vpcCidr: string;
+}
+
+/** Same file for both modes and both controllers, so a switch overwrites (and so reverts) it. */
+export const INGRESS_HELM_CHART_CONFIG_FILE = "rancher-ha-ingress.yaml";
+
+const CHART_NAME: Readonly<Record<IngressController, string>> = {
+  traefik: "rke2-traefik",
+  "ingress-nginx": "rke2-ingress-nginx",
+};
+
+/**
+ * A HelmChartConfig for RKE2's packaged ingress controller, to drop into RKE2_MANIFESTS_DIR.
+ * l7 (ALB terminates TLS, sends plain HTTP to port 80): the controller trusts X-Forwarded-* from
+ * the VPC so the ALB's `X-Forwarded-Proto: https` reaches Rancher. l4: it trusts nobody's
+ * forwarded headers, written out explicitly so that an l7→l4 switch actively reverts the trust.
+ */
+export function renderIngressHelmChartConfig(a: IngressTuningArgs): {
+  fileName: string;
+  manifest: string;
+} {
+  rejectUnknownArgs(
+    a as unknown as Record<string, unknown>,
+    new Set(["ingressController", "mode", "vpcCidr"]),
+    "renderIngressHelmChartConfig",
+  );
+  assertIngressController(a.ingressController, "ingress HelmChartConfig");
+  if (!LOAD_BALANCER_MODES.includes(a.mode)) {
+    throw new Error(
+      `ingress HelmChartConfig: mode must be "l4" or "l7", got ${JSON.stringify(a.mode)}`,
+    );
+  }
+  const vpcCidr = validateVpcCidr(a.vpcCidr);
+  const l7 = a.mode === "l7";
+
+  let values: Record<string, unknown>;
+  if (a.ingressController === "traefik") {
+    // Upstream Traefik chart key `ports.web.forwardedHeaders.{trustedIPs,insecure}`, confirmed in
+    // traefik/traefik-helm-chart traefik/values.yaml and templates/_podtemplate.tpl at v39.0.7,
+    // v40.1.0 and v41.2.0: the upstream versions that rancher/rke2-charts
+    // packages/rke2-traefik/package.yaml packages as rke2-traefik 39.0.702, 40.1.009 and 41.2.001,
+    // the versions rancher/rke2 charts/chart_versions.yaml pins at v1.36.0..v1.36.3+rke2r1 and
+    // v1.36.4-rc1. Rendered as --entryPoints.web.forwardedHeaders.trustedIPs=<cidr>.
+    // No HTTP→HTTPS redirect to undo: `ports.web.http.redirections.entryPoint` defaults to {} in
+    // those versions and rke2-charts' values.yaml.patch leaves it alone, so the ALB's plain HTTP
+    // to port 80 is served, not redirected.
+    values = {
+      ports: {
+        web: {
+          forwardedHeaders: { trustedIPs: l7 ? [vpcCidr] : [], insecure: false },
+        },
+      },
+    };
+  } else {
+    // ingress-nginx ConfigMap keys (controller.config). With use-forwarded-headers the controller
+    // passes X-Forwarded-Proto/Port on from any peer; proxy-real-ip-cidr limits only whose
+    // X-Forwarded-For becomes the client address. Port 80 must be reachable from the ALB only.
+    values = {
+      controller: {
+        config: l7
+          ? { "use-forwarded-headers": "true", "proxy-real-ip-cidr": vpcCidr }
+          : { "use-forwarded-headers": "false" },
+      },
+    };
+  }
+
+  const doc = {
+    apiVersion: "helm.cattle.io/v1",
+    kind: "HelmChartConfig",
+    metadata: { name: CHART_NAME[a.ingressController], namespace: "kube-system" },
+    spec: { valuesContent: stringify(values) },
+  };
+  return {
+    fileName: INGRESS_HELM_CHART_CONFIG_FILE,
+    manifest: `# Rendered by rancher-ha (load balancer mode ${a.mode}); local edits are overwritten.\n${stringify(doc)}`,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// validation helpers (exported for the Rancher values renderer and for tests)
+
+const DNS_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+
+/** RFC 1123 subdomain, lowercase (what Kubernetes accepts for node names and Ingress hosts). */
+export function isDnsSubdomain(s: string): boolean {
+  return s.length > 0 && s.length <= 253 && s.split(".").every((l) => DNS_LABEL.test(l));
+}
+
+/** A fully qualified DNS name: a lowercase subdomain with at least two labels, TLD not numeric. */
+export function isFqdn(s: string): boolean {
+  if (!isDnsSubdomain(s)) return false;
+  const labels = s.split(".");
+  return labels.length >= 2 && !/^[0-9]+$/.test(labels[labels.length - 1]);
+}
+
+function assertDnsSubdomain(s: unknown, what: string): void {
+  if (typeof s !== "string" || !isDnsSubdomain(s)) {
+    throw new Error(
+      `${what} must be a lowercase DNS name (RFC 1123: a-z, 0-9, '-', '.'), got ${JSON.stringify(s)}`,
+    );
+  }
+}
+
+function assertIngressController(c: unknown, what: string): void {
+  if (!INGRESS_CONTROLLERS.includes(c as IngressController)) {
+    throw new Error(
+      `${what}: ingressController must be "traefik" or "ingress-nginx", got ${JSON.stringify(c)}`,
+    );
+  }
+}
+
+function rejectUnknownArgs(a: Record<string, unknown>, allowed: ReadonlySet<string>, fn: string) {
+  if (typeof a !== "object" || a === null) {
+    throw new Error(`${fn}: arguments must be an object`);
+  }
+  const unknown = Object.keys(a).filter((k) => !allowed.has(k));
+  if (unknown.length > 0) {
+    throw new Error(`${fn}: unknown argument(s) ${unknown.join(", ")}`);
+  }
+}
+
+function validateServerUrl(url: string): string {
+  const m = /^https:\/\/([^/?#@\s]+):(\d+)$/.exec(url);
+  const host = m?.[1] ?? "";
+  const bareHost = host.startsWith("[") && host.endsWith("]") ? host.slice(1, -1) : host;
+  const hostOk =
+    isIP(bareHost) === 4
+      ? !host.startsWith("[")
+      : isIP(bareHost) === 6
+        ? host !== bareHost
+        : isDnsSubdomain(host.toLowerCase()); // AWS LB names may carry capitals
+  if (!m || Number(m[2]) !== RKE2_SUPERVISOR_PORT || !hostOk) {
+    throw new Error(
+      `RKE2 config: serverUrl must be "https://<registration host>:${RKE2_SUPERVISOR_PORT}" with no path, got ${JSON.stringify(url)}`,
+    );
+  }
+  return url;
+}
+
+function normaliseTlsSans(sans: unknown): string[] {
+  if (!Array.isArray(sans) || sans.length === 0) {
+    throw new Error(
+      "RKE2 config: tlsSans must list every name clients use for the API (e.g. the Rancher hostname and the NLB DNS name)",
+    );
+  }
+  const out: string[] = [];
+  for (const raw of sans) {
+    if (typeof raw !== "string") {
+      throw new Error(`RKE2 config: tls-san entries must be strings, got ${JSON.stringify(raw)}`);
+    }
+    let san: string;
+    if (isIP(raw) !== 0) {
+      san = raw;
+    } else {
+      // DNS names are case-insensitive (AWS load balancer names may carry capitals).
+      san = raw.toLowerCase();
+      const name = san.startsWith("*.") ? san.slice(2) : san;
+      if (!isDnsSubdomain(name)) {
+        throw new Error(`RKE2 config: tls-san ${JSON.stringify(raw)} is not a DNS name or IP`);
+      }
+    }
+    if (!out.includes(san)) out.push(san);
+  }
+  return out;
+}
+
+const LABEL_NAME = /^[A-Za-z0-9]([A-Za-z0-9_.-]{0,61}[A-Za-z0-9])?$/;
+const LABEL_VALUE = /^([A-Za-z0-9]([A-Za-z0-9_.-]{0,61}[A-Za-z0-9])?)?$/;
+
+function validateNodeLabels(labels: unknown): string[] {
+  if (!Array.isArray(labels)) throw new Error("RKE2 config: nodeLabels must be a list");
+  const seen = new Set<string>();
+  return labels.map((l: unknown) => {
+    const s = typeof l === "string" ? l : "";
+    const eq = s.indexOf("=");
+    const key = eq < 0 ? "" : s.slice(0, eq);
+    const value = eq < 0 ? "" : s.slice(eq + 1);
+    const slash = key.lastIndexOf("/");
+    const prefix = slash < 0 ? undefined : key.slice(0, slash);
+    const name = slash < 0 ? key : key.slice(slash + 1);
+    const ok =
+      eq > 0 &&
+      LABEL_NAME.test(name) &&
+      (prefix === undefined || isDnsSubdomain(prefix)) &&
+      LABEL_VALUE.test(value);
+    if (!ok) {
+      throw new Error(
+        `RKE2 config: node label ${JSON.stringify(l)} is not "key=value" with a valid Kubernetes label key and value`,
+      );
+    }
+    if (seen.has(key)) throw new Error(`RKE2 config: node label key "${key}" given twice`);
+    seen.add(key);
+    return s;
+  });
+}
+
+function validateExtra(key: string, value: unknown, controller: IngressController): unknown {
+  if (!KNOWN_KEYS.has(key)) {
+    throw new Error(
+      `RKE2 config: extra key "${key}" is not an RKE2 server config key (see rke2-docs server_config.md)`,
+    );
+  }
+  if (MANAGED_KEYS.has(key)) {
+    throw new Error(
+      `RKE2 config: extra key "${key}" is set by the renderer; use its dedicated argument`,
+    );
+  }
+  const forbidden = FORBIDDEN_EXTRA_KEYS.get(key);
+  if (forbidden !== undefined) {
+    throw new Error(`RKE2 config: extra key "${key}" is not allowed: ${forbidden}`);
+  }
+  const scalar = (v: unknown) =>
+    typeof v === "string" ||
+    typeof v === "boolean" ||
+    (typeof v === "number" && Number.isFinite(v));
+  const ok = scalar(value) || (Array.isArray(value) && value.every((v) => typeof v === "string"));
+  if (!ok) {
+    throw new Error(
+      `RKE2 config: extra key "${key}" must be a string, number, boolean or list of strings, got ${JSON.stringify(value)}`,
+    );
+  }
+  if (key === "disable") {
+    const disabled = Array.isArray(value) ? value : [value];
+    if (disabled.includes(CHART_NAME[controller])) {
+      throw new Error(
+        `RKE2 config: extra "disable" removes ${CHART_NAME[controller]}, the ingress controller Rancher is served through`,
+      );
+    }
+  }
+  return value;
+}
+
+/** Validates an IPv4 CIDR such as a VPC's "10.0.0.0/16" and returns it. */
+export function validateVpcCidr(cidr: unknown): string {
+  const m =
+    typeof cidr === "string"
+      ? /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(cidr)
+      : null;
+  const octets = m ? m.slice(1, 5).map((o) => (/^(0|[1-9]\d*)$/.test(o) ? Number(o) : NaN)) : [];
+  const prefix = m ? Number(m[5]) : NaN;
+  if (!m || octets.some((o) => !(o >= 0 && o <= 255)) || !(prefix >= 0 && prefix <= 32)) {
+    throw new Error(
+      `vpcCidr must be an IPv4 CIDR such as "10.0.0.0/16", got ${JSON.stringify(cidr)}`,
+    );
+  }
+  if (prefix < 8) {
+    throw new Error(
+      `vpcCidr ${String(cidr)} is too wide to trust forwarded headers from (prefix /${prefix} < /8)`,
+    );
+  }
+  const addr = octets.reduce((acc, o) => acc * 256 + o, 0);
+  const hostBits = 2 ** (32 - prefix);
+  if (addr % hostBits !== 0) {
+    throw new Error(
+      `vpcCidr ${String(cidr)} has host bits set; give the network address (a VPC CIDR is aligned)`,
+    );
+  }
+  return cidr as string;
+}

@@ -1,0 +1,166 @@
+import { strict as assert } from "node:assert";
+import { parse, parseAllDocuments } from "yaml";
+import {
+  INGRESS_CONTROLLERS,
+  LOAD_BALANCER_MODES,
+  renderIngressHelmChartConfig,
+  type IngressController,
+  type IngressTuningArgs,
+  type LoadBalancerMode,
+} from "../components/rke2/render";
+import { at } from "./reference";
+
+const VPC = "10.20.0.0/16";
+
+interface Rendered {
+  fileName: string;
+  doc: unknown;
+  values: unknown;
+}
+
+function render(ingressController: IngressController, mode: LoadBalancerMode): Rendered {
+  const out = renderIngressHelmChartConfig({ ingressController, mode, vpcCidr: VPC });
+  const docs = parseAllDocuments(out.manifest);
+  assert.equal(docs.length, 1, "one YAML document");
+  const doc: unknown = parse(out.manifest);
+  const valuesContent = at(doc, "spec", "valuesContent");
+  assert.equal(typeof valuesContent, "string", "spec.valuesContent is a YAML string");
+  return { fileName: out.fileName, doc, values: parse(valuesContent as string) };
+}
+
+const EXPECTED: Record<IngressController, Record<LoadBalancerMode, unknown>> = {
+  traefik: {
+    l7: { ports: { web: { forwardedHeaders: { trustedIPs: [VPC], insecure: false } } } },
+    l4: { ports: { web: { forwardedHeaders: { trustedIPs: [], insecure: false } } } },
+  },
+  "ingress-nginx": {
+    l7: { controller: { config: { "use-forwarded-headers": "true", "proxy-real-ip-cidr": VPC } } },
+    l4: { controller: { config: { "use-forwarded-headers": "false" } } },
+  },
+};
+
+describe("ingress HelmChartConfig", () => {
+  it("is a HelmChartConfig for the packaged chart in kube-system", () => {
+    const chart: Record<IngressController, string> = {
+      traefik: "rke2-traefik",
+      "ingress-nginx": "rke2-ingress-nginx",
+    };
+    for (const controller of INGRESS_CONTROLLERS) {
+      for (const mode of LOAD_BALANCER_MODES) {
+        const { doc } = render(controller, mode);
+        assert.equal(at(doc, "apiVersion"), "helm.cattle.io/v1");
+        assert.equal(at(doc, "kind"), "HelmChartConfig");
+        assert.equal(at(doc, "metadata", "namespace"), "kube-system");
+        assert.equal(at(doc, "metadata", "name"), chart[controller], `${controller}/${mode}`);
+      }
+    }
+  });
+
+  it("has exactly the expected values per controller and mode", () => {
+    for (const controller of INGRESS_CONTROLLERS) {
+      for (const mode of LOAD_BALANCER_MODES) {
+        assert.deepEqual(
+          render(controller, mode).values,
+          EXPECTED[controller][mode],
+          `${controller}/${mode}`,
+        );
+      }
+    }
+  });
+
+  it("l7 traefik trusts the VPC on the web entrypoint, never insecurely", () => {
+    const web = at(render("traefik", "l7").values, "ports", "web");
+    assert.deepEqual(at(web, "forwardedHeaders", "trustedIPs"), [VPC]);
+    assert.notEqual(at(web, "forwardedHeaders", "insecure"), true);
+    assert.equal(at(web, "http", "redirections", "entryPoint", "to"), undefined, "no redirect");
+  });
+
+  it('l7 ingress-nginx trusts forwarded headers as the string "true"', () => {
+    const config = at(render("ingress-nginx", "l7").values, "controller", "config");
+    assert.equal(at(config, "use-forwarded-headers"), "true");
+    assert.equal(at(config, "proxy-real-ip-cidr"), VPC);
+  });
+
+  it("l4 trusts no forwarded headers, so switching l7→l4 reverts the trust", () => {
+    const traefik = at(render("traefik", "l4").values, "ports", "web", "forwardedHeaders");
+    assert.deepEqual(at(traefik, "trustedIPs"), []);
+    assert.equal(at(traefik, "insecure"), false);
+    const nginx = at(render("ingress-nginx", "l4").values, "controller", "config");
+    assert.equal(at(nginx, "use-forwarded-headers"), "false");
+    assert.equal(at(nginx, "proxy-real-ip-cidr"), undefined);
+    for (const controller of INGRESS_CONTROLLERS) {
+      const { manifest } = renderIngressHelmChartConfig({
+        ingressController: controller,
+        mode: "l4",
+        vpcCidr: VPC,
+      });
+      assert.ok(!manifest.includes(VPC), `${controller} l4 mentions the VPC CIDR`);
+    }
+  });
+
+  it("uses one file name for both modes, so a switch overwrites the file", () => {
+    for (const controller of INGRESS_CONTROLLERS) {
+      const l4 = render(controller, "l4").fileName;
+      assert.equal(render(controller, "l7").fileName, l4);
+      assert.match(l4, /^[a-z0-9-]+\.yaml$/);
+    }
+  });
+
+  it("is deterministic", () => {
+    const args: IngressTuningArgs = { ingressController: "traefik", mode: "l7", vpcCidr: VPC };
+    assert.equal(
+      renderIngressHelmChartConfig(args).manifest,
+      renderIngressHelmChartConfig({ ...args }).manifest,
+    );
+  });
+
+  it("validates vpcCidr as an IPv4 CIDR", () => {
+    const bad = [
+      "",
+      "10.0.0.0",
+      "10.0.0.0/33",
+      "10.0.0.256/16",
+      "10.0.0/16",
+      "010.0.0.0/16",
+      "10.0.0.1/16",
+      "0.0.0.0/0",
+      "fd00::/8",
+      "10.0.0.0/16 ",
+      "vpc-123",
+    ];
+    for (const vpcCidr of bad) {
+      for (const controller of INGRESS_CONTROLLERS) {
+        assert.throws(
+          () =>
+            renderIngressHelmChartConfig({ ingressController: controller, mode: "l7", vpcCidr }),
+          /vpcCidr/,
+          JSON.stringify(vpcCidr),
+        );
+      }
+    }
+    for (const vpcCidr of ["10.0.0.0/16", "172.31.0.0/16", "192.168.10.0/24", "10.1.2.3/32"]) {
+      renderIngressHelmChartConfig({ ingressController: "traefik", mode: "l7", vpcCidr });
+    }
+  });
+
+  it("rejects an unknown mode or controller", () => {
+    assert.throws(
+      () =>
+        renderIngressHelmChartConfig({
+          ingressController: "traefik",
+          mode: "l3" as LoadBalancerMode,
+          vpcCidr: VPC,
+        }),
+      /mode/,
+    );
+    assert.throws(
+      () =>
+        renderIngressHelmChartConfig({
+          ingressController: "nginx" as IngressController,
+          mode: "l7",
+          vpcCidr: VPC,
+        }),
+      /ingressController/,
+    );
+  });
+});
