@@ -1,0 +1,172 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import type { IngressController } from "../config";
+import { allowEgressTo, allowIngress } from "../security";
+import { resourceTags } from "../tags";
+import { HTTP_RULE, HTTPS_RULE } from "./nlb";
+import { attachInstances } from "./targets";
+import { FrontEnd } from "./types";
+
+export interface AlbFrontEndArgs {
+  vpcId: pulumi.Input<string>;
+  subnetIds: pulumi.Input<string>[];
+  nodeSecurityGroupId: pulumi.Input<string>;
+  instanceIds: pulumi.Input<string>[];
+  ingressCidrs: string[];
+  hostname: string;
+  zoneId: pulumi.Input<string>;
+  /** Existing ACM certificate; without it one is created and DNS-validated in the zone. */
+  certificateArn?: string;
+  sslPolicy: string;
+  idleTimeoutSeconds: number;
+  ingressController: IngressController;
+  tags: Record<string, string>;
+  protect: boolean;
+}
+
+/**
+ * Health checks that pass on a healthy node whatever Host the ALB sends (it sends none that
+ * matches Rancher): Traefik answers /ping on the web entrypoint once the HelmChartConfig
+ * enables its health-check IngressRoute there; ingress-nginx's default server answers /healthz.
+ */
+export const ALB_HEALTH_CHECKS: Readonly<Record<IngressController, { path: string; matcher: string }>> = {
+  traefik: { path: "/ping", matcher: "200" },
+  "ingress-nginx": { path: "/healthz", matcher: "200" },
+};
+
+/**
+ * L7: an ALB terminates TLS with an ACM certificate and forwards plain HTTP to port 80 on every
+ * server. HTTP redirects to HTTPS; the ALB adds X-Forwarded-Proto, which the ingress controller
+ * is configured to trust from the VPC so Rancher does not redirect.
+ */
+export class AlbFrontEnd extends pulumi.ComponentResource implements FrontEnd {
+  public readonly mode = "l7" as const;
+  public readonly tlsTermination = "load-balancer" as const;
+  public readonly dnsName: pulumi.Output<string>;
+  public readonly zoneId: pulumi.Output<string>;
+  public readonly listeners: pulumi.Resource[];
+  public readonly certificateArn: pulumi.Output<string>;
+
+  constructor(name: string, args: AlbFrontEndArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("rancher-ha:frontend:AlbFrontEnd", name, {}, opts);
+    const parent = { parent: this };
+
+    const sg = new aws.ec2.SecurityGroup(
+      `${name}-alb`,
+      { vpcId: args.vpcId, description: "rancher-ha ALB", tags: resourceTags(args.tags, `${name}-alb`) },
+      parent,
+    );
+    const clients = args.ingressCidrs.map((cidr) => ({ cidr }));
+    allowIngress(name, sg.id, HTTP_RULE, clients, parent, args.tags);
+    allowIngress(name, sg.id, HTTPS_RULE, clients, parent, args.tags);
+    // The nodes get plain HTTP from the ALB only; 443 stays closed on them.
+    allowEgressTo(`${name}-to-nodes`, sg.id, HTTP_RULE, args.nodeSecurityGroupId, parent, args.tags);
+    allowIngress(`${name}-from-alb`, args.nodeSecurityGroupId, HTTP_RULE, [{ securityGroupId: sg.id }], parent, args.tags);
+
+    const alb = new aws.lb.LoadBalancer(
+      `${name}-alb`,
+      {
+        loadBalancerType: "application",
+        internal: false,
+        subnets: args.subnetIds,
+        securityGroups: [sg.id],
+        dropInvalidHeaderFields: true,
+        idleTimeout: args.idleTimeoutSeconds,
+        enableDeletionProtection: args.protect,
+        tags: resourceTags(args.tags, `${name}-alb`),
+      },
+      { parent: this, protect: args.protect },
+    );
+
+    if (args.certificateArn !== undefined) {
+      this.certificateArn = pulumi.output(args.certificateArn);
+    } else {
+      const cert = new aws.acm.Certificate(
+        `${name}-cert`,
+        {
+          domainName: args.hostname,
+          validationMethod: "DNS",
+          tags: resourceTags(args.tags, `${name}-cert`),
+        },
+        { parent: this, protect: args.protect },
+      );
+      // One domain → exactly one validation record.
+      const option = cert.domainValidationOptions[0];
+      const record = new aws.route53.Record(
+        `${name}-cert-validation`,
+        {
+          zoneId: args.zoneId,
+          name: option.resourceRecordName,
+          type: option.resourceRecordType,
+          records: [option.resourceRecordValue],
+          ttl: 300,
+          allowOverwrite: true,
+        },
+        parent,
+      );
+      const validation = new aws.acm.CertificateValidation(
+        `${name}-cert`,
+        { certificateArn: cert.arn, validationRecordFqdns: [record.fqdn] },
+        parent,
+      );
+      // The HTTPS listener waits for the certificate to be issued.
+      this.certificateArn = validation.certificateArn;
+    }
+
+    const health = ALB_HEALTH_CHECKS[args.ingressController];
+    const targetGroup = new aws.lb.TargetGroup(
+      `${name}-http`,
+      {
+        port: 80,
+        protocol: "HTTP",
+        targetType: "instance",
+        vpcId: args.vpcId,
+        deregistrationDelay: 30,
+        healthCheck: {
+          protocol: "HTTP",
+          port: "traffic-port",
+          path: health.path,
+          matcher: health.matcher,
+          healthyThreshold: 3,
+          unhealthyThreshold: 3,
+          interval: 10,
+          timeout: 5,
+        },
+        tags: resourceTags(args.tags, `${name}-http`),
+      },
+      parent,
+    );
+    attachInstances(`${name}-http`, targetGroup, 80, args.instanceIds, parent);
+
+    const https = new aws.lb.Listener(
+      `${name}-https`,
+      {
+        loadBalancerArn: alb.arn,
+        port: 443,
+        protocol: "HTTPS",
+        sslPolicy: args.sslPolicy,
+        certificateArn: this.certificateArn,
+        defaultActions: [{ type: "forward", targetGroupArn: targetGroup.arn }],
+        tags: resourceTags(args.tags, `${name}-https`),
+      },
+      parent,
+    );
+    const http = new aws.lb.Listener(
+      `${name}-http`,
+      {
+        loadBalancerArn: alb.arn,
+        port: 80,
+        protocol: "HTTP",
+        defaultActions: [
+          { type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } },
+        ],
+        tags: resourceTags(args.tags, `${name}-http`),
+      },
+      parent,
+    );
+    this.listeners = [https, http];
+    this.dnsName = alb.dnsName;
+    this.zoneId = alb.zoneId;
+    this.registerOutputs({ dnsName: this.dnsName, certificateArn: this.certificateArn });
+  }
+}

@@ -1,0 +1,60 @@
+import * as pulumi from "@pulumi/pulumi";
+import { allowEgressTo, allowIngress, PortRule } from "../security";
+import { ControlPlaneEndpoint } from "./controlPlane";
+import { tcpForward } from "./targets";
+import { FrontEnd } from "./types";
+
+export interface NlbFrontEndArgs {
+  controlPlane: ControlPlaneEndpoint;
+  vpcId: pulumi.Input<string>;
+  nodeSecurityGroupId: pulumi.Input<string>;
+  instanceIds: pulumi.Input<string>[];
+  ingressCidrs: string[];
+  tags: Record<string, string>;
+}
+
+export const HTTP_RULE: PortRule = { role: "http", protocol: "tcp", fromPort: 80, description: "HTTP to the ingress controller" };
+export const HTTPS_RULE: PortRule = { role: "https", protocol: "tcp", fromPort: 443, description: "HTTPS to the ingress controller" };
+
+/**
+ * L4: TCP 80/443 on the control-plane NLB, passed through to the ingress controller on every
+ * server, which terminates TLS. Client IPs are preserved (no hairpin: nodes never call 80/443
+ * through the NLB).
+ */
+export class NlbFrontEnd extends pulumi.ComponentResource implements FrontEnd {
+  public readonly mode = "l4" as const;
+  public readonly tlsTermination = "ingress" as const;
+  public readonly dnsName: pulumi.Output<string>;
+  public readonly zoneId: pulumi.Output<string>;
+  public readonly listeners: pulumi.Resource[];
+
+  constructor(name: string, args: NlbFrontEndArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("rancher-ha:frontend:NlbFrontEnd", name, {}, opts);
+    const parent = { parent: this };
+    const lbSg = args.controlPlane.securityGroupId;
+    const clients = args.ingressCidrs.map((cidr) => ({ cidr }));
+    for (const rule of [HTTP_RULE, HTTPS_RULE]) {
+      allowIngress(name, lbSg, rule, clients, parent, args.tags);
+      allowEgressTo(`${name}-to-nodes`, lbSg, rule, args.nodeSecurityGroupId, parent, args.tags);
+      allowIngress(`${name}-from-lb`, args.nodeSecurityGroupId, rule, [{ securityGroupId: lbSg }], parent, args.tags);
+    }
+    this.listeners = [80, 443].map(
+      (port) =>
+        tcpForward(
+          name,
+          {
+            loadBalancerArn: args.controlPlane.loadBalancer.arn,
+            vpcId: args.vpcId,
+            port,
+            instanceIds: args.instanceIds,
+            preserveClientIp: "true",
+            tags: args.tags,
+          },
+          parent,
+        ).listener,
+    );
+    this.dnsName = args.controlPlane.dnsName;
+    this.zoneId = args.controlPlane.zoneId;
+    this.registerOutputs({ dnsName: this.dnsName });
+  }
+}

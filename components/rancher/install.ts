@@ -1,0 +1,130 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import type { IngressController } from "../config";
+import {
+  needsCertManager,
+  RANCHER_TLS_SECRET_NAME,
+  RancherTls,
+  renderCertManagerValues,
+  renderRancherValues,
+} from "./values";
+
+export const RANCHER_STABLE_REPO = "https://releases.rancher.com/server-charts/stable";
+export const JETSTACK_REPO = "https://charts.jetstack.io";
+
+export interface RancherInstallArgs {
+  /** Secret. */
+  kubeconfig: pulumi.Input<string>;
+  hostname: string;
+  replicas: number;
+  ingressController: IngressController;
+  tls: RancherTls;
+  rancherVersion: string;
+  certManagerVersion: string;
+  /** Secret; generated (24 characters) when absent. */
+  bootstrapPassword?: pulumi.Input<string>;
+  /** For tls source "secret": the certificate and its key (secret). */
+  tlsSecret?: { certificate: string; privateKey: pulumi.Input<string> };
+  auditLogLevel?: 0 | 1 | 2 | 3;
+  /** Rancher waits for these: every server joined, DNS, the front end's listeners. */
+  waitFor: pulumi.Resource[];
+  /**
+   * Deleted only when the whole cluster is destroyed. The Kubernetes objects are then skipped on
+   * delete, so Rancher's post-delete job, cert-manager's CRDs and namespace finalizers can never
+   * block `pulumi destroy` (the cluster goes with its servers).
+   */
+  clusterLifetime: pulumi.Resource;
+  protect: boolean;
+}
+
+/** cert-manager (when the TLS source needs it) and Rancher, from their Helm charts. */
+export class RancherInstall extends pulumi.ComponentResource {
+  /** Secret. */
+  public readonly bootstrapPassword: pulumi.Output<string>;
+  public readonly release: k8s.helm.v3.Release;
+  public readonly certManager?: k8s.helm.v3.Release;
+
+  constructor(name: string, args: RancherInstallArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("rancher-ha:rancher:RancherInstall", name, {}, opts);
+    const k8sOpts = { parent: this, deletedWith: args.clusterLifetime };
+    const provider = new k8s.Provider(`${name}-k8s`, { kubeconfig: args.kubeconfig }, { parent: this });
+    const withProvider = { ...k8sOpts, provider };
+
+    this.bootstrapPassword = pulumi.secret(
+      args.bootstrapPassword ??
+        new random.RandomPassword(`${name}-bootstrap`, { length: 24, special: false }, { parent: this })
+          .result,
+    );
+
+    const rancherDeps: pulumi.Resource[] = [...args.waitFor];
+    if (needsCertManager(args.tls)) {
+      this.certManager = new k8s.helm.v3.Release(
+        `${name}-cert-manager`,
+        {
+          name: "cert-manager",
+          chart: "cert-manager",
+          version: args.certManagerVersion,
+          repositoryOpts: { repo: JETSTACK_REPO },
+          namespace: "cert-manager",
+          createNamespace: true,
+          values: renderCertManagerValues(),
+          timeout: 600,
+        },
+        { ...withProvider, dependsOn: args.waitFor },
+      );
+      rancherDeps.push(this.certManager);
+    }
+
+    const namespace = new k8s.core.v1.Namespace(
+      `${name}-cattle-system`,
+      { metadata: { name: "cattle-system" } },
+      { ...withProvider, dependsOn: args.waitFor },
+    );
+    rancherDeps.push(namespace);
+    if (args.tlsSecret) {
+      rancherDeps.push(
+        new k8s.core.v1.Secret(
+          `${name}-tls`,
+          {
+            metadata: { name: RANCHER_TLS_SECRET_NAME, namespace: "cattle-system" },
+            type: "kubernetes.io/tls",
+            stringData: {
+              "tls.crt": args.tlsSecret.certificate,
+              "tls.key": pulumi.secret(args.tlsSecret.privateKey),
+            },
+          },
+          { ...withProvider, dependsOn: [namespace] },
+        ),
+      );
+    }
+
+    const values = pulumi.secret(
+      pulumi.output(this.bootstrapPassword).apply((bootstrapPassword) =>
+        renderRancherValues({
+          hostname: args.hostname,
+          replicas: args.replicas,
+          bootstrapPassword,
+          ingressController: args.ingressController,
+          tls: args.tls,
+          ...(args.auditLogLevel !== undefined ? { auditLog: { level: args.auditLogLevel } } : {}),
+        }),
+      ),
+    );
+    this.release = new k8s.helm.v3.Release(
+      `${name}-rancher`,
+      {
+        // Rancher's chart requires this release name and namespace.
+        name: "rancher",
+        chart: "rancher",
+        version: args.rancherVersion,
+        repositoryOpts: { repo: RANCHER_STABLE_REPO },
+        namespace: "cattle-system",
+        values,
+        timeout: 900,
+      },
+      { ...withProvider, dependsOn: rancherDeps, protect: args.protect },
+    );
+    this.registerOutputs({ releaseStatus: this.release.status });
+  }
+}

@@ -1,0 +1,266 @@
+import * as pulumi from "@pulumi/pulumi";
+import type { LoadBalancerMode, RancherHaConfig } from "./config";
+import { hostedZoneId, RancherDns } from "./dns";
+import { AlbFrontEnd } from "./frontend/alb";
+import { ControlPlaneEndpoint } from "./frontend/controlPlane";
+import { NlbFrontEnd } from "./frontend/nlb";
+import { FrontEnd } from "./frontend/types";
+import { Network } from "./network";
+import { ServerNodes } from "./nodes";
+import { RancherInstall } from "./rancher/install";
+import { RancherTls } from "./rancher/values";
+import { Rke2Cluster } from "./rke2/cluster";
+import { NodeSecurity } from "./security";
+import { stackTags } from "./tags";
+
+/** Logical names feed AWS names with a 32-character limit (24 before Pulumi's suffix). */
+const NAME_RE = /^[a-z][a-z0-9-]{0,11}$/;
+
+/** Common inputs both front ends need; which one is built is decided once, below. */
+interface FrontEndInputs {
+  name: string;
+  config: RancherHaConfig;
+  network: Network;
+  nodeSecurityGroupId: pulumi.Output<string>;
+  instanceIds: pulumi.Output<string>[];
+  controlPlane: ControlPlaneEndpoint;
+  zoneId: pulumi.Output<string>;
+  tags: Record<string, string>;
+  parent: pulumi.Resource;
+}
+
+export function createFrontEnd(mode: LoadBalancerMode, i: FrontEndInputs): FrontEnd {
+  switch (mode) {
+    case "l4":
+      return new NlbFrontEnd(
+        `${i.name}-l4`,
+        {
+          controlPlane: i.controlPlane,
+          vpcId: i.network.vpcId,
+          nodeSecurityGroupId: i.nodeSecurityGroupId,
+          instanceIds: i.instanceIds,
+          ingressCidrs: i.config.ingressCidrs,
+          tags: i.tags,
+        },
+        { parent: i.parent },
+      );
+    case "l7":
+      return new AlbFrontEnd(
+        `${i.name}-l7`,
+        {
+          vpcId: i.network.vpcId,
+          subnetIds: i.network.subnetIds,
+          nodeSecurityGroupId: i.nodeSecurityGroupId,
+          instanceIds: i.instanceIds,
+          ingressCidrs: i.config.ingressCidrs,
+          hostname: i.config.hostname,
+          zoneId: i.zoneId,
+          ...(i.config.certificateArn !== undefined ? { certificateArn: i.config.certificateArn } : {}),
+          sslPolicy: i.config.sslPolicy,
+          idleTimeoutSeconds: i.config.idleTimeoutSeconds,
+          ingressController: i.config.ingressController,
+          tags: i.tags,
+          protect: i.config.protect,
+        },
+        { parent: i.parent },
+      );
+    default: {
+      const unknown: never = mode;
+      throw new Error(`unknown load balancer mode ${String(unknown)}`);
+    }
+  }
+}
+
+/** How Rancher handles TLS for the configured mode and source. */
+export function rancherTls(config: RancherHaConfig): RancherTls {
+  if (config.loadBalancer === "l7") return { mode: "external" };
+  switch (config.tlsSource ?? "rancher") {
+    case "rancher":
+      return { mode: "ingress", source: "rancher" };
+    case "secret":
+      return { mode: "ingress", source: "secret" };
+    case "letsEncrypt":
+      return {
+        mode: "ingress",
+        source: "letsEncrypt",
+        email: config.letsEncryptEmail ?? "",
+        environment: config.letsEncryptEnvironment,
+      };
+  }
+}
+
+/**
+ * Rancher in HA on AWS: network, servers, RKE2, load balancers, DNS, cert-manager and Rancher.
+ * The one place the stack is built: `index.ts`, the Automation API and the offline plan all
+ * call it with a validated config.
+ */
+export class RancherHa extends pulumi.ComponentResource {
+  public readonly rancherUrl: pulumi.Output<string>;
+  public readonly loadBalancerDnsName: pulumi.Output<string>;
+  public readonly controlPlaneEndpoint: pulumi.Output<string>;
+  public readonly serverPublicIps: pulumi.Output<string[]>;
+  public readonly serverPrivateIps: pulumi.Output<string[]>;
+  public readonly kubeconfig: pulumi.Output<string>;
+  public readonly bootstrapPassword: pulumi.Output<string>;
+  public readonly sshPrivateKey?: pulumi.Output<string>;
+  public readonly rke2Version: pulumi.Output<string>;
+  public readonly loadBalancer: pulumi.Output<LoadBalancerMode>;
+  public readonly frontEnd: FrontEnd;
+
+  constructor(name: string, config: RancherHaConfig, opts?: pulumi.ComponentResourceOptions) {
+    super("rancher-ha:index:RancherHa", name, {}, opts);
+    if (!NAME_RE.test(name)) {
+      throw new Error(`component name "${name}" must be 1-12 characters of a-z, 0-9 and '-' (AWS name limits)`);
+    }
+    const parent = { parent: this };
+    const tags = stackTags(config.tags, config.project, config.stack);
+
+    const network = new Network(
+      `${name}-net`,
+      config.network.kind === "new"
+        ? {
+            kind: "new",
+            cidr: config.network.vpcCidr,
+            ...(config.network.availabilityZones ? { availabilityZones: config.network.availabilityZones } : {}),
+            tags,
+          }
+        : { ...config.network, tags },
+      parent,
+    );
+    const security = new NodeSecurity(
+      `${name}-sec`,
+      { vpcId: network.vpcId, adminCidrs: config.adminCidrs, tags },
+      parent,
+    );
+    const servers = new ServerNodes(
+      `${name}-server`,
+      {
+        count: config.serverCount,
+        instanceType: config.instanceType,
+        rootVolumeGiB: config.rootVolumeGiB,
+        ...(config.amiId !== undefined ? { amiId: config.amiId } : {}),
+        subnetIds: network.subnetIds,
+        securityGroupId: security.securityGroupId,
+        sshUser: config.sshUser,
+        ...(config.sshPrivateKey !== undefined ? { sshPrivateKey: pulumi.secret(config.sshPrivateKey) } : {}),
+        tags,
+        protect: config.protect,
+      },
+      parent,
+    );
+    const instanceIds = servers.nodes.map((n) => n.instance.id);
+    const controlPlane = new ControlPlaneEndpoint(
+      `${name}-cp`,
+      {
+        vpcId: network.vpcId,
+        subnetIds: network.subnetIds,
+        nodeSecurityGroupId: security.securityGroupId,
+        adminCidrs: config.adminCidrs,
+        instanceIds,
+        tags,
+        protect: config.protect,
+      },
+      parent,
+    );
+    const cluster = new Rke2Cluster(
+      `${name}-rke2`,
+      {
+        servers: servers.nodes.map((n) => ({
+          nodeName: n.nodeName,
+          host: n.instance.publicIp,
+          instanceId: n.instance.id,
+        })),
+        sshUser: servers.sshUser,
+        sshPrivateKey: servers.sshPrivateKey,
+        rke2Version: config.rke2Version,
+        ingressController: config.ingressController,
+        loadBalancer: config.loadBalancer,
+        vpcCidr: network.vpcCidr,
+        hostname: config.hostname,
+        registrationHost: controlPlane.dnsName,
+        registrationReady: [
+          controlPlane.supervisor.listener,
+          controlPlane.api.listener,
+          ...controlPlane.supervisor.attachments,
+          ...controlPlane.api.attachments,
+        ],
+      },
+      parent,
+    );
+
+    const zoneId = hostedZoneId(
+      config.hostedZoneId !== undefined ? { id: config.hostedZoneId } : { name: config.hostedZone ?? "" },
+      config.hostname,
+      parent,
+    );
+    this.frontEnd = createFrontEnd(config.loadBalancer, {
+      name,
+      config,
+      network,
+      nodeSecurityGroupId: security.securityGroupId,
+      instanceIds,
+      controlPlane,
+      zoneId,
+      tags,
+      parent: this,
+    });
+    const dns = new RancherDns(
+      `${name}-dns`,
+      { hostname: config.hostname, zoneId, target: this.frontEnd },
+      parent,
+    );
+
+    const tls = rancherTls(config);
+    const rancher = new RancherInstall(
+      `${name}-install`,
+      {
+        kubeconfig: cluster.kubeconfig,
+        hostname: config.hostname,
+        replicas: Math.min(3, config.serverCount),
+        ingressController: config.ingressController,
+        tls,
+        rancherVersion: config.rancherVersion,
+        certManagerVersion: config.certManagerVersion,
+        ...(config.bootstrapPassword !== undefined
+          ? { bootstrapPassword: pulumi.secret(config.bootstrapPassword) }
+          : {}),
+        ...(config.tlsSource === "secret" && config.tlsCertificate && config.tlsPrivateKey
+          ? { tlsSecret: { certificate: config.tlsCertificate, privateKey: pulumi.secret(config.tlsPrivateKey) } }
+          : {}),
+        ...(config.auditLogLevel !== undefined ? { auditLogLevel: config.auditLogLevel } : {}),
+        waitFor: [...cluster.joined, dns.record, ...this.frontEnd.listeners],
+        clusterLifetime: cluster.token,
+        protect: config.protect,
+      },
+      parent,
+    );
+
+    this.rancherUrl = pulumi.output(`https://${config.hostname}`);
+    this.loadBalancerDnsName = this.frontEnd.dnsName;
+    this.controlPlaneEndpoint = controlPlane.apiEndpoint;
+    this.serverPublicIps = pulumi.all(servers.publicIps);
+    this.serverPrivateIps = pulumi.all(servers.privateIps);
+    this.kubeconfig = cluster.kubeconfig;
+    this.bootstrapPassword = rancher.bootstrapPassword;
+    if (servers.generatedSshPrivateKey) this.sshPrivateKey = servers.generatedSshPrivateKey;
+    this.rke2Version = pulumi.output(config.rke2Version);
+    this.loadBalancer = pulumi.output(config.loadBalancer);
+    this.registerOutputs(this.outputs());
+  }
+
+  /** The stack outputs, as `index.ts` exports them. */
+  public outputs(): Record<string, pulumi.Output<unknown>> {
+    return {
+      rancherUrl: this.rancherUrl,
+      loadBalancerDnsName: this.loadBalancerDnsName,
+      controlPlaneEndpoint: this.controlPlaneEndpoint,
+      serverPublicIps: this.serverPublicIps,
+      serverPrivateIps: this.serverPrivateIps,
+      kubeconfig: this.kubeconfig,
+      bootstrapPassword: this.bootstrapPassword,
+      ...(this.sshPrivateKey ? { sshPrivateKey: this.sshPrivateKey } : {}),
+      rke2Version: this.rke2Version,
+      loadBalancer: this.loadBalancer,
+    };
+  }
+}

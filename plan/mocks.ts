@@ -1,0 +1,184 @@
+// Pulumi's mock runtime with placeholder cloud values, and a monitor that records what the
+// program registers (parent, dependencies, inputs with secrets marked) — the engine's view.
+import * as pulumi from "@pulumi/pulumi";
+import { MockMonitor, setMocks } from "@pulumi/pulumi/runtime/mocks";
+import { createHash } from "node:crypto";
+import { getMonitor } from "@pulumi/pulumi/runtime/settings";
+import { fromWire } from "./values";
+
+export interface RecordedResource {
+  urn: string;
+  type: string;
+  name: string;
+  custom: boolean;
+  parent: string | null;
+  dependsOn: string[];
+  propertyDependencies: Record<string, string[]>;
+  inputs: Record<string, unknown>;
+  protect: boolean;
+  deletedWith: string | null;
+  deleteBeforeReplace: boolean;
+  ignoreChanges: string[];
+  additionalSecretOutputs: string[];
+}
+
+/** Recognisable fake secret values, so tests can look for them anywhere they must not be. */
+export const MOCK_SECRET_PREFIX = "mock-secret-";
+
+function digest(s: string, n = 8): string {
+  return createHash("sha256").update(s).digest("hex").slice(0, n);
+}
+
+/** Placeholder cloud-assigned values: clearly fake, stable for the same names. */
+export function placeholderMocks(region: string): pulumi.runtime.Mocks {
+  let ip = 10;
+  return {
+    newResource(args) {
+      const s: Record<string, unknown> = { ...args.inputs };
+      const id = `${args.name}-id`;
+      const arn = `arn:aws:placeholder:${region}:000000000000:${args.name}`;
+      switch (args.type) {
+        case "aws:lb/loadBalancer:LoadBalancer":
+          Object.assign(s, {
+            arn,
+            dnsName: `${args.name}-${digest(args.name)}.elb.${region}.amazonaws.com`,
+            zoneId: "ZPLACEHOLDERLB",
+          });
+          break;
+        case "aws:ec2/instance:Instance":
+          ip++;
+          Object.assign(s, { arn, publicIp: `198.51.100.${ip}`, privateIp: `10.0.0.${ip}` });
+          break;
+        case "aws:acm/certificate:Certificate":
+          Object.assign(s, {
+            arn: `arn:aws:acm:${region}:000000000000:certificate/00000000-0000-0000-0000-${digest(args.name, 12)}`,
+            domainValidationOptions: [
+              {
+                domainName: args.inputs.domainName as string,
+                resourceRecordName: `_placeholder.${String(args.inputs.domainName)}.`,
+                resourceRecordType: "CNAME",
+                resourceRecordValue: "_placeholder.acm-validations.aws.",
+              },
+            ],
+          });
+          break;
+        case "aws:acm/certificateValidation:CertificateValidation":
+          s.certificateArn = args.inputs.certificateArn;
+          break;
+        case "aws:route53/record:Record":
+          s.fqdn = args.inputs.name;
+          break;
+        case "aws:ec2/keyPair:KeyPair":
+          s.keyName = `${args.name}-key`;
+          break;
+        case "random:index/randomPassword:RandomPassword":
+          s.result = `${MOCK_SECRET_PREFIX}${args.name}-${digest(args.name)}`;
+          break;
+        case "tls:index/privateKey:PrivateKey":
+          Object.assign(s, {
+            privateKeyOpenssh: `-----BEGIN OPENSSH PRIVATE KEY-----\n${MOCK_SECRET_PREFIX}${args.name}\n-----END OPENSSH PRIVATE KEY-----\n`,
+            privateKeyPem: `-----BEGIN PRIVATE KEY-----\n${MOCK_SECRET_PREFIX}${args.name}-pem\n-----END PRIVATE KEY-----\n`,
+            publicKeyOpenssh: `ssh-ed25519 AAAAplaceholder${digest(args.name)} rancher-ha`,
+          });
+          break;
+        case "command:remote:Command":
+          s.stdout = args.name.endsWith("-kubeconfig")
+            ? `apiVersion: v1\nkind: Config\n# ${MOCK_SECRET_PREFIX}kubeconfig-${digest(args.name)}\n`
+            : "";
+          s.stderr = "";
+          break;
+        default:
+          if (args.type.startsWith("aws:")) s.arn = arn;
+      }
+      return { id, state: s };
+    },
+    call(args) {
+      switch (args.token) {
+        case "aws:index/getAvailabilityZones:getAvailabilityZones":
+          return { names: ["a", "b", "c"].map((z) => `${region}${z}`), zoneIds: [] };
+        case "aws:ec2/getAmi:getAmi":
+          return { id: "ami-0placeholder000000", name: "ubuntu-noble-24.04-amd64-server-placeholder" };
+        case "aws:route53/getZone:getZone":
+          return {
+            zoneId: (args.inputs.zoneId as string | undefined) ?? "ZPLACEHOLDERZONE",
+            name: (args.inputs.name as string | undefined) ?? "placeholder.invalid",
+          };
+        case "aws:ec2/getVpc:getVpc":
+          return { id: args.inputs.id as string, cidrBlock: "10.0.0.0/16" };
+        case "tls:index/getPublicKey:getPublicKey":
+          return { publicKeyOpenssh: "ssh-ed25519 AAAAplaceholder-derived rancher-ha" };
+        default:
+          return {};
+      }
+    },
+  };
+}
+
+interface RegisterRequest {
+  getType(): string;
+  getName(): string;
+  getCustom(): boolean;
+  getParent(): string;
+  getDependenciesList(): string[];
+  getPropertydependenciesMap(): { forEach(cb: (v: { getUrnsList(): string[] }, k: string) => void): void };
+  getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
+  getProtect(): boolean;
+  getDeletedwith(): string;
+  getDeletebeforereplace(): boolean;
+  getIgnorechangesList(): string[];
+  getAdditionalsecretoutputsList(): string[];
+}
+
+interface UrnMaker {
+  newUrn(parent: string, type: string, name: string): string;
+}
+
+/** Records the full register request of every resource, as the engine would see it. */
+export class Recorder {
+  public readonly recorded: RecordedResource[] = [];
+
+  record(req: unknown, urnOf: UrnMaker): void {
+    const r = req as RegisterRequest;
+    const propertyDependencies: Record<string, string[]> = {};
+    r.getPropertydependenciesMap().forEach((v, k) => {
+      propertyDependencies[k] = v.getUrnsList();
+    });
+    const deps = new Set(r.getDependenciesList());
+    for (const urns of Object.values(propertyDependencies)) urns.forEach((u) => deps.add(u));
+    const inputs = (fromWire(r.getObject()?.toJavaScript() ?? {}) ?? {}) as Record<string, unknown>;
+    this.recorded.push({
+      urn: urnOf.newUrn(r.getParent(), r.getType(), r.getName()),
+      type: r.getType(),
+      name: r.getName(),
+      custom: r.getCustom(),
+      parent: r.getParent() || null,
+      dependsOn: [...deps].sort(),
+      propertyDependencies,
+      inputs,
+      protect: r.getProtect(),
+      deletedWith: r.getDeletedwith() || null,
+      deleteBeforeReplace: r.getDeletebeforereplace(),
+      ignoreChanges: r.getIgnorechangesList(),
+      additionalSecretOutputs: r.getAdditionalsecretoutputsList(),
+    });
+  }
+}
+
+/** Installs Pulumi's mock runtime with every registration recorded. */
+export async function installRecordingMocks(
+  mocks: pulumi.runtime.Mocks,
+  project: string,
+  stack: string,
+): Promise<Recorder> {
+  const recorder = new Recorder();
+  // setMocks sets the runtime's feature flags (secrets, resource references, deletedWith…);
+  // its monitor then passes each registration through the recorder.
+  await setMocks(mocks, project, stack, false);
+  const installed = getMonitor() as unknown as Pick<MockMonitor, "registerResource"> & UrnMaker;
+  const register = installed.registerResource.bind(installed);
+  installed.registerResource = (req, cb) => {
+    recorder.record(req, installed);
+    return register(req, cb);
+  };
+  return recorder;
+}
