@@ -381,12 +381,7 @@ export function parseSettings(raw: Readonly<Record<string, string>>): {
   return { settings: settings as RancherHaSettings, problems };
 }
 
-function parseValue(
-  key: string,
-  type: KeyType,
-  value: string,
-  problems: ConfigProblem[],
-): unknown {
+function parseValue(key: string, type: KeyType, value: string, problems: ConfigProblem[]): unknown {
   switch (type) {
     case "string":
       return value;
@@ -470,7 +465,8 @@ export function resolveConfig(settings: RancherHaSettings, ctx: ConfigContext): 
 
   // Hostname and zone
   const hostname = s.hostname ?? "";
-  if (!hostname) bad("hostname", "required; set the FQDN Rancher will answer on, e.g. rancher.example.com");
+  if (!hostname)
+    bad("hostname", "required; set the FQDN Rancher will answer on, e.g. rancher.example.com");
   else if (!isFqdn(hostname)) {
     bad(
       "hostname",
@@ -485,12 +481,23 @@ export function resolveConfig(settings: RancherHaSettings, ctx: ConfigContext): 
   }
   if (zoneName !== undefined) {
     if (!isFqdn(zoneName)) bad("hostedZone", `"${s.hostedZone}" is not a valid zone name`);
-    else if (hostname && isFqdn(hostname) && hostname !== zoneName && !hostname.endsWith(`.${zoneName}`)) {
-      bad("hostname", `"${hostname}" is not inside hosted zone "${zoneName}"; use a name ending in .${zoneName}`);
+    else if (
+      hostname &&
+      isFqdn(hostname) &&
+      hostname !== zoneName &&
+      !hostname.endsWith(`.${zoneName}`)
+    ) {
+      bad(
+        "hostname",
+        `"${hostname}" is not inside hosted zone "${zoneName}"; use a name ending in .${zoneName}`,
+      );
     }
   }
   if (s.hostedZoneId !== undefined && !/^Z[A-Z0-9]{4,32}$/.test(s.hostedZoneId)) {
-    bad("hostedZoneId", `"${s.hostedZoneId}" is not a Route53 zone ID (Z followed by letters/digits)`);
+    bad(
+      "hostedZoneId",
+      `"${s.hostedZoneId}" is not a Route53 zone ID (Z followed by letters/digits)`,
+    );
   }
 
   // Load balancer mode
@@ -523,7 +530,10 @@ export function resolveConfig(settings: RancherHaSettings, ctx: ConfigContext): 
   if (!/^[a-z_][a-z0-9_-]{0,31}$/.test(sshUser)) {
     bad("sshUser", `"${sshUser}" is not a valid Linux user name`);
   }
-  if (s.sshPrivateKey !== undefined && !/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(s.sshPrivateKey)) {
+  if (
+    s.sshPrivateKey !== undefined &&
+    !/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(s.sshPrivateKey)
+  ) {
     bad("sshPrivateKey", "is not a PEM or OpenSSH private key (-----BEGIN … PRIVATE KEY-----)");
   }
 
@@ -539,11 +549,15 @@ export function resolveConfig(settings: RancherHaSettings, ctx: ConfigContext): 
     const p = cidrProblem(c);
     if (p) bad("adminCidrs", p);
     else if (isWorldCidr(c)) {
-      bad("adminCidrs", `${c} opens SSH and the Kubernetes API to the whole internet; list your own networks`);
+      bad(
+        "adminCidrs",
+        `${c} opens SSH and the Kubernetes API to the whole internet; list your own networks`,
+      );
     }
   }
   const ingressCidrs = s.ingressCidrs ?? [...DEFAULTS.ingressCidrs];
-  if (ingressCidrs.length === 0) bad("ingressCidrs", "must list at least one CIDR (default 0.0.0.0/0)");
+  if (ingressCidrs.length === 0)
+    bad("ingressCidrs", "must list at least one CIDR (default 0.0.0.0/0)");
   for (const c of ingressCidrs) {
     const p = cidrProblem(c);
     if (p) bad("ingressCidrs", p);
@@ -551,12 +565,14 @@ export function resolveConfig(settings: RancherHaSettings, ctx: ConfigContext): 
 
   let network: RancherHaConfig["network"];
   if (s.vpcId !== undefined || s.subnetIds !== undefined) {
-    if (s.vpcId === undefined) bad("vpcId", "required with subnetIds (the VPC the subnets belong to)");
+    if (s.vpcId === undefined)
+      bad("vpcId", "required with subnetIds (the VPC the subnets belong to)");
     else if (!/^vpc-[0-9a-f]{8}([0-9a-f]{9})?$/.test(s.vpcId)) {
       bad("vpcId", `"${s.vpcId}" is not a VPC ID like vpc-0123456789abcdef0`);
     }
     const subnets = s.subnetIds ?? [];
-    if (s.subnetIds === undefined) bad("subnetIds", "required with vpcId: public subnets in at least two AZs");
+    if (s.subnetIds === undefined)
+      bad("subnetIds", "required with vpcId: public subnets in at least two AZs");
     else if (new Set(subnets).size < 2) {
       bad("subnetIds", "list at least two distinct subnets in different availability zones");
     }
@@ -565,7 +581,8 @@ export function resolveConfig(settings: RancherHaSettings, ctx: ConfigContext): 
         bad("subnetIds", `"${id}" is not a subnet ID like subnet-0123456789abcdef0`);
       }
     }
-    if (s.vpcCidr !== undefined) bad("vpcCidr", "is only for a new VPC; remove it when vpcId is set");
+    if (s.vpcCidr !== undefined)
+      bad("vpcCidr", "is only for a new VPC; remove it when vpcId is set");
     if (s.availabilityZones !== undefined) {
       bad("availabilityZones", "is only for a new VPC; with vpcId the subnets decide the AZs");
     }
@@ -578,7 +595,10 @@ export function resolveConfig(settings: RancherHaSettings, ctx: ConfigContext): 
     else {
       const prefix = Number(vpcCidr.split("/")[1]);
       if (prefix < 16 || prefix > 24) {
-        bad("vpcCidr", `/${prefix} is out of range; use a prefix from /16 to /24 (e.g. 10.20.0.0/16)`);
+        bad(
+          "vpcCidr",
+          `/${prefix} is out of range; use a prefix from /16 to /24 (e.g. 10.20.0.0/16)`,
+        );
       }
     }
     const azs = s.availabilityZones;
@@ -604,7 +624,10 @@ export function resolveConfig(settings: RancherHaSettings, ctx: ConfigContext): 
   if (!rancher) bad("rancherVersion", `"${s.rancherVersion}" is not a chart version like 2.15.0`);
   const certManagerVersion = s.certManagerVersion ?? DEFAULTS.certManagerVersion;
   if (!parseCertManagerVersion(certManagerVersion)) {
-    bad("certManagerVersion", `"${certManagerVersion}" is not a cert-manager chart version like v1.21.1`);
+    bad(
+      "certManagerVersion",
+      `"${certManagerVersion}" is not a cert-manager chart version like v1.21.1`,
+    );
   }
   if (rke2 && rancher) {
     const admits = rancherAdmitsKube(rancher, rke2);
@@ -641,16 +664,24 @@ export function resolveConfig(settings: RancherHaSettings, ctx: ConfigContext): 
   let tlsSource: TlsSource | undefined;
   if (lb === "l7") {
     if (s.tlsSource !== undefined) {
-      bad("tlsSource", "does not apply to l7: the ALB terminates TLS with an ACM certificate; remove it");
+      bad(
+        "tlsSource",
+        "does not apply to l7: the ALB terminates TLS with an ACM certificate; remove it",
+      );
     }
     for (const k of ["letsEncryptEmail", "tlsCertificate", "tlsPrivateKey"] as const) {
       if (s[k] !== undefined) bad(k, "does not apply to l7 (the ALB terminates TLS); remove it");
     }
     if (s.certificateArn !== undefined) {
-      const m = /^arn:aws[a-z-]*:acm:([a-z0-9-]+):(\d{12}):certificate\/[0-9a-f-]{36}$/.exec(s.certificateArn);
+      const m = /^arn:aws[a-z-]*:acm:([a-z0-9-]+):(\d{12}):certificate\/[0-9a-f-]{36}$/.exec(
+        s.certificateArn,
+      );
       if (!m) bad("certificateArn", `"${s.certificateArn}" is not an ACM certificate ARN`);
       else if (region && m[1] !== region) {
-        bad("certificateArn", `is in ${m[1]} but the stack is in ${region}; an ALB needs a certificate from its own region`);
+        bad(
+          "certificateArn",
+          `is in ${m[1]} but the stack is in ${region}; an ALB needs a certificate from its own region`,
+        );
       }
     }
     const policy = s.sslPolicy ?? DEFAULTS.sslPolicy;
@@ -665,7 +696,8 @@ export function resolveConfig(settings: RancherHaSettings, ctx: ConfigContext): 
     }
   } else {
     for (const k of ["certificateArn", "sslPolicy", "idleTimeoutSeconds"] as const) {
-      if (s[k] !== undefined) bad(k, `applies only to loadBalancer l7; remove it or set loadBalancer to l7`);
+      if (s[k] !== undefined)
+        bad(k, `applies only to loadBalancer l7; remove it or set loadBalancer to l7`);
     }
     tlsSource = s.tlsSource ?? DEFAULTS.tlsSource;
     if (!["rancher", "letsEncrypt", "secret"].includes(tlsSource)) {
@@ -677,10 +709,16 @@ export function resolveConfig(settings: RancherHaSettings, ctx: ConfigContext): 
       bad("letsEncryptEmail", "only applies with tlsSource letsEncrypt; remove it");
     }
     if (tlsSource === "secret") {
-      if (!s.tlsCertificate) bad("tlsCertificate", "required with tlsSource secret (PEM certificate)");
-      if (!s.tlsPrivateKey) bad("tlsPrivateKey", "required with tlsSource secret (set it with --secret)");
+      if (!s.tlsCertificate)
+        bad("tlsCertificate", "required with tlsSource secret (PEM certificate)");
+      if (!s.tlsPrivateKey)
+        bad("tlsPrivateKey", "required with tlsSource secret (set it with --secret)");
       if (s.tlsCertificate && s.tlsPrivateKey) {
-        for (const [key, message] of certificateProblems(s.tlsCertificate, s.tlsPrivateKey, hostname)) {
+        for (const [key, message] of certificateProblems(
+          s.tlsCertificate,
+          s.tlsPrivateKey,
+          hostname,
+        )) {
           bad(key, message);
         }
       }
@@ -699,7 +737,10 @@ export function resolveConfig(settings: RancherHaSettings, ctx: ConfigContext): 
   }
 
   if (s.bootstrapPassword !== undefined && s.bootstrapPassword.length < 12) {
-    bad("bootstrapPassword", "is shorter than the 12 characters Rancher accepts; use a longer secret or unset it");
+    bad(
+      "bootstrapPassword",
+      "is shorter than the 12 characters Rancher accepts; use a longer secret or unset it",
+    );
   }
 
   const tags = s.tags ?? {};
@@ -710,7 +751,10 @@ export function resolveConfig(settings: RancherHaSettings, ctx: ConfigContext): 
   }
 
   if (s.auditLogLevel !== undefined && ![0, 1, 2, 3].includes(s.auditLogLevel)) {
-    bad("auditLogLevel", `${s.auditLogLevel} is not an audit level; use 0 to 3 (1 logs metadata and headers)`);
+    bad(
+      "auditLogLevel",
+      `${s.auditLogLevel} is not an audit level; use 0 to 3 (1 logs metadata and headers)`,
+    );
   }
 
   if (problems.length > 0) throw new ConfigError(problems);
@@ -753,7 +797,10 @@ export function resolveConfig(settings: RancherHaSettings, ctx: ConfigContext): 
 }
 
 /** raw → config in one go; throws ConfigError listing parse and validation problems together. */
-export function loadConfig(raw: Readonly<Record<string, string>>, ctx: ConfigContext): ResolvedConfig {
+export function loadConfig(
+  raw: Readonly<Record<string, string>>,
+  ctx: ConfigContext,
+): ResolvedConfig {
   const { settings, problems } = parseSettings(raw);
   const region = ctx.region ?? raw["aws:region"];
   try {
@@ -815,7 +862,11 @@ export function instanceTypeProblem(type: string): string | undefined {
   return undefined;
 }
 
-function certificateProblems(certPem: string, keyPem: string, hostname: string): [string, string][] {
+function certificateProblems(
+  certPem: string,
+  keyPem: string,
+  hostname: string,
+): [string, string][] {
   const out: [string, string][] = [];
   let cert: X509Certificate | undefined;
   try {
@@ -830,10 +881,16 @@ function certificateProblems(certPem: string, keyPem: string, hostname: string):
     out.push(["tlsPrivateKey", "is not a PEM private key"]);
   }
   if (cert && key && !cert.checkPrivateKey(key)) {
-    out.push(["tlsPrivateKey", "does not match tlsCertificate; supply the key the certificate was issued for"]);
+    out.push([
+      "tlsPrivateKey",
+      "does not match tlsCertificate; supply the key the certificate was issued for",
+    ]);
   }
   if (cert && hostname && isFqdn(hostname) && !cert.checkHost(hostname)) {
-    out.push(["tlsCertificate", `is not valid for ${hostname} (check its subject alternative names)`]);
+    out.push([
+      "tlsCertificate",
+      `is not valid for ${hostname} (check its subject alternative names)`,
+    ]);
   }
   if (cert && new Date(cert.validTo).getTime() < Date.now()) {
     out.push(["tlsCertificate", `expired on ${cert.validTo}`]);

@@ -4,7 +4,11 @@ import * as pulumi from "@pulumi/pulumi";
 export type ZoneRef = { name: string } | { id: string };
 
 /** Looks up the hosted zone once; with only an ID, checks at deploy time that it holds hostname. */
-export function hostedZoneId(zone: ZoneRef, hostname: string, opts: pulumi.InvokeOptions): pulumi.Output<string> {
+export function hostedZoneId(
+  zone: ZoneRef,
+  hostname: string,
+  opts: pulumi.InvokeOptions,
+): pulumi.Output<string> {
   if ("name" in zone) {
     return aws.route53.getZoneOutput({ name: zone.name, privateZone: false }, opts).zoneId;
   }
@@ -12,7 +16,9 @@ export function hostedZoneId(zone: ZoneRef, hostname: string, opts: pulumi.Invok
   return pulumi.all([found.name, found.zoneId]).apply(([zoneName, id]) => {
     const bare = zoneName.replace(/\.$/, "");
     if (hostname !== bare && !hostname.endsWith(`.${bare}`)) {
-      throw new Error(`rancher-ha:hostname ${hostname} is not inside hosted zone ${bare} (${zone.id})`);
+      throw new Error(
+        `rancher-ha:hostname ${hostname} is not inside hosted zone ${bare} (${zone.id})`,
+      );
     }
     return id;
   });
@@ -22,6 +28,7 @@ export interface RancherDnsArgs {
   hostname: string;
   zoneId: pulumi.Input<string>;
   target: { dnsName: pulumi.Input<string>; zoneId: pulumi.Input<string> };
+  protect: boolean;
 }
 
 /** The Rancher hostname as an alias A record to the front end, evaluating target health. */
@@ -37,9 +44,11 @@ export class RancherDns extends pulumi.ComponentResource {
         zoneId: args.zoneId,
         name: args.hostname,
         type: "A",
-        aliases: [{ name: args.target.dnsName, zoneId: args.target.zoneId, evaluateTargetHealth: true }],
+        aliases: [
+          { name: args.target.dnsName, zoneId: args.target.zoneId, evaluateTargetHealth: true },
+        ],
       },
-      { parent: this },
+      { parent: this, protect: args.protect },
     );
     this.fqdn = this.record.fqdn;
     this.registerOutputs({ fqdn: this.fqdn });

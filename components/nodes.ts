@@ -55,8 +55,10 @@ export class ServerNodes extends pulumi.ComponentResource {
       publicKey = key.publicKeyOpenssh;
     } else {
       this.sshPrivateKey = pulumi.secret(args.sshPrivateKey);
-      publicKey = tls.getPublicKeyOutput({ privateKeyOpenssh: this.sshPrivateKey }, parent)
-        .publicKeyOpenssh;
+      publicKey = tls.getPublicKeyOutput(
+        { privateKeyOpenssh: this.sshPrivateKey },
+        parent,
+      ).publicKeyOpenssh;
     }
     const keyPair = new aws.ec2.KeyPair(
       `${name}-key`,

@@ -78,18 +78,56 @@ function sourceArgs(source: RuleSource) {
 
 /** Ports RKE2 servers need between each other (rke2-docs install/requirements.md, Canal CNI). */
 export const NODE_TO_NODE_RULES: readonly PortRule[] = [
-  { role: "apiserver", protocol: "tcp", fromPort: 6443, description: "Kubernetes API between servers" },
-  { role: "supervisor", protocol: "tcp", fromPort: 9345, description: "RKE2 supervisor (registration)" },
+  {
+    role: "apiserver",
+    protocol: "tcp",
+    fromPort: 6443,
+    description: "Kubernetes API between servers",
+  },
+  {
+    role: "supervisor",
+    protocol: "tcp",
+    fromPort: 9345,
+    description: "RKE2 supervisor (registration)",
+  },
   { role: "kubelet", protocol: "tcp", fromPort: 10250, description: "kubelet" },
-  { role: "etcd", protocol: "tcp", fromPort: 2379, toPort: 2381, description: "etcd client, peer, metrics" },
-  { role: "nodeports", protocol: "tcp", fromPort: 30000, toPort: 32767, description: "NodePort services" },
+  {
+    role: "etcd",
+    protocol: "tcp",
+    fromPort: 2379,
+    toPort: 2381,
+    description: "etcd client, peer, metrics",
+  },
+  {
+    role: "nodeports",
+    protocol: "tcp",
+    fromPort: 30000,
+    toPort: 32767,
+    description: "NodePort services",
+  },
   { role: "vxlan", protocol: "udp", fromPort: 8472, description: "Canal VXLAN" },
   { role: "canal-health", protocol: "tcp", fromPort: 9099, description: "Canal health checks" },
-  { role: "wireguard", protocol: "udp", fromPort: 51820, toPort: 51821, description: "Canal WireGuard" },
+  {
+    role: "wireguard",
+    protocol: "udp",
+    fromPort: 51820,
+    toPort: 51821,
+    description: "Canal WireGuard",
+  },
 ];
 
-export const SSH_RULE: PortRule = { role: "ssh-admin", protocol: "tcp", fromPort: 22, description: "SSH from admin networks" };
-export const API_ADMIN_RULE: PortRule = { role: "api-admin", protocol: "tcp", fromPort: 6443, description: "Kubernetes API from admin networks" };
+export const SSH_RULE: PortRule = {
+  role: "ssh-admin",
+  protocol: "tcp",
+  fromPort: 22,
+  description: "SSH from admin networks",
+};
+export const API_ADMIN_RULE: PortRule = {
+  role: "api-admin",
+  protocol: "tcp",
+  fromPort: 6443,
+  description: "Kubernetes API from admin networks",
+};
 
 export interface NodeSecurityArgs {
   vpcId: pulumi.Input<string>;

@@ -55,7 +55,9 @@ export function createFrontEnd(mode: LoadBalancerMode, i: FrontEndInputs): Front
           ingressCidrs: i.config.ingressCidrs,
           hostname: i.config.hostname,
           zoneId: i.zoneId,
-          ...(i.config.certificateArn !== undefined ? { certificateArn: i.config.certificateArn } : {}),
+          ...(i.config.certificateArn !== undefined
+            ? { certificateArn: i.config.certificateArn }
+            : {}),
           sslPolicy: i.config.sslPolicy,
           idleTimeoutSeconds: i.config.idleTimeoutSeconds,
           ingressController: i.config.ingressController,
@@ -110,7 +112,9 @@ export class RancherHa extends pulumi.ComponentResource {
   constructor(name: string, config: RancherHaConfig, opts?: pulumi.ComponentResourceOptions) {
     super("rancher-ha:index:RancherHa", name, {}, opts);
     if (!NAME_RE.test(name)) {
-      throw new Error(`component name "${name}" must be 1-12 characters of a-z, 0-9 and '-' (AWS name limits)`);
+      throw new Error(
+        `component name "${name}" must be 1-12 characters of a-z, 0-9 and '-' (AWS name limits)`,
+      );
     }
     const parent = { parent: this };
     const tags = stackTags(config.tags, config.project, config.stack);
@@ -121,7 +125,9 @@ export class RancherHa extends pulumi.ComponentResource {
         ? {
             kind: "new",
             cidr: config.network.vpcCidr,
-            ...(config.network.availabilityZones ? { availabilityZones: config.network.availabilityZones } : {}),
+            ...(config.network.availabilityZones
+              ? { availabilityZones: config.network.availabilityZones }
+              : {}),
             tags,
           }
         : { ...config.network, tags },
@@ -142,7 +148,9 @@ export class RancherHa extends pulumi.ComponentResource {
         subnetIds: network.subnetIds,
         securityGroupId: security.securityGroupId,
         sshUser: config.sshUser,
-        ...(config.sshPrivateKey !== undefined ? { sshPrivateKey: pulumi.secret(config.sshPrivateKey) } : {}),
+        ...(config.sshPrivateKey !== undefined
+          ? { sshPrivateKey: pulumi.secret(config.sshPrivateKey) }
+          : {}),
         tags,
         protect: config.protect,
       },
@@ -189,7 +197,9 @@ export class RancherHa extends pulumi.ComponentResource {
     );
 
     const zoneId = hostedZoneId(
-      config.hostedZoneId !== undefined ? { id: config.hostedZoneId } : { name: config.hostedZone ?? "" },
+      config.hostedZoneId !== undefined
+        ? { id: config.hostedZoneId }
+        : { name: config.hostedZone ?? "" },
       config.hostname,
       parent,
     );
@@ -206,7 +216,7 @@ export class RancherHa extends pulumi.ComponentResource {
     });
     const dns = new RancherDns(
       `${name}-dns`,
-      { hostname: config.hostname, zoneId, target: this.frontEnd },
+      { hostname: config.hostname, zoneId, target: this.frontEnd, protect: config.protect },
       parent,
     );
 
@@ -225,7 +235,12 @@ export class RancherHa extends pulumi.ComponentResource {
           ? { bootstrapPassword: pulumi.secret(config.bootstrapPassword) }
           : {}),
         ...(config.tlsSource === "secret" && config.tlsCertificate && config.tlsPrivateKey
-          ? { tlsSecret: { certificate: config.tlsCertificate, privateKey: pulumi.secret(config.tlsPrivateKey) } }
+          ? {
+              tlsSecret: {
+                certificate: config.tlsCertificate,
+                privateKey: pulumi.secret(config.tlsPrivateKey),
+              },
+            }
           : {}),
         ...(config.auditLogLevel !== undefined ? { auditLogLevel: config.auditLogLevel } : {}),
         waitFor: [...cluster.joined, dns.record, ...this.frontEnd.listeners],

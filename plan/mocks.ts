@@ -97,7 +97,10 @@ export function placeholderMocks(region: string): pulumi.runtime.Mocks {
         case "aws:index/getAvailabilityZones:getAvailabilityZones":
           return { names: ["a", "b", "c"].map((z) => `${region}${z}`), zoneIds: [] };
         case "aws:ec2/getAmi:getAmi":
-          return { id: "ami-0placeholder000000", name: "ubuntu-noble-24.04-amd64-server-placeholder" };
+          return {
+            id: "ami-0placeholder000000",
+            name: "ubuntu-noble-24.04-amd64-server-placeholder",
+          };
         case "aws:route53/getZone:getZone":
           return {
             zoneId: (args.inputs.zoneId as string | undefined) ?? "ZPLACEHOLDERZONE",
@@ -120,7 +123,9 @@ interface RegisterRequest {
   getCustom(): boolean;
   getParent(): string;
   getDependenciesList(): string[];
-  getPropertydependenciesMap(): { forEach(cb: (v: { getUrnsList(): string[] }, k: string) => void): void };
+  getPropertydependenciesMap(): {
+    forEach(cb: (v: { getUrnsList(): string[] }, k: string) => void): void;
+  };
   getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
   getProtect(): boolean;
   getDeletedwith(): string;

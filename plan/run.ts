@@ -28,7 +28,11 @@ export interface PlanOptions {
 }
 
 /** Reads the stack's config as `pulumi up` would and validates it; throws ConfigError. */
-export function planConfig(opts: PlanOptions): { raw: Record<string, string>; config: RancherHaConfig; warnings: string[] } {
+export function planConfig(opts: PlanOptions): {
+  raw: Record<string, string>;
+  config: RancherHaConfig;
+  warnings: string[];
+} {
   const projectDir = opts.projectDir ?? process.cwd();
   const file = readStackConfig(projectDir, opts.stack);
   const raw = applyOverrides(file.values, opts.overrides ?? []);
@@ -74,7 +78,14 @@ async function runPlanExclusive(opts: PlanOptions): Promise<Plan> {
   for (const [k, o] of Object.entries(outputs)) resolved[k] = await resolveOutput(o);
   // Internal to the SDK (not in its typings): drains outstanding registrations.
   await (settings as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
-  return { project: PROJECT, stack: opts.stack, config, warnings, resources: monitor.recorded, outputs: resolved };
+  return {
+    project: PROJECT,
+    stack: opts.stack,
+    config,
+    warnings,
+    resources: monitor.recorded,
+    outputs: resolved,
+  };
 }
 
 interface OutputInternals {

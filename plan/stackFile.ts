@@ -59,7 +59,9 @@ export function readStackConfig(projectDir: string, stack: string): StackConfig 
   const file = stackFilePath(projectDir, stack);
   if (!existsSync(file)) {
     const known = listStacks(projectDir);
-    throw new Error(`no stack file ${path.relative(projectDir, file)} (stacks: ${known.join(", ") || "none"})`);
+    throw new Error(
+      `no stack file ${path.relative(projectDir, file)} (stacks: ${known.join(", ") || "none"})`,
+    );
   }
   const doc = (parse(readFileSync(file, "utf8")) ?? {}) as { config?: Record<string, unknown> };
   const project = readProject(projectDir);
@@ -77,7 +79,10 @@ export function readStackConfig(projectDir: string, stack: string): StackConfig 
 }
 
 /** Applies `key=value` overrides; a bare key is in the project namespace. */
-export function applyOverrides(values: Record<string, string>, overrides: string[]): Record<string, string> {
+export function applyOverrides(
+  values: Record<string, string>,
+  overrides: string[],
+): Record<string, string> {
   const out = { ...values };
   for (const o of overrides) {
     const eq = o.indexOf("=");

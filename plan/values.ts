@@ -27,7 +27,9 @@ export function fromWire(v: unknown): unknown {
       case SECRET_SIG:
         return new Secret(fromWire(o.value));
       case ASSET_SIG:
-        return o.text !== undefined ? { asset: "text", text: o.text } : { asset: "file", path: o.path };
+        return o.text !== undefined
+          ? { asset: "text", text: o.text }
+          : { asset: "file", path: o.path };
       case ARCHIVE_SIG:
         return o.path !== undefined ? { archive: "path", path: o.path } : { archive: "assets" };
       case RESOURCE_SIG:
@@ -65,6 +67,7 @@ export function secretStrings(v: unknown, inSecret = false): string[] {
   if (v instanceof Secret) return secretStrings(v.value, true);
   if (typeof v === "string") return inSecret ? [v] : [];
   if (Array.isArray(v)) return v.flatMap((x) => secretStrings(x, inSecret));
-  if (v !== null && typeof v === "object") return Object.values(v).flatMap((x) => secretStrings(x, inSecret));
+  if (v !== null && typeof v === "object")
+    return Object.values(v).flatMap((x) => secretStrings(x, inSecret));
   return [];
 }

@@ -30,8 +30,14 @@ function render(ingressController: IngressController, mode: LoadBalancerMode): R
 
 const EXPECTED: Record<IngressController, Record<LoadBalancerMode, unknown>> = {
   traefik: {
-    l7: { ports: { web: { forwardedHeaders: { trustedIPs: [VPC], insecure: false } } } },
-    l4: { ports: { web: { forwardedHeaders: { trustedIPs: [], insecure: false } } } },
+    l7: {
+      ports: { web: { forwardedHeaders: { trustedIPs: [VPC], insecure: false } } },
+      ingressRoute: { healthcheck: { enabled: true, entryPoints: ["web"] } },
+    },
+    l4: {
+      ports: { web: { forwardedHeaders: { trustedIPs: [], insecure: false } } },
+      ingressRoute: { healthcheck: { enabled: false, entryPoints: ["web"] } },
+    },
   },
   "ingress-nginx": {
     l7: { controller: { config: { "use-forwarded-headers": "true", "proxy-real-ip-cidr": VPC } } },
@@ -73,6 +79,12 @@ describe("ingress HelmChartConfig", () => {
     assert.deepEqual(at(web, "forwardedHeaders", "trustedIPs"), [VPC]);
     assert.notEqual(at(web, "forwardedHeaders", "insecure"), true);
     assert.equal(at(web, "http", "redirections", "entryPoint", "to"), undefined, "no redirect");
+  });
+
+  it("l7 traefik answers the ALB health check: /ping served on the web entrypoint", () => {
+    const hc = at(render("traefik", "l7").values, "ingressRoute", "healthcheck");
+    assert.equal(at(hc, "enabled"), true);
+    assert.deepEqual(at(hc, "entryPoints"), ["web"]);
   });
 
   it('l7 ingress-nginx trusts forwarded headers as the string "true"', () => {

@@ -29,7 +29,9 @@ export interface AlbFrontEndArgs {
  * matches Rancher): Traefik answers /ping on the web entrypoint once the HelmChartConfig
  * enables its health-check IngressRoute there; ingress-nginx's default server answers /healthz.
  */
-export const ALB_HEALTH_CHECKS: Readonly<Record<IngressController, { path: string; matcher: string }>> = {
+export const ALB_HEALTH_CHECKS: Readonly<
+  Record<IngressController, { path: string; matcher: string }>
+> = {
   traefik: { path: "/ping", matcher: "200" },
   "ingress-nginx": { path: "/healthz", matcher: "200" },
 };
@@ -53,15 +55,33 @@ export class AlbFrontEnd extends pulumi.ComponentResource implements FrontEnd {
 
     const sg = new aws.ec2.SecurityGroup(
       `${name}-alb`,
-      { vpcId: args.vpcId, description: "rancher-ha ALB", tags: resourceTags(args.tags, `${name}-alb`) },
+      {
+        vpcId: args.vpcId,
+        description: "rancher-ha ALB",
+        tags: resourceTags(args.tags, `${name}-alb`),
+      },
       parent,
     );
     const clients = args.ingressCidrs.map((cidr) => ({ cidr }));
     allowIngress(name, sg.id, HTTP_RULE, clients, parent, args.tags);
     allowIngress(name, sg.id, HTTPS_RULE, clients, parent, args.tags);
     // The nodes get plain HTTP from the ALB only; 443 stays closed on them.
-    allowEgressTo(`${name}-to-nodes`, sg.id, HTTP_RULE, args.nodeSecurityGroupId, parent, args.tags);
-    allowIngress(`${name}-from-alb`, args.nodeSecurityGroupId, HTTP_RULE, [{ securityGroupId: sg.id }], parent, args.tags);
+    allowEgressTo(
+      `${name}-to-nodes`,
+      sg.id,
+      HTTP_RULE,
+      args.nodeSecurityGroupId,
+      parent,
+      args.tags,
+    );
+    allowIngress(
+      `${name}-from-alb`,
+      args.nodeSecurityGroupId,
+      HTTP_RULE,
+      [{ securityGroupId: sg.id }],
+      parent,
+      args.tags,
+    );
 
     const alb = new aws.lb.LoadBalancer(
       `${name}-alb`,
@@ -158,7 +178,10 @@ export class AlbFrontEnd extends pulumi.ComponentResource implements FrontEnd {
         port: 80,
         protocol: "HTTP",
         defaultActions: [
-          { type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } },
+          {
+            type: "redirect",
+            redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" },
+          },
         ],
         tags: resourceTags(args.tags, `${name}-http`),
       },

@@ -17,8 +17,18 @@ export interface ControlPlaneEndpointArgs {
   protect: boolean;
 }
 
-const API: PortRule = { role: "api", protocol: "tcp", fromPort: API_PORT, description: "Kubernetes API" };
-const SUPERVISOR: PortRule = { role: "supervisor", protocol: "tcp", fromPort: SUPERVISOR_PORT, description: "RKE2 registration" };
+const API: PortRule = {
+  role: "api",
+  protocol: "tcp",
+  fromPort: API_PORT,
+  description: "Kubernetes API",
+};
+const SUPERVISOR: PortRule = {
+  role: "supervisor",
+  protocol: "tcp",
+  fromPort: SUPERVISOR_PORT,
+  description: "RKE2 registration",
+};
 
 /**
  * The fixed registration address and Kubernetes API endpoint: an internet-facing NLB with TCP
@@ -37,23 +47,45 @@ export class ControlPlaneEndpoint extends pulumi.ComponentResource {
   public readonly api: TcpForward;
   public readonly supervisor: TcpForward;
 
-  constructor(name: string, args: ControlPlaneEndpointArgs, opts?: pulumi.ComponentResourceOptions) {
+  constructor(
+    name: string,
+    args: ControlPlaneEndpointArgs,
+    opts?: pulumi.ComponentResourceOptions,
+  ) {
     super("rancher-ha:frontend:ControlPlaneEndpoint", name, {}, opts);
     const parent = { parent: this };
     // An NLB only gets security groups at creation, so it is created with its own.
     const sg = new aws.ec2.SecurityGroup(
       `${name}-nlb`,
-      { vpcId: args.vpcId, description: "rancher-ha NLB", tags: resourceTags(args.tags, `${name}-nlb`) },
+      {
+        vpcId: args.vpcId,
+        description: "rancher-ha NLB",
+        tags: resourceTags(args.tags, `${name}-nlb`),
+      },
       parent,
     );
     this.securityGroupId = sg.id;
     const nodes = { securityGroupId: args.nodeSecurityGroupId };
-    allowIngress(name, sg.id, { ...API, role: "api-admin" }, args.adminCidrs.map((cidr) => ({ cidr })), parent, args.tags);
+    allowIngress(
+      name,
+      sg.id,
+      { ...API, role: "api-admin" },
+      args.adminCidrs.map((cidr) => ({ cidr })),
+      parent,
+      args.tags,
+    );
     allowIngress(name, sg.id, { ...API, role: "api-nodes" }, [nodes], parent, args.tags);
     allowIngress(name, sg.id, SUPERVISOR, [nodes], parent, args.tags);
     for (const rule of [API, SUPERVISOR]) {
       allowEgressTo(`${name}-to-nodes`, sg.id, rule, args.nodeSecurityGroupId, parent, args.tags);
-      allowIngress(`${name}-from-nlb`, args.nodeSecurityGroupId, rule, [{ securityGroupId: sg.id }], parent, args.tags);
+      allowIngress(
+        `${name}-from-nlb`,
+        args.nodeSecurityGroupId,
+        rule,
+        [{ securityGroupId: sg.id }],
+        parent,
+        args.tags,
+      );
     }
 
     this.loadBalancer = new aws.lb.LoadBalancer(

@@ -13,8 +13,18 @@ export interface NlbFrontEndArgs {
   tags: Record<string, string>;
 }
 
-export const HTTP_RULE: PortRule = { role: "http", protocol: "tcp", fromPort: 80, description: "HTTP to the ingress controller" };
-export const HTTPS_RULE: PortRule = { role: "https", protocol: "tcp", fromPort: 443, description: "HTTPS to the ingress controller" };
+export const HTTP_RULE: PortRule = {
+  role: "http",
+  protocol: "tcp",
+  fromPort: 80,
+  description: "HTTP to the ingress controller",
+};
+export const HTTPS_RULE: PortRule = {
+  role: "https",
+  protocol: "tcp",
+  fromPort: 443,
+  description: "HTTPS to the ingress controller",
+};
 
 /**
  * L4: TCP 80/443 on the control-plane NLB, passed through to the ingress controller on every
@@ -36,7 +46,14 @@ export class NlbFrontEnd extends pulumi.ComponentResource implements FrontEnd {
     for (const rule of [HTTP_RULE, HTTPS_RULE]) {
       allowIngress(name, lbSg, rule, clients, parent, args.tags);
       allowEgressTo(`${name}-to-nodes`, lbSg, rule, args.nodeSecurityGroupId, parent, args.tags);
-      allowIngress(`${name}-from-lb`, args.nodeSecurityGroupId, rule, [{ securityGroupId: lbSg }], parent, args.tags);
+      allowIngress(
+        `${name}-from-lb`,
+        args.nodeSecurityGroupId,
+        rule,
+        [{ securityGroupId: lbSg }],
+        parent,
+        args.tags,
+      );
     }
     this.listeners = [80, 443].map(
       (port) =>

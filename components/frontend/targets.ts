@@ -60,7 +60,13 @@ export function tcpForward(
     },
     opts,
   );
-  const attachments = attachInstances(`${name}-${args.port}`, targetGroup, args.port, args.instanceIds, opts);
+  const attachments = attachInstances(
+    `${name}-${args.port}`,
+    targetGroup,
+    args.port,
+    args.instanceIds,
+    opts,
+  );
   return { targetGroup, listener, attachments };
 }
 

@@ -48,13 +48,20 @@ export class RancherInstall extends pulumi.ComponentResource {
   constructor(name: string, args: RancherInstallArgs, opts?: pulumi.ComponentResourceOptions) {
     super("rancher-ha:rancher:RancherInstall", name, {}, opts);
     const k8sOpts = { parent: this, deletedWith: args.clusterLifetime };
-    const provider = new k8s.Provider(`${name}-k8s`, { kubeconfig: args.kubeconfig }, { parent: this });
+    const provider = new k8s.Provider(
+      `${name}-k8s`,
+      { kubeconfig: args.kubeconfig },
+      { parent: this },
+    );
     const withProvider = { ...k8sOpts, provider };
 
     this.bootstrapPassword = pulumi.secret(
       args.bootstrapPassword ??
-        new random.RandomPassword(`${name}-bootstrap`, { length: 24, special: false }, { parent: this })
-          .result,
+        new random.RandomPassword(
+          `${name}-bootstrap`,
+          { length: 24, special: false },
+          { parent: this },
+        ).result,
     );
 
     const rancherDeps: pulumi.Resource[] = [...args.waitFor];

@@ -61,7 +61,9 @@ export class Rke2Cluster extends pulumi.ComponentResource {
     super("rancher-ha:rke2:Rke2Cluster", name, {}, opts);
     const parent = { parent: this };
     if (!existsSync(path.resolve(NODE_SCRIPTS_DIR))) {
-      throw new Error(`node scripts not found at ${path.resolve(NODE_SCRIPTS_DIR)}; run from the project directory`);
+      throw new Error(
+        `node scripts not found at ${path.resolve(NODE_SCRIPTS_DIR)}; run from the project directory`,
+      );
     }
 
     this.token = new random.RandomPassword(`${name}-token`, { length: 48, special: false }, parent);
@@ -70,7 +72,11 @@ export class Rke2Cluster extends pulumi.ComponentResource {
     const ingress = pulumi
       .output(args.vpcCidr)
       .apply((vpcCidr) =>
-        renderIngressHelmChartConfig({ ingressController: args.ingressController, mode: args.loadBalancer, vpcCidr }),
+        renderIngressHelmChartConfig({
+          ingressController: args.ingressController,
+          mode: args.loadBalancer,
+          vpcCidr,
+        }),
       );
 
     let previousStart: command.remote.Command | undefined;
@@ -98,7 +104,11 @@ export class Rke2Cluster extends pulumi.ComponentResource {
       const copyOpts = { parent: this, dependsOn: [stage] };
       const scripts = new command.remote.CopyToRemote(
         `${n}-scripts`,
-        { connection, source: new pulumi.asset.FileArchive(NODE_SCRIPTS_DIR), remotePath: STAGING_DIR },
+        {
+          connection,
+          source: new pulumi.asset.FileArchive(NODE_SCRIPTS_DIR),
+          remotePath: STAGING_DIR,
+        },
         copyOpts,
       );
       const paramsText = pulumi.output(args.registrationHost).apply((registrationAddress) =>
@@ -112,7 +122,11 @@ export class Rke2Cluster extends pulumi.ComponentResource {
       );
       const params = new command.remote.CopyToRemote(
         `${n}-params`,
-        { connection, source: paramsText.apply((t) => new pulumi.asset.StringAsset(t)), remotePath: PARAMS_ON_NODE },
+        {
+          connection,
+          source: paramsText.apply((t) => new pulumi.asset.StringAsset(t)),
+          remotePath: PARAMS_ON_NODE,
+        },
         copyOpts,
       );
       const configText = pulumi.output(args.registrationHost).apply((host) =>
@@ -148,7 +162,12 @@ export class Rke2Cluster extends pulumi.ComponentResource {
       const installCmd = `${nodeScript("node-prepare.sh")} && ${nodeScript("rke2-install.sh")}`;
       const install = new command.remote.Command(
         `${n}-install`,
-        { connection, create: installCmd, update: installCmd, triggers: [server.instanceId, args.rke2Version] },
+        {
+          connection,
+          create: installCmd,
+          update: installCmd,
+          triggers: [server.instanceId, args.rke2Version],
+        },
         { parent: this, dependsOn: [scripts, params] },
       );
       // Applied live by RKE2's deploy controller; on a fresh node it is in place before start.

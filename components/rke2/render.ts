@@ -294,12 +294,16 @@ export function renderIngressHelmChartConfig(a: IngressTuningArgs): {
     // No HTTP→HTTPS redirect to undo: `ports.web.http.redirections.entryPoint` defaults to {} in
     // those versions and rke2-charts' values.yaml.patch leaves it alone, so the ALB's plain HTTP
     // to port 80 is served, not redirected.
+    // The ALB health check (GET /ping, no matching Host) needs Traefik's ping on the web
+    // entrypoint: the chart's health-check IngressRoute (PathPrefix /ping → ping@internal) does
+    // that without shadowing Rancher's own host rule, which is longer and so wins.
     values = {
       ports: {
         web: {
           forwardedHeaders: { trustedIPs: l7 ? [vpcCidr] : [], insecure: false },
         },
       },
+      ingressRoute: { healthcheck: { enabled: l7, entryPoints: ["web"] } },
     };
   } else {
     // ingress-nginx ConfigMap keys (controller.config). With use-forwarded-headers the controller

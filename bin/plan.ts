@@ -1,0 +1,92 @@
+// `npm run plan -- --stack <name> [--config key=value]… [--json] [--show-secrets]
+//                 [--format tree|json|mermaid] [--policy]`
+// Evaluates the real program for a stack on Pulumi's mock runtime: no credentials, no cloud.
+import { parseArgs } from "node:util";
+import { ConfigError } from "../components/config";
+import { renderJson, renderTree } from "../plan/format";
+import { runPlan } from "../plan/run";
+
+export const USAGE =
+  "usage: npm run plan -- --stack <name> [--config key=value]... [--json] [--show-secrets] [--format tree|json|mermaid] [--policy]";
+
+export interface Io {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+export async function main(argv: string[], io: Io, projectDir = process.cwd()): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        stack: { type: "string", short: "s" },
+        config: { type: "string", short: "c", multiple: true },
+        json: { type: "boolean" },
+        "show-secrets": { type: "boolean" },
+        format: { type: "string" },
+        policy: { type: "boolean" },
+        help: { type: "boolean", short: "h" },
+      },
+      strict: true,
+    }));
+  } catch (e) {
+    io.err(`${(e as Error).message}\n${USAGE}\n`);
+    return 2;
+  }
+  if (values.help) {
+    io.out(USAGE + "\n");
+    return 0;
+  }
+  if (!values.stack) {
+    io.err(`--stack is required\n${USAGE}\n`);
+    return 2;
+  }
+  const format = values.json ? "json" : (values.format ?? "tree");
+  if (!["tree", "json", "mermaid"].includes(format)) {
+    io.err(`--format must be tree, json or mermaid\n${USAGE}\n`);
+    return 2;
+  }
+  const showSecrets = values["show-secrets"] === true;
+  try {
+    const plan = await runPlan({ stack: values.stack, overrides: values.config ?? [], projectDir });
+    if (values.policy) {
+      const { checkPlan } = await import("../policy/offline");
+      const violations = checkPlan(plan);
+      if (violations.length > 0) {
+        io.err(`policy violations (${violations.length}):\n`);
+        for (const v of violations) io.err(`  - [${v.policy}] ${v.resourceName}: ${v.message}\n`);
+        return 3;
+      }
+      io.err("policy: no violations\n");
+    }
+    if (format === "json") io.out(renderJson(plan, showSecrets));
+    else if (format === "mermaid") {
+      const { renderMermaid } = await import("../plan/mermaid");
+      io.out(renderMermaid(plan));
+    } else io.out(renderTree(plan, showSecrets));
+    return 0;
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      io.err(`rancher-ha: ${e.message}\n`);
+      return 1;
+    }
+    io.err(`rancher-ha: ${(e as Error).message}\n`);
+    return 1;
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2), {
+    out: (t) => process.stdout.write(t),
+    err: (t) => process.stderr.write(t),
+  }).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e: unknown) => {
+      process.stderr.write(`rancher-ha: ${String(e)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}

@@ -1,0 +1,231 @@
+// Renders the parameters file (`params.env`) that the node scripts in scripts/node/ read.
+//
+// The scripts never `source` this file: lib.sh's `read_params` accepts only `KEY=VALUE` lines with
+// known keys and takes each value literally. This renderer still refuses every value that could be
+// misread (newlines, quotes, `$`, backticks, backslashes, stray spaces) so the file stays boring
+// and a bad input fails at preview time instead of on a node.
+
+export type NodeRole = "init" | "join";
+
+export interface NodeTimeouts {
+  /** Waiting for cloud-init to finish on a fresh instance. */
+  cloudInit: number;
+  /** Waiting for apt/dpkg locks (unattended-upgrades on first boot). */
+  aptLock: number;
+  /** One attempt at downloading the RKE2 installer script. */
+  download: number;
+  /** A joining server waiting for the registration address (9345) to answer. */
+  registration: number;
+  /** Starting rke2-server, then waiting for the API (/readyz) and this node to be Ready. */
+  ready: number;
+  /** Removing this server from the cluster before its instance goes; each step is bounded. */
+  leave: number;
+}
+
+/** Retry and polling knobs; production rarely changes them, tests make them tiny. */
+export interface NodeTuning {
+  /** One run of the RKE2 installer (it downloads the release tarball). */
+  installTimeout: number;
+  /** Attempts for the installer download and for the installer run. */
+  downloadAttempts: number;
+  /** Seconds between download/installer attempts. */
+  retryInterval: number;
+  /** Seconds between polls while waiting for something. */
+  pollInterval: number;
+}
+
+export interface NodeParams {
+  role: NodeRole;
+  /** Unique node name, e.g. "rancher-ha-dev-server-1"; must match `node-name` in config.yaml. */
+  nodeName: string;
+  /** Pinned RKE2 release, e.g. "v1.36.3+rke2r1". */
+  rke2Version: string;
+  /** Host name (or IPv4 address) of the fixed registration address, e.g. the NLB DNS name. */
+  registrationAddress: string;
+  /** Supervisor port; default 9345. */
+  registrationPort?: number;
+  /** "https://<nlb-dns>:6443"; written into the kubeconfig handed back to Pulumi. */
+  controlPlaneEndpoint: string;
+  /** Installer script URL; default "https://get.rke2.io". */
+  installUrl?: string;
+  /** Seconds; defaults in DEFAULT_NODE_TIMEOUTS. */
+  timeouts?: Partial<NodeTimeouts>;
+  /** Defaults in DEFAULT_NODE_TUNING. */
+  tuning?: Partial<NodeTuning>;
+}
+
+export const DEFAULT_REGISTRATION_PORT = 9345;
+export const DEFAULT_INSTALL_URL = "https://get.rke2.io";
+
+export const DEFAULT_NODE_TIMEOUTS: Readonly<NodeTimeouts> = Object.freeze({
+  cloudInit: 600,
+  aptLock: 300,
+  download: 120,
+  registration: 900,
+  ready: 900,
+  leave: 120,
+});
+
+export const DEFAULT_NODE_TUNING: Readonly<NodeTuning> = Object.freeze({
+  installTimeout: 600,
+  downloadAttempts: 5,
+  retryInterval: 10,
+  pollInterval: 5,
+});
+
+/** Every key the file carries; lib.sh's PARAM_KEYS must list exactly these (a test checks). */
+export const NODE_PARAM_KEYS = [
+  "APT_LOCK_TIMEOUT",
+  "CLOUD_INIT_TIMEOUT",
+  "CONTROL_PLANE_ENDPOINT",
+  "DOWNLOAD_ATTEMPTS",
+  "DOWNLOAD_TIMEOUT",
+  "INSTALL_TIMEOUT",
+  "INSTALL_URL",
+  "LEAVE_TIMEOUT",
+  "NODE_NAME",
+  "POLL_INTERVAL",
+  "READY_TIMEOUT",
+  "REGISTRATION_ADDRESS",
+  "REGISTRATION_PORT",
+  "REGISTRATION_TIMEOUT",
+  "RETRY_INTERVAL",
+  "RKE2_VERSION",
+  "ROLE",
+] as const;
+export type NodeParamKey = (typeof NODE_PARAM_KEYS)[number];
+
+const RKE2_VERSION_RE = /^v\d+\.\d+\.\d+\+rke2r\d+$/;
+// Lower-case DNS subdomain, as Kubernetes requires for node names.
+const NODE_NAME_RE = /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/;
+// DNS name or IPv4 address (IPv6 would need brackets in URLs; not supported).
+const HOST_RE = /^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$/;
+const ENDPOINT_RE = /^https:\/\/([A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?)(?::(\d+))?$/;
+// Anything a shell or a KEY=VALUE reader could trip on.
+const UNSAFE_RE = /[\s'"`$\\]|[\u0000-\u001f\u007f]/;
+const MAX_SECONDS = 86_400;
+
+function fail(field: string, value: unknown, why: string): never {
+  throw new Error(`renderNodeParams: ${field} ${JSON.stringify(value)} is invalid: ${why}`);
+}
+
+function checkString(field: string, value: unknown, re: RegExp, why: string, max = 253): string {
+  if (typeof value !== "string" || value.length === 0)
+    fail(field, value, "must be a non-empty string");
+  if (UNSAFE_RE.test(value)) {
+    fail(
+      field,
+      value,
+      "must not contain whitespace, quotes, $, backticks, backslashes or control characters",
+    );
+  }
+  if (value.length > max) fail(field, value, `must be at most ${max} characters`);
+  if (!re.test(value)) fail(field, value, why);
+  return value;
+}
+
+function checkPort(field: string, value: unknown): number {
+  if (typeof value !== "number" || !Number.isInteger(value) || value < 1 || value > 65535) {
+    fail(field, value, "must be an integer port between 1 and 65535");
+  }
+  return value;
+}
+
+/** Positive seconds, at most a day, with at most 3 decimals (the scripts accept fractions). */
+function checkSeconds(field: string, value: unknown): string {
+  if (typeof value !== "number" || !Number.isFinite(value) || value <= 0 || value > MAX_SECONDS) {
+    fail(field, value, `must be a number of seconds greater than 0 and at most ${MAX_SECONDS}`);
+  }
+  const text = String(value);
+  if (!/^\d+(\.\d{1,3})?$/.test(text)) fail(field, value, "must have at most 3 decimals");
+  return text;
+}
+
+function checkCount(field: string, value: unknown, max: number): string {
+  if (typeof value !== "number" || !Number.isInteger(value) || value < 1 || value > max) {
+    fail(field, value, `must be an integer between 1 and ${max}`);
+  }
+  return String(value);
+}
+
+function checkUrl(field: string, value: unknown): string {
+  const text = checkString(field, value, /^https?:\/\/\S+$/, "must be an http(s) URL", 2048);
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    fail(field, value, "must be an http(s) URL");
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") fail(field, value, "must be http(s)");
+  return text;
+}
+
+/** Renders `KEY=VALUE` lines sorted by key, with a trailing newline. Throws on invalid input. */
+export function renderNodeParams(p: NodeParams): string {
+  if (p.role !== "init" && p.role !== "join") fail("role", p.role, 'must be "init" or "join"');
+  const timeouts: NodeTimeouts = { ...DEFAULT_NODE_TIMEOUTS, ...definedOnly(p.timeouts) };
+  const tuning: NodeTuning = { ...DEFAULT_NODE_TUNING, ...definedOnly(p.tuning) };
+
+  const endpoint = checkString(
+    "controlPlaneEndpoint",
+    p.controlPlaneEndpoint,
+    ENDPOINT_RE,
+    'must look like "https://<host>:<port>" (no path)',
+    300,
+  );
+  const endpointPort = ENDPOINT_RE.exec(endpoint)?.[3];
+  if (endpointPort !== undefined) checkPort("controlPlaneEndpoint port", Number(endpointPort));
+
+  const values: Record<NodeParamKey, string> = {
+    ROLE: p.role,
+    NODE_NAME: checkString(
+      "nodeName",
+      p.nodeName,
+      NODE_NAME_RE,
+      "must be a lower-case DNS name (a-z, 0-9, '-', '.')",
+    ),
+    RKE2_VERSION: checkString(
+      "rke2Version",
+      p.rke2Version,
+      RKE2_VERSION_RE,
+      'must look like "v1.36.3+rke2r1"',
+      64,
+    ),
+    REGISTRATION_ADDRESS: checkString(
+      "registrationAddress",
+      p.registrationAddress,
+      HOST_RE,
+      "must be a host name or IPv4 address",
+    ),
+    REGISTRATION_PORT: String(
+      checkPort("registrationPort", p.registrationPort ?? DEFAULT_REGISTRATION_PORT),
+    ),
+    CONTROL_PLANE_ENDPOINT: endpoint,
+    INSTALL_URL: checkUrl("installUrl", p.installUrl ?? DEFAULT_INSTALL_URL),
+    CLOUD_INIT_TIMEOUT: checkSeconds("timeouts.cloudInit", timeouts.cloudInit),
+    APT_LOCK_TIMEOUT: checkSeconds("timeouts.aptLock", timeouts.aptLock),
+    DOWNLOAD_TIMEOUT: checkSeconds("timeouts.download", timeouts.download),
+    REGISTRATION_TIMEOUT: checkSeconds("timeouts.registration", timeouts.registration),
+    READY_TIMEOUT: checkSeconds("timeouts.ready", timeouts.ready),
+    LEAVE_TIMEOUT: checkSeconds("timeouts.leave", timeouts.leave),
+    INSTALL_TIMEOUT: checkSeconds("tuning.installTimeout", tuning.installTimeout),
+    DOWNLOAD_ATTEMPTS: checkCount("tuning.downloadAttempts", tuning.downloadAttempts, 100),
+    RETRY_INTERVAL: checkSeconds("tuning.retryInterval", tuning.retryInterval),
+    POLL_INTERVAL: checkSeconds("tuning.pollInterval", tuning.pollInterval),
+  };
+
+  return (
+    NODE_PARAM_KEYS.map((key) => `${key}=${values[key]}`)
+      .sort()
+      .join("\n") + "\n"
+  );
+}
+
+/** Drops keys whose value is undefined so `{ ready: undefined }` keeps the default. */
+function definedOnly<T extends object>(o: Partial<T> | undefined): Partial<T> {
+  const out: Partial<T> = {};
+  for (const [k, v] of Object.entries(o ?? {})) {
+    if (v !== undefined) (out as Record<string, unknown>)[k] = v;
+  }
+  return out;
+}

@@ -1,0 +1,73 @@
+// Shared helpers for the program tests: plans are evaluated once per (stack, overrides).
+import * as assert from "node:assert/strict";
+import type { RecordedResource } from "../plan/mocks";
+import { runPlan, Plan } from "../plan/run";
+import { Secret } from "../plan/values";
+
+const cache = new Map<string, Promise<Plan>>();
+
+export function plan(stack: string, overrides: string[] = []): Promise<Plan> {
+  const key = JSON.stringify([stack, overrides]);
+  let p = cache.get(key);
+  if (!p) {
+    p = runPlan({ stack, overrides });
+    cache.set(key, p);
+  }
+  return p;
+}
+
+export function ofType(p: Plan, type: string): RecordedResource[] {
+  return p.resources.filter((r) => r.type === type);
+}
+
+export function byName(p: Plan, name: string, type?: string): RecordedResource {
+  const found = p.resources.filter((r) => r.name === name && (!type || r.type === type));
+  assert.equal(
+    found.length,
+    1,
+    `expected one resource named ${name}${type ? ` (${type})` : ""}, found ${found.length}`,
+  );
+  return found[0];
+}
+
+/** Every resource `r` waits for, directly or transitively (dependsOn closure). */
+export function waitsFor(p: Plan, r: RecordedResource): Set<string> {
+  const byUrn = new Map(p.resources.map((x) => [x.urn, x]));
+  const seen = new Set<string>();
+  const stack = [...r.dependsOn];
+  while (stack.length) {
+    const u = stack.pop()!;
+    if (seen.has(u)) continue;
+    seen.add(u);
+    const dep = byUrn.get(u);
+    if (dep) {
+      stack.push(...dep.dependsOn);
+      // Depending on a component means waiting for its children.
+      for (const child of p.resources.filter((c) => c.parent === u)) stack.push(child.urn);
+    }
+  }
+  return seen;
+}
+
+export function unwrap(v: unknown): unknown {
+  return v instanceof Secret ? v.value : v;
+}
+
+export const TYPES = {
+  instance: "aws:ec2/instance:Instance",
+  subnet: "aws:ec2/subnet:Subnet",
+  lb: "aws:lb/loadBalancer:LoadBalancer",
+  listener: "aws:lb/listener:Listener",
+  targetGroup: "aws:lb/targetGroup:TargetGroup",
+  attachment: "aws:lb/targetGroupAttachment:TargetGroupAttachment",
+  ingress: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
+  egress: "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule",
+  sg: "aws:ec2/securityGroup:SecurityGroup",
+  record: "aws:route53/record:Record",
+  cert: "aws:acm/certificate:Certificate",
+  certValidation: "aws:acm/certificateValidation:CertificateValidation",
+  command: "command:remote:Command",
+  copy: "command:remote:CopyToRemote",
+  release: "kubernetes:helm.sh/v3:Release",
+  token: "random:index/randomPassword:RandomPassword",
+} as const;
