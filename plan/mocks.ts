@@ -169,6 +169,9 @@ export class Recorder {
   }
 }
 
+/** How often the mock runtime was installed: a plan with invalid config must not get that far. */
+export const mockRuntimeStats = { installs: 0 };
+
 /** Installs Pulumi's mock runtime with every registration recorded. */
 export async function installRecordingMocks(
   mocks: pulumi.runtime.Mocks,
@@ -176,6 +179,7 @@ export async function installRecordingMocks(
   stack: string,
 ): Promise<Recorder> {
   const recorder = new Recorder();
+  mockRuntimeStats.installs++;
   // setMocks sets the runtime's feature flags (secrets, resource references, deletedWith…);
   // its monitor then passes each registration through the recorder.
   await setMocks(mocks, project, stack, false);
