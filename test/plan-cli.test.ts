@@ -1,0 +1,121 @@
+// The plan command's output: one JSON document, secrets hidden unless asked for, and no secret
+// value in any non-secret field of either example stack.
+import * as assert from "node:assert/strict";
+import { main } from "../bin/plan";
+import { MOCK_SECRET_PREFIX } from "../plan/mocks";
+import { runPlan } from "../plan/run";
+import { plainStrings, secretStrings } from "../plan/values";
+
+async function run(args: string[]) {
+  let out = "";
+  let err = "";
+  const code = await main(args, { out: (t) => (out += t), err: (t) => (err += t) });
+  return { code, out, err };
+}
+
+describe("plan command", function () {
+  this.timeout(120_000);
+
+  it("prints one JSON document with urn, type, name, parent, dependsOn and inputs", async () => {
+    const r = await run(["--stack", "dev", "--json"]);
+    assert.equal(r.code, 0, r.err);
+    const doc = JSON.parse(r.out);
+    assert.equal(doc.project, "rancher-ha");
+    assert.equal(doc.stack, "dev");
+    assert.match(doc.note, /placeholders/);
+    const urns = new Set(doc.resources.map((x: { urn: string }) => x.urn));
+    for (const res of doc.resources) {
+      assert.deepEqual(Object.keys(res), ["urn", "type", "name", "parent", "dependsOn", "inputs"]);
+      if (res.parent !== null)
+        assert.ok(urns.has(res.parent), `parent of ${res.name} is in the plan`);
+      for (const d of res.dependsOn)
+        assert.ok(urns.has(d), `dependency of ${res.name} is in the plan`);
+    }
+    const rancher = doc.resources.find(
+      (x: { name: string }) => x.name === "rancher-install-rancher",
+    );
+    assert.equal(rancher.inputs.values, "[secret]");
+    assert.equal(doc.outputs.kubeconfig, "[secret]");
+    assert.equal(doc.outputs.rancherUrl, "https://rancher-dev.example.com");
+  });
+
+  it("prints a readable tree that says values are placeholders", async () => {
+    const r = await run(["--stack", "prod"]);
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /^Offline plan for rancher-ha\/prod: l7, 3 server\(s\), eu-west-1/);
+    assert.match(r.out, /placeholders; nothing was deployed/);
+    assert.match(r.out, /\+ aws:lb\/loadBalancer:LoadBalancer {2}rancher-l7-alb {2}\[protected\]/);
+    assert.match(r.out, /bootstrapPassword: \[secret\]/);
+  });
+
+  it("applies --config overrides, lists as JSON", async () => {
+    const r = await run([
+      "--stack",
+      "dev",
+      "--json",
+      "--config",
+      "serverCount=5",
+      "--config",
+      'adminCidrs=["198.51.100.0/24"]',
+    ]);
+    const doc = JSON.parse(r.out);
+    assert.equal(
+      doc.resources.filter((x: { type: string }) => x.type === "aws:ec2/instance:Instance").length,
+      5,
+    );
+    const ssh = doc.resources.find((x: { name: string }) => x.name === "rancher-sec-ssh-admin");
+    assert.equal(ssh.inputs.cidrIpv4, "198.51.100.0/24");
+  });
+
+  it("rejects bad arguments with usage and exit 2", async () => {
+    for (const args of [
+      [],
+      ["--stack"],
+      ["--stack", "dev", "--bogus"],
+      ["--stack", "dev", "--format", "svg"],
+    ]) {
+      const r = await run(args);
+      assert.equal(r.code, 2, args.join(" "));
+      assert.match(r.err, /usage: npm run plan/);
+      assert.equal(r.out, "");
+    }
+    const missing = await run(["--stack", "nope"]);
+    assert.equal(missing.code, 1);
+    assert.match(missing.err, /no stack file stacks\/Pulumi.nope.yaml \(stacks: dev, prod\)/);
+  });
+
+  for (const stack of ["dev", "prod"]) {
+    it(`${stack}: no secret value appears outside a secret, with or without --show-secrets`, async () => {
+      const plan = await runPlan({ stack });
+      const secrets = new Set<string>();
+      for (const r of plan.resources) secretStrings(r.inputs).forEach((s) => secrets.add(s));
+      secretStrings(plan.outputs).forEach((s) => secrets.add(s));
+      // The join token, bootstrap password, SSH key and kubeconfig are all there to look for.
+      const needles = [...secrets].filter((s) => s.includes(MOCK_SECRET_PREFIX));
+      assert.ok(needles.length >= 3, `found ${needles.length} secret values`);
+      const secretValues = needles.map((s) => /mock-secret-[\w-]+/.exec(s)![0]);
+      for (const r of plan.resources) {
+        for (const s of [
+          ...plainStrings(r.inputs),
+          { path: "name", value: r.name },
+          { path: "urn", value: r.urn },
+        ]) {
+          for (const v of secretValues)
+            assert.ok(!s.value.includes(v), `${v} in ${r.name}.${s.path}`);
+        }
+      }
+      const hidden = await run(["--stack", stack, "--json"]);
+      const tree = await run(["--stack", stack]);
+      for (const v of secretValues) {
+        assert.ok(!hidden.out.includes(v), `${v} in --json output`);
+        assert.ok(!tree.out.includes(v), `${v} in tree output`);
+        assert.ok(!hidden.err.includes(v) && !tree.err.includes(v), `${v} in logs`);
+      }
+      const shown = await run(["--stack", stack, "--json", "--show-secrets"]);
+      assert.ok(
+        secretValues.every((v) => shown.out.includes(v)),
+        "--show-secrets reveals them",
+      );
+    });
+  }
+});
