@@ -1,0 +1,40 @@
+// `npm run bench`: how long the offline plan takes and how much memory it needs, per stack shape.
+// Numbers are printed, never asserted (timing belongs here, not in tests).
+import { performance } from "node:perf_hooks";
+import { runPlan } from "../plan/run";
+
+const CASES: { label: string; stack: string; overrides: string[] }[] = [
+  { label: "dev (l4, 3 servers)", stack: "dev", overrides: [] },
+  { label: "prod (l7, 3 servers)", stack: "prod", overrides: [] },
+  { label: "dev (l4, 7 servers)", stack: "dev", overrides: ["serverCount=7"] },
+];
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+
+async function main(): Promise<void> {
+  const startRss = process.memoryUsage().rss;
+  console.log(`offline plan benchmark: ${RUNS} runs per case (first run includes module loading)`);
+  for (const c of CASES) {
+    const times: number[] = [];
+    let resources = 0;
+    for (let i = 0; i < RUNS; i++) {
+      const t0 = performance.now();
+      const plan = await runPlan({ stack: c.stack, overrides: c.overrides });
+      times.push(performance.now() - t0);
+      resources = plan.resources.length;
+    }
+    const sorted = [...times].sort((a, b) => a - b);
+    const median = sorted[Math.floor(sorted.length / 2)];
+    console.log(
+      `${c.label.padEnd(24)} ${String(resources).padStart(4)} resources  first ${times[0].toFixed(0)} ms  median ${median.toFixed(0)} ms  max ${sorted[sorted.length - 1].toFixed(0)} ms`,
+    );
+  }
+  const mem = process.memoryUsage();
+  console.log(
+    `peak-ish rss ${(mem.rss / 2 ** 20).toFixed(0)} MiB (start ${(startRss / 2 ** 20).toFixed(0)} MiB), heap used ${(mem.heapUsed / 2 ** 20).toFixed(0)} MiB`,
+  );
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exitCode = 1;
+});
