@@ -1,0 +1,299 @@
+// A fake engine for tests of code built on this library (and of the library itself): stacks in
+// memory, config stored with the Pulumi CLI's `--path` semantics, operations that replay scripted
+// events, and errors made exactly as the Automation API makes them (from a command's stderr).
+import * as sdkCmd from "@pulumi/pulumi/automation/cmd";
+import * as sdkErrors from "@pulumi/pulumi/automation/errors";
+import type {
+  ConfigMap,
+  EngineEvent,
+  OpMap,
+  OutputMap,
+  UpdateSummary,
+} from "@pulumi/pulumi/automation";
+import type {
+  Engine,
+  EngineOpOptions,
+  EngineStack,
+  PulumiCommandLike,
+  WorkspaceArgs,
+} from "./engine";
+import type { OperationKind } from "./errors";
+
+interface SdkInternals {
+  CommandResult: new (stdout: string, stderr: string, code: number, err?: Error) => unknown;
+  createCommandError: (result: unknown) => Error;
+}
+
+/** The error the Automation API throws for a command that ended with this stderr/exit code. */
+export function sdkCommandError(result: {
+  stdout?: string;
+  stderr: string;
+  code?: number;
+  err?: Error;
+}): Error {
+  const { CommandResult } = sdkCmd as unknown as SdkInternals;
+  const { createCommandError } = sdkErrors as unknown as SdkInternals;
+  return createCommandError(
+    new CommandResult(result.stdout ?? "", result.stderr, result.code ?? 255, result.err),
+  );
+}
+
+/** What the SDK throws when `pulumi` cannot be spawned (PulumiCommand.get without a CLI). */
+export function cliMissingError(): Error {
+  const err = Object.assign(
+    new Error("Command failed with ENOENT: pulumi version\nspawn pulumi ENOENT"),
+    { code: "ENOENT", errno: -2, syscall: "spawn pulumi", path: "pulumi" },
+  );
+  return sdkCommandError({ stderr: err.message, code: -2, err });
+}
+
+export interface FakeScript {
+  /** Written to onOutput, in order. */
+  output?: string[];
+  /** Delivered to onEvent, in order (sequence/timestamp filled in when 0). */
+  events?: Partial<EngineEvent>[];
+  /** Milliseconds between events. */
+  delayMs?: number;
+  /** Resource changes reported. */
+  changes?: OpMap;
+  /** Thrown after the events (e.g. sdkCommandError({...})). */
+  error?: Error;
+  /** Do not finish until release() (or an abort, which fails like an interrupted CLI). */
+  hold?: boolean;
+}
+
+type Stored = { value: unknown; secret: boolean };
+
+/** Parses `ns:name`, `ns:name[0]`, `ns:name["key"]`, `ns:name.key` into [root, ...path]. */
+export function parseConfigPath(key: string): { root: string; path: (string | number)[] } {
+  const colon = key.indexOf(":");
+  const ns = key.slice(0, colon + 1);
+  const rest = key.slice(colon + 1);
+  const m = /^([^.[]+)(.*)$/.exec(rest);
+  if (!m) throw new Error(`invalid config key path: ${key}`);
+  const path: (string | number)[] = [];
+  const re = /\[(\d+)\]|\["((?:[^"\\]|\\.)*)"\]|\.([^.[]+)/gy;
+  let s: RegExpExecArray | null;
+  let consumed = 0;
+  while ((s = re.exec(m[2])) !== null) {
+    path.push(
+      s[1] !== undefined
+        ? Number(s[1])
+        : s[2] !== undefined
+          ? (JSON.parse(`"${s[2]}"`) as string)
+          : s[3],
+    );
+    consumed = re.lastIndex;
+  }
+  if (consumed !== m[2].length) throw new Error(`invalid config key path: ${key}`);
+  return { root: ns + m[1], path };
+}
+
+/** Pulumi's adjustObjectValue: nested `--path` values that look like bools/ints are typed. */
+function adjust(value: string): unknown {
+  if (value === "true" || value === "false") return value === "true";
+  if (value.length > 1 && value.startsWith("0")) return value;
+  return /^-?\d+$/.test(value) && Number.isSafeInteger(Number(value)) ? Number(value) : value;
+}
+
+export class FakeStack implements EngineStack {
+  readonly config = new Map<string, Stored>();
+  readonly calls: string[] = [];
+  outputValues: OutputMap = {};
+  scripts: Partial<Record<OperationKind, FakeScript>> = {};
+  private releases: (() => void)[] = [];
+
+  constructor(
+    public readonly name: string,
+    private readonly engine: FakeEngine,
+  ) {}
+
+  private log(call: string): void {
+    this.calls.push(call);
+    this.engine.calls.push(`${this.name}.${call}`);
+  }
+
+  getAllConfig(): Promise<ConfigMap> {
+    this.log("getAllConfig");
+    const out: ConfigMap = {};
+    for (const [k, v] of [...this.config.entries()].sort()) {
+      out[k] = {
+        value: typeof v.value === "string" ? v.value : JSON.stringify(v.value),
+        secret: v.secret,
+      };
+    }
+    return Promise.resolve(out);
+  }
+
+  setAllConfig(config: ConfigMap, path = false): Promise<void> {
+    this.log(`setAllConfig(${path ? "path" : "plain"}):${Object.keys(config).join(",")}`);
+    for (const [key, cv] of Object.entries(config)) {
+      const secret = cv.secret === true;
+      if (!path) {
+        this.config.set(key, { value: cv.value, secret });
+        continue;
+      }
+      const { root, path: p } = parseConfigPath(key);
+      if (p.length === 0) {
+        this.config.set(root, { value: cv.value, secret });
+        continue;
+      }
+      const existing = this.config.get(root);
+      const container: unknown =
+        existing && typeof existing.value === "object"
+          ? existing.value
+          : typeof p[0] === "number"
+            ? []
+            : {};
+      let node = container as Record<string | number, unknown>;
+      for (let i = 0; i < p.length - 1; i++) {
+        node[p[i]] ??= typeof p[i + 1] === "number" ? [] : {};
+        node = node[p[i]] as Record<string | number, unknown>;
+      }
+      node[p[p.length - 1]] = adjust(cv.value);
+      this.config.set(root, { value: container, secret: secret || existing?.secret === true });
+    }
+    return Promise.resolve();
+  }
+
+  removeAllConfig(keys: string[]): Promise<void> {
+    this.log(`removeAllConfig:${keys.join(",")}`);
+    for (const k of keys) this.config.delete(k);
+    return Promise.resolve();
+  }
+
+  /** Lets held operations finish. */
+  release(): void {
+    const r = this.releases;
+    this.releases = [];
+    r.forEach((f) => f());
+  }
+
+  private async op(kind: OperationKind, opts: EngineOpOptions = {}): Promise<{ changes: OpMap }> {
+    this.log(kind);
+    this.engine.started.push(`${this.name}.${kind}`);
+    const script = this.scripts[kind] ?? this.engine.scripts[kind] ?? {};
+    for (const o of script.output ?? []) opts.onOutput?.(o);
+    let seq = 0;
+    for (const ev of script.events ?? []) {
+      if (script.delayMs) await new Promise((r) => setTimeout(r, script.delayMs));
+      opts.onEvent?.({
+        sequence: seq++,
+        timestamp: Math.floor(Date.now() / 1000),
+        ...ev,
+      });
+    }
+    if (script.hold) {
+      await new Promise<void>((resolve, reject) => {
+        this.releases.push(resolve);
+        const interrupted = () =>
+          reject(sdkCommandError({ stderr: "error: update canceled (interrupt)", code: 255 }));
+        if (opts.signal?.aborted) interrupted();
+        opts.signal?.addEventListener("abort", interrupted, { once: true });
+      });
+    }
+    if (script.error) throw script.error;
+    return { changes: script.changes ?? {} };
+  }
+
+  private summary(kind: OperationKind, changes: OpMap): UpdateSummary {
+    const now = new Date();
+    return {
+      kind: kind === "up" ? "update" : kind === "preview" ? "preview" : kind,
+      startTime: now,
+      endTime: now,
+      message: "",
+      environment: {},
+      config: {},
+      result: "succeeded",
+      version: 1,
+      resourceChanges: changes,
+    };
+  }
+
+  async preview(opts?: EngineOpOptions) {
+    const { changes } = await this.op("preview", opts);
+    return { changeSummary: changes, stdout: "", stderr: "" };
+  }
+
+  async up(opts?: EngineOpOptions) {
+    const { changes } = await this.op("up", opts);
+    return {
+      summary: this.summary("up", changes),
+      outputs: this.outputValues,
+      stdout: "",
+      stderr: "",
+    };
+  }
+
+  async refresh(opts?: EngineOpOptions) {
+    const { changes } = await this.op("refresh", opts);
+    return { summary: this.summary("refresh", changes), stdout: "", stderr: "" };
+  }
+
+  async destroy(opts?: EngineOpOptions) {
+    const { changes } = await this.op("destroy", opts);
+    return { summary: this.summary("destroy", changes), stdout: "", stderr: "" };
+  }
+
+  outputs(): Promise<OutputMap> {
+    this.log("outputs");
+    return Promise.resolve(this.outputValues);
+  }
+
+  cancel(): Promise<void> {
+    this.log("cancel");
+    return Promise.reject(new Error("cancel is not supported by this backend"));
+  }
+}
+
+export class FakeEngine implements Engine {
+  /** Every call, in order ("pulumiCommand", "createOrSelectStack:dev", "dev.up", …). */
+  readonly calls: string[] = [];
+  /** Operations started, in order. */
+  readonly started: string[] = [];
+  readonly stacks = new Map<string, FakeStack>();
+  /** Scripts for every stack's operations (a stack's own scripts win). */
+  scripts: Partial<Record<OperationKind, FakeScript>> = {};
+  /** Make pulumiCommand() fail as it does without a CLI. */
+  cliMissing = false;
+  /** Thrown by createOrSelectStack / selectStack (e.g. a lock conflict). */
+  selectError?: Error;
+  /** The workspace args of the last stack call. */
+  lastArgs?: WorkspaceArgs;
+
+  pulumiCommand(opts: { install: boolean }): Promise<PulumiCommandLike> {
+    this.calls.push(`pulumiCommand${opts.install ? "(install)" : ""}`);
+    if (this.cliMissing) return Promise.reject(cliMissingError());
+    return Promise.resolve({ command: "pulumi", version: null });
+  }
+
+  stack(name: string): FakeStack {
+    let s = this.stacks.get(name);
+    if (!s) {
+      s = new FakeStack(name, this);
+      this.stacks.set(name, s);
+    }
+    return s;
+  }
+
+  createOrSelectStack(args: WorkspaceArgs): Promise<EngineStack> {
+    this.calls.push(`createOrSelectStack:${args.stackName}`);
+    this.lastArgs = args;
+    if (this.selectError) return Promise.reject(this.selectError);
+    return Promise.resolve(this.stack(args.stackName));
+  }
+
+  selectStack(args: WorkspaceArgs): Promise<EngineStack> {
+    this.calls.push(`selectStack:${args.stackName}`);
+    this.lastArgs = args;
+    if (this.selectError) return Promise.reject(this.selectError);
+    const s = this.stacks.get(args.stackName);
+    if (!s) {
+      return Promise.reject(
+        sdkCommandError({ stderr: `error: no stack named '${args.stackName}' found`, code: 255 }),
+      );
+    }
+    return Promise.resolve(s);
+  }
+}

@@ -1,0 +1,38 @@
+// rancher-ha as a library: open a stack from typed settings, run preview/up/refresh/destroy with
+// streamed events, read outputs, plan offline. Everything the Pulumi CLI does with this project,
+// from code (portals, CI, tests).
+export {
+  openStack,
+  plainOutputs,
+  PROJECT_DIR,
+  RancherHaStack,
+  stackOutputs,
+  validateSettings,
+  validateStackName,
+} from "./stack";
+export type { OpenStackArgs, OperationOptions, OperationResult, StackOptions } from "./stack";
+export {
+  EngineError,
+  INSTALL_HINT,
+  InvalidConfigError,
+  InvalidStackNameError,
+  mapEngineError,
+  OperationCancelledError,
+  PulumiCliMissingError,
+  RancherHaAutomationError,
+  STACK_NAME_PATTERN,
+  StackBusyError,
+  StackNotFoundError,
+} from "./errors";
+export type { FailedResource, OperationKind } from "./errors";
+export { automationEngine } from "./engine";
+export type {
+  Engine,
+  EngineOpOptions,
+  EngineStack,
+  PulumiCommandLike,
+  WorkspaceArgs,
+} from "./engine";
+export { configChanges, pathEntries, REGION_KEY, syncStackConfig } from "./stackConfig";
+export { planData, planStack, settingsOverrides } from "./plan";
+export type { PlanData } from "./plan";
