@@ -1,0 +1,223 @@
+// checkPlan over the real program's offline plans: the dev stack passes in both modes, and
+// plans changed to break a rule are reported with the rule and resource named.
+import * as assert from "node:assert/strict";
+import type { RecordedResource } from "../plan/mocks";
+import { Plan, runPlan } from "../plan/run";
+import { Secret } from "../plan/values";
+import { checkPlan, formatViolation, toPolicyResource, Violation } from "../policy/offline";
+import { runRules, TYPES, worldOpenings } from "../policy/rules";
+
+type Resources = Pick<Plan, "resources">;
+
+function find(plan: Resources, name: string): RecordedResource {
+  const r = plan.resources.find((x) => x.name === name);
+  assert.ok(r, `plan has no resource ${name}`);
+  return r;
+}
+
+/** A copy of the plan with one resource's inputs (and optionally more) changed. */
+function changed(
+  plan: Resources,
+  name: string,
+  change: (
+    inputs: Record<string, unknown>,
+    r: RecordedResource,
+  ) => Partial<RecordedResource> | void,
+): Resources {
+  find(plan, name);
+  return {
+    resources: plan.resources.map((r) => {
+      if (r.name !== name) return r;
+      const inputs = { ...r.inputs };
+      const more = change(inputs, r) ?? {};
+      return { ...r, inputs, ...more };
+    }),
+  };
+}
+
+function pairs(vs: Violation[]): string[] {
+  return vs.map((v) => `${v.policy} ${v.resourceName}`);
+}
+
+describe("policy: checkPlan on the offline plan", () => {
+  let l4: Plan;
+  let l7: Plan;
+  before(async () => {
+    l4 = await runPlan({ stack: "dev" });
+    l7 = await runPlan({ stack: "dev", overrides: ["loadBalancer=l7"] });
+  });
+
+  it("the plans hold what the rules look at (so passing means something)", () => {
+    for (const plan of [l4, l7]) {
+      const shapes = plan.resources.map(toPolicyResource);
+      const world = shapes.flatMap((r) => worldOpenings(r).map((o) => `${o.fromPort}`));
+      assert.deepEqual(world.sort(), ["443", "80"]);
+      assert.equal(shapes.filter((r) => r.type === TYPES.instance).length, 3);
+      const start = shapes.find((r) => r.name === "rancher-rke2-1-start");
+      assert.deepEqual(start?.secretProps?.includes("stdin"), true);
+      assert.equal(typeof start?.props.stdin, "string", "secrets are unwrapped for the rules");
+    }
+    const listeners = l7.resources.filter((r) => r.type === TYPES.lbListener);
+    assert.ok(listeners.some((r) => r.inputs.protocol === "HTTPS"));
+    assert.ok(
+      l7.resources.some(
+        (r) => r.type === TYPES.lbLoadBalancer && r.inputs.loadBalancerType === "application",
+      ),
+    );
+  });
+
+  it("the dev stack passes every policy in L4 and L7", () => {
+    assert.deepEqual(checkPlan(l4), []);
+    assert.deepEqual(checkPlan(l7), []);
+  });
+
+  it("reports SSH opened to the world, by both rules, naming the resource", () => {
+    const plan = changed(l4, "rancher-sec-ssh-admin", (i) => {
+      i.cidrIpv4 = "0.0.0.0/0";
+    });
+    const vs = checkPlan(plan);
+    assert.deepEqual(pairs(vs), [
+      "no-world-ingress-except-web rancher-sec-ssh-admin",
+      "admin-ports-restricted rancher-sec-ssh-admin",
+    ]);
+    assert.equal(vs[0].resourceUrn, find(l4, "rancher-sec-ssh-admin").urn);
+    assert.equal(vs[0].resourceType, TYPES.ingressRule);
+    assert.equal(
+      vs[1].message,
+      "opens TCP 22 (SSH) to 0.0.0.0/0: admin ports must be limited to admin networks (adminCidrs)",
+    );
+  });
+
+  it("reports 443 from the world moved onto the nodes' group (a stack check)", () => {
+    const nodes = find(l4, "rancher-sec-nodes");
+    const plan = changed(l4, "rancher-l4-https", (i, r) => {
+      i.securityGroupId = "rancher-sec-nodes-id";
+      return {
+        propertyDependencies: { ...r.propertyDependencies, securityGroupId: [nodes.urn] },
+      };
+    });
+    const vs = checkPlan(plan);
+    assert.deepEqual(pairs(vs), ["no-world-ingress-except-web rancher-l4-https"]);
+    assert.match(
+      vs[0].message,
+      /^opens TCP 443 to 0\.0\.0\.0\/0 on a security group that no internet-facing/,
+    );
+  });
+
+  it("reports IMDSv1 left on, an unencrypted root volume and secrets in user data", () => {
+    let plan = changed(l4, "rancher-server-2", (i) => {
+      i.metadataOptions = { ...(i.metadataOptions as object), httpTokens: "optional" };
+      i.rootBlockDevice = { ...(i.rootBlockDevice as object), encrypted: false };
+      i.userData = new Secret("#cloud-config\nwrite_files:\n- content: 'token: abc'\n");
+    });
+    plan = changed(plan, "rancher-server-3", (i) => {
+      i.metadataOptions = { ...(i.metadataOptions as object), httpPutResponseHopLimit: 3 };
+    });
+    assert.deepEqual(
+      checkPlan(plan).map((v) => `${v.policy} ${v.resourceName}: ${v.message.split(":")[0]}`),
+      [
+        'imdsv2-required rancher-server-2: metadataOptions.httpTokens is "optional"',
+        "imdsv2-required rancher-server-3: metadataOptions.httpPutResponseHopLimit is 3",
+        "encrypted-root-volume rancher-server-2: rootBlockDevice.encrypted is false",
+        "no-secrets-in-user-data rancher-server-2: userData is marked secret, but EC2 stores user data in clear text",
+        "no-secrets-in-user-data rancher-server-2: userData contains what looks like a token (`token",
+      ],
+    );
+  });
+
+  it("reports a dropped TLS policy and an ALB that keeps invalid headers (L7)", () => {
+    let plan = changed(l7, "rancher-l7-https", (i) => {
+      delete i.sslPolicy;
+    });
+    plan = changed(plan, "rancher-l7-alb", (i) => {
+      i.dropInvalidHeaderFields = false;
+    });
+    const vs = checkPlan(plan);
+    assert.deepEqual(pairs(vs), [
+      "alb-drops-invalid-headers rancher-l7-alb",
+      "modern-tls-policy rancher-l7-https",
+    ]);
+    assert.equal(
+      vs[1].message,
+      "HTTPS listener has no sslPolicy: AWS then applies ELBSecurityPolicy-2016-08 (TLS 1.0+); set sslPolicy to ELBSecurityPolicy-TLS13-1-2-2021-06",
+    );
+    const old = changed(l7, "rancher-l7-https", (i) => {
+      i.sslPolicy = "ELBSecurityPolicy-2016-08";
+    });
+    assert.deepEqual(pairs(checkPlan(old)), ["modern-tls-policy rancher-l7-https"]);
+  });
+
+  it("reports the join token's command logging stdout; a secret stdin counts as secret", () => {
+    const plan = changed(l4, "rancher-rke2-1-start", (i) => {
+      delete i.logging;
+    });
+    assert.ok(find(plan, "rancher-rke2-1-start").inputs.stdin instanceof Secret);
+    const kube = changed(l4, "rancher-rke2-kubeconfig", (i) => {
+      i.logging = "stdoutAndStderr";
+    });
+    assert.deepEqual(pairs(checkPlan(plan)), [
+      "remote-commands-no-secret-logging rancher-rke2-1-start",
+    ]);
+    assert.deepEqual(checkPlan(kube).map(formatViolation), [
+      '[remote-commands-no-secret-logging] rancher-rke2-kubeconfig (command:remote:Command): stdout is an additional secret output, but logging is "stdoutAndStderr": set logging to "stderr" or "none" so stdout is never logged',
+    ]);
+    // The same stdin without the secret mark is not a secret here.
+    const plain = changed(plan, "rancher-rke2-1-start", (i) => {
+      i.stdin = (i.stdin as Secret).value;
+    });
+    assert.deepEqual(checkPlan(plain), []);
+  });
+
+  describe("requireProtection", () => {
+    it("the dev stack (protect false) violates it on every stateful resource", async () => {
+      const vs = checkPlan(l7, { requireProtection: true });
+      assert.ok(vs.every((v) => v.policy === "lb-deletion-protection-when-protected"));
+      assert.deepEqual([...new Set(vs.map((v) => v.resourceName))].sort(), [
+        "rancher-cp-nlb",
+        "rancher-install-rancher",
+        "rancher-l7-alb",
+        "rancher-l7-cert",
+        "rancher-server-1",
+        "rancher-server-2",
+        "rancher-server-3",
+      ]);
+      assert.equal(
+        checkPlan(await runPlan({ stack: "dev" }), { requireProtection: false }).length,
+        0,
+      );
+    });
+
+    it("protect=true passes it, in both modes", async () => {
+      for (const mode of ["l4", "l7"]) {
+        const plan = await runPlan({
+          stack: "dev",
+          overrides: [`loadBalancer=${mode}`, "protect=true"],
+        });
+        assert.deepEqual(checkPlan(plan, { requireProtection: true }), [], mode);
+        // And protect=true changed the plan: without it the rule fails (see above).
+        assert.ok(
+          plan.resources.some((r) => r.protect),
+          mode,
+        );
+      }
+    });
+  });
+
+  it("runs a subset of the policies by name and rejects unknown names", () => {
+    const plan = changed(l4, "rancher-sec-ssh-admin", (i) => {
+      i.cidrIpv4 = "0.0.0.0/0";
+    });
+    assert.deepEqual(pairs(checkPlan(plan, { policies: ["admin-ports-restricted"] })), [
+      "admin-ports-restricted rancher-sec-ssh-admin",
+    ]);
+    assert.throws(
+      () => checkPlan(plan, { policies: ["no-such-policy"] }),
+      /unknown policies: no-such-policy/,
+    );
+  });
+
+  it("sees the same shapes the rules get directly", () => {
+    const shapes = l4.resources.map(toPolicyResource);
+    assert.deepEqual(runRules(shapes), []);
+  });
+});
