@@ -1,0 +1,252 @@
+#!/usr/bin/env bash
+# Helpers shared by the node scripts. Sourced, never run:
+#   source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+# Every absolute path goes through RANCHER_HA_ROOT (empty in production) so the test sandbox can
+# run the real scripts inside a temporary root.
+# shellcheck disable=SC2034 # the path constants below are used by the scripts that source this file
+set -euo pipefail
+
+RANCHER_HA_ROOT="${RANCHER_HA_ROOT:-}"
+SCRIPT_NAME="${0##*/}"
+SCRIPT_NAME="${SCRIPT_NAME%.sh}"
+
+RKE2_ETC="$RANCHER_HA_ROOT/etc/rancher/rke2"
+RKE2_CONFIG="$RKE2_ETC/config.yaml"
+RKE2_TOKEN="$RKE2_ETC/token"
+RKE2_KUBECONFIG="$RKE2_ETC/rke2.yaml"
+RKE2_MANIFESTS="$RANCHER_HA_ROOT/var/lib/rancher/rke2/server/manifests"
+RKE2_KUBECTL="$RANCHER_HA_ROOT/var/lib/rancher/rke2/bin/kubectl"
+STATE_DIR="$RANCHER_HA_ROOT/var/lib/rancher-ha"
+SERVICE=rke2-server
+
+# ---------------------------------------------------------------------------------------- logging
+# printf's %(...)T is a builtin strftime: no `date` process per line.
+log() { TZ=UTC0 printf '%(%Y-%m-%dT%H:%M:%SZ)T %s: %s\n' -1 "$SCRIPT_NAME" "$*" >&2; }
+warn() { log "WARNING: $*"; }
+die() {
+  log "ERROR: $*"
+  exit 1
+}
+usage() {
+  printf 'usage: %s PARAMS_FILE\n' "$SCRIPT_NAME" >&2
+  exit 2
+}
+
+require_root() {
+  # The sandbox runs unprivileged under RANCHER_HA_ROOT; on a node everything needs root.
+  [[ -n $RANCHER_HA_ROOT || $EUID -eq 0 ]] || die "must run as root (sudo -n bash $0 PARAMS_FILE)"
+}
+
+# ------------------------------------------------------------------------------------ exit hooks
+# Functions registered with on_exit run (last first) with the exit status when the script ends,
+# whether it succeeds or dies: temp-file cleanup, printing the service log on failure.
+EXIT_HOOKS=()
+on_exit() { EXIT_HOOKS+=("$1"); }
+run_exit_hooks() {
+  local rc=$? i
+  for ((i = ${#EXIT_HOOKS[@]} - 1; i >= 0; i--)); do "${EXIT_HOOKS[i]}" "$rc" || true; done
+}
+trap run_exit_hooks EXIT
+
+WORKDIR=""
+remove_workdir() { [[ -z $WORKDIR ]] || rm -rf "$WORKDIR"; }
+# A private (0700) scratch directory, removed at exit.
+make_workdir() {
+  WORKDIR="$(mktemp -d "${TMPDIR:-/tmp}/rancher-ha.XXXXXX")"
+  on_exit remove_workdir
+}
+
+# ------------------------------------------------------------------------------------- params
+# Keep in sync with NODE_PARAM_KEYS in components/rke2/params.ts (test/params.test.ts checks).
+PARAM_KEYS=(
+  APT_LOCK_TIMEOUT CLOUD_INIT_TIMEOUT CONTROL_PLANE_ENDPOINT DOWNLOAD_ATTEMPTS DOWNLOAD_TIMEOUT
+  INSTALL_TIMEOUT INSTALL_URL LEAVE_TIMEOUT NODE_NAME POLL_INTERVAL READY_TIMEOUT
+  REGISTRATION_ADDRESS REGISTRATION_PORT REGISTRATION_TIMEOUT RETRY_INTERVAL RKE2_VERSION ROLE
+)
+SECONDS_RE='^[0-9]+(\.[0-9]{1,6})?$'
+
+# read_params FILE: set one shell variable per key. Never sourced or eval'ed: values are taken
+# literally, unknown or duplicate keys and malformed lines are errors, every key is required.
+# Also sets STAGE_DIR, the staging directory holding the file (config.yaml, manifests/).
+read_params() {
+  local file=$1 line key value n=0
+  local -A seen=()
+  [[ -f $file && -r $file ]] || die "params file $file is missing or unreadable"
+  while IFS= read -r line || [[ -n $line ]]; do
+    n=$((n + 1))
+    [[ $line =~ ^([A-Z][A-Z0-9_]*)=(.*)$ ]] || die "$file:$n: not a KEY=VALUE line"
+    key=${BASH_REMATCH[1]} value=${BASH_REMATCH[2]}
+    [[ " ${PARAM_KEYS[*]} " == *" $key "* ]] || die "$file:$n: unknown key $key"
+    [[ -z ${seen[$key]:-} ]] || die "$file:$n: duplicate key $key"
+    [[ -n $value && $value =~ ^[[:print:]]+$ ]] || die "$file:$n: $key is empty or not printable"
+    seen[$key]=1
+    printf -v "$key" '%s' "$value"
+  done <"$file"
+  for key in "${PARAM_KEYS[@]}"; do
+    [[ -n ${seen[$key]:-} ]] || die "$file: missing required key $key"
+  done
+
+  # Light type checks: the values feed arithmetic and command options.
+  [[ $ROLE == init || $ROLE == join ]] || die "$file: ROLE must be init or join, not $ROLE"
+  for key in CLOUD_INIT_TIMEOUT APT_LOCK_TIMEOUT DOWNLOAD_TIMEOUT INSTALL_TIMEOUT \
+    REGISTRATION_TIMEOUT READY_TIMEOUT LEAVE_TIMEOUT RETRY_INTERVAL POLL_INTERVAL; do
+    [[ ${!key} =~ $SECONDS_RE && ${!key} =~ [1-9] ]] || die "$file: $key must be seconds > 0"
+  done
+  for key in DOWNLOAD_ATTEMPTS REGISTRATION_PORT; do
+    [[ ${!key} =~ ^[1-9][0-9]{0,4}$ ]] || die "$file: $key must be a positive integer"
+  done
+  STAGE_DIR="$(cd "$(dirname "$file")" && pwd)"
+}
+
+# ------------------------------------------------------------------------------ time and bounds
+# These set variables instead of printing, to spare a subshell per poll.
+# now_us: NOW_US = microseconds since the epoch.
+now_us() {
+  if [[ -n ${EPOCHREALTIME:-} ]]; then NOW_US=${EPOCHREALTIME//[!0-9]/}; else NOW_US=$(date +%s%6N); fi
+}
+# secs_to_us SECONDS: US = SECONDS in microseconds ("1.5" -> 1500000).
+secs_to_us() {
+  local s=$1 frac=000000
+  [[ $s =~ $SECONDS_RE ]] || die "internal: not a number of seconds: $s"
+  [[ $s == *.* ]] && frac="${s#*.}000000"
+  US=$((10#${s%%.*} * 1000000 + 10#${frac:0:6}))
+}
+
+# set_deadline SECONDS: start a time budget that `bounded` commands share.
+DEADLINE_US=0
+set_deadline() {
+  now_us
+  secs_to_us "$1"
+  DEADLINE_US=$((NOW_US + US))
+}
+deadline_passed() {
+  now_us
+  ((NOW_US >= DEADLINE_US))
+}
+
+# bounded CMD...: run CMD, killed at the current deadline (exit 124 when it is cut off).
+bounded() {
+  local left frac
+  now_us
+  left=$((DEADLINE_US - NOW_US))
+  ((left > 0)) || return 124
+  printf -v frac '%06d' $((left % 1000000))
+  timeout --kill-after=5 "$((left / 1000000)).$frac" "$@"
+}
+
+# retry ATTEMPTS INTERVAL DESC CMD...: run CMD up to ATTEMPTS times; die naming DESC when all fail.
+retry() {
+  local attempts=$1 interval=$2 desc=$3 i
+  shift 3
+  for ((i = 1; ; i++)); do
+    if "$@"; then return 0; fi
+    ((i < attempts)) || die "$desc failed after $attempts attempts"
+    warn "$desc failed (attempt $i of $attempts); retrying in ${interval}s"
+    sleep "$interval"
+  done
+}
+
+# wait_until TIMEOUT INTERVAL DESC CMD...: poll CMD until it succeeds; die naming DESC and the
+# timeout when it never does. CMD may use `bounded` so a hung probe cannot outlive the timeout.
+# CMD runs as an `if` condition, so set -e is off inside it: probes must check their own steps.
+wait_until() {
+  local timeout=$1 interval=$2 desc=$3
+  shift 3
+  set_deadline "$timeout"
+  log "waiting up to ${timeout}s for $desc"
+  until "$@"; do
+    deadline_passed && die "timed out after ${timeout}s waiting for $desc"
+    sleep "$interval"
+  done
+  log "done waiting for $desc"
+}
+
+# -------------------------------------------------------------------------------------- files
+# install_file SRC DST MODE: write DST only when its content or mode differs (atomically, via a
+# temp file in the same directory). Sets FILE_CHANGED=1 when it wrote, 0 when DST was current.
+FILE_CHANGED=0
+install_file() {
+  local src=$1 dst=$2 mode=$3 tmp
+  if [[ -f $dst ]] && cmp -s "$src" "$dst" && ((8#$(stat -c %a "$dst") == 8#$mode)); then
+    FILE_CHANGED=0
+    log "$dst is up to date"
+    return 0
+  fi
+  mkdir -p "$(dirname "$dst")"
+  tmp="$(mktemp "$(dirname "$dst")/.${dst##*/}.XXXXXX")" # mktemp creates it 0600
+  cat "$src" >"$tmp"
+  chmod "$mode" "$tmp"
+  mv -f "$tmp" "$dst"
+  FILE_CHANGED=1
+  log "installed $dst (mode $mode)"
+}
+
+# sync_manifests: install the staged manifests/*.yaml into RKE2's manifests directory (0600) and
+# remove the ones an earlier run installed that are no longer staged. Files RKE2 or others put
+# there are never touched. Sets MANIFESTS_CHANGED=1 when anything was written or removed.
+MANIFESTS_CHANGED=0
+sync_manifests() {
+  local list="$STATE_DIR/manifests.list" src name old
+  local -a staged=()
+  MANIFESTS_CHANGED=0
+  mkdir -p "$STATE_DIR" "$RKE2_MANIFESTS"
+  chmod 0700 "$STATE_DIR"
+  shopt -s nullglob
+  for src in "$STAGE_DIR"/manifests/*.yaml; do
+    name=${src##*/}
+    # RKE2 names an AddOn after the file: it must be a lower-case DNS name.
+    [[ $name =~ ^[a-z0-9]([a-z0-9.-]*[a-z0-9])?\.yaml$ ]] || die "bad manifest file name: $name"
+    install_file "$src" "$RKE2_MANIFESTS/$name" 0600
+    ((FILE_CHANGED == 0)) || MANIFESTS_CHANGED=1
+    staged+=("$name")
+  done
+  shopt -u nullglob
+  if [[ -f $list ]]; then
+    while IFS= read -r old; do
+      [[ -n $old && " ${staged[*]} " != *" $old "* ]] || continue
+      # The deploy controller does not delete in-cluster objects for removed files; this only
+      # stops RKE2 from re-applying a manifest we no longer stage.
+      rm -f "$RKE2_MANIFESTS/$old"
+      MANIFESTS_CHANGED=1
+      log "removed $RKE2_MANIFESTS/$old (no longer staged)"
+    done <"$list"
+  fi
+  printf '%s\n' "${staged[@]}" >"$list.tmp"
+  mv -f "$list.tmp" "$list"
+}
+
+# ------------------------------------------------------------------------------------ rke2 bits
+# The installer puts rke2 in /usr/local/bin (tarball) or /usr/bin (rpm).
+rke2_bin() {
+  local p
+  for p in "$RANCHER_HA_ROOT/usr/local/bin/rke2" "$RANCHER_HA_ROOT/usr/bin/rke2"; do
+    [[ -x $p ]] && printf '%s' "$p" && return 0
+  done
+  return 1
+}
+
+# Prints the installed version ("v1.36.3+rke2r1"), or nothing when rke2 is not installed.
+installed_rke2_version() {
+  local bin out
+  bin="$(rke2_bin)" || return 0
+  out="$(timeout 30 "$bin" --version 2>/dev/null)" || return 0
+  # First line: "rke2 version v1.36.3+rke2r1 (<commit>)"
+  [[ $out =~ ^rke2\ version\ ([^[:space:]]+) ]] && printf '%s' "${BASH_REMATCH[1]}"
+  return 0
+}
+
+# rewrite_kubeconfig FILE ENDPOINT: print FILE with RKE2's local API address replaced by ENDPOINT.
+# Nothing is printed unless the rewrite succeeded, so callers never get half a document.
+rewrite_kubeconfig() {
+  local file=$1 endpoint=$2 line out="" n=0
+  [[ -f $file ]] || die "$file not found: has rke2-server started on this node?"
+  while IFS= read -r line || [[ -n $line ]]; do
+    if [[ $line =~ ^([[:space:]]*)server:[[:space:]]+https://127\.0\.0\.1:6443[[:space:]]*$ ]]; then
+      line="${BASH_REMATCH[1]}server: $endpoint"
+      n=$((n + 1))
+    fi
+    out+="$line"$'\n'
+  done <"$file"
+  ((n > 0)) || die "$file has no 'server: https://127.0.0.1:6443' line to rewrite"
+  printf '%s' "$out"
+}

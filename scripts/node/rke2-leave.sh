@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# shellcheck source-path=SCRIPTDIR
+# rke2-leave.sh PARAMS_FILE
+# Takes this server out of the cluster before its instance goes (replacement or destroy): deletes
+# its Node (RKE2 then removes its etcd member), stops rke2-server and runs rke2-uninstall.sh.
+# Never blocks a destroy: the cluster step shares one LEAVE_TIMEOUT budget and the stop and the
+# uninstall get one each; failures are warnings. No drain: deleting the Node lets the pod garbage
+# collector recreate its pods elsewhere, while a drain can sit on a PodDisruptionBudget.
+# Exit: 0 (also when there is nothing to do or the cluster is unreachable), 1 bad params, 2 usage.
+set -euo pipefail
+# shellcheck source=lib.sh # (lib.sh sits next to this script)
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+find_uninstaller() {
+  local p
+  for p in "$RANCHER_HA_ROOT/usr/local/bin/rke2-uninstall.sh" "$RANCHER_HA_ROOT/usr/bin/rke2-uninstall.sh"; do
+    [[ -x $p ]] && printf '%s' "$p" && return 0
+  done
+  return 1
+}
+
+# Delete our Node through the local API when this server runs, else through the control-plane
+# endpoint (with the same admin credentials) so a broken node can still be removed.
+leave_cluster() {
+  local kubeconfig=$RKE2_KUBECONFIG
+  if [[ ! -x $RKE2_KUBECTL || ! -f $RKE2_KUBECONFIG ]]; then
+    warn "no kubectl or kubeconfig on this node; cannot remove $NODE_NAME from the cluster"
+    return 0
+  fi
+  if ! systemctl is-active --quiet "$SERVICE"; then
+    kubeconfig="$WORKDIR/kubeconfig"
+    if ! (umask 077 && rewrite_kubeconfig "$RKE2_KUBECONFIG" "$CONTROL_PLANE_ENDPOINT" >"$kubeconfig"); then
+      warn "cannot build a kubeconfig for $CONTROL_PLANE_ENDPOINT; not deleting node $NODE_NAME"
+      return 0
+    fi
+    log "$SERVICE is not running; deleting node $NODE_NAME through $CONTROL_PLANE_ENDPOINT"
+  fi
+  set_deadline "$LEAVE_TIMEOUT"
+  if bounded "$RKE2_KUBECTL" --kubeconfig "$kubeconfig" --request-timeout=30s \
+    delete node "$NODE_NAME" --ignore-not-found >&2; then
+    log "node $NODE_NAME deleted from the cluster"
+  else
+    warn "could not delete node $NODE_NAME within ${LEAVE_TIMEOUT}s (cluster unreachable?); continuing"
+  fi
+}
+
+main() {
+  (($# == 1)) || usage
+  read_params "$1"
+  require_root
+  local uninstaller=""
+  uninstaller="$(find_uninstaller)" || true
+  if ! rke2_bin >/dev/null && [[ -z $uninstaller ]]; then
+    log "RKE2 is not installed; nothing to do"
+    return 0
+  fi
+  make_workdir
+  leave_cluster
+
+  set_deadline "$LEAVE_TIMEOUT"
+  bounded systemctl stop "$SERVICE" || warn "could not stop $SERVICE; continuing"
+  if [[ -n $uninstaller ]]; then
+    set_deadline "$LEAVE_TIMEOUT"
+    if bounded "$uninstaller" >&2; then
+      log "RKE2 uninstalled"
+    else
+      warn "$uninstaller failed or timed out; continuing"
+    fi
+  else
+    warn "rke2-uninstall.sh not found in /usr/local/bin or /usr/bin; RKE2 files stay in place"
+  fi
+  rm -rf "$STATE_DIR"
+  log "$NODE_NAME has left the cluster"
+}
+
+main "$@"

@@ -1,0 +1,108 @@
+#!/usr/bin/env bash
+# shellcheck source-path=SCRIPTDIR
+# rke2-start.sh PARAMS_FILE  (join token on stdin, one line)
+# Installs the token, config.yaml and staged manifests (all 0600), then makes rke2-server run
+# them: enabled; started when stopped; restarted only when the token, the config or the installed
+# RKE2 version changed since the last successful run; left alone otherwise. Then waits until the
+# API answers /readyz and this node is Ready on the installed version.
+# Exit: 0 ready, 1 failure (with the tail of the service log once the service was involved), 2 usage.
+set -euo pipefail
+# shellcheck source=lib.sh # (lib.sh sits next to this script)
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+# Hash of what the running server was last started with successfully.
+STAMP="$STATE_DIR/applied.sha256"
+
+read_token() {
+  local token=""
+  # Bounded, so a caller that forgets stdin cannot hang the deploy. The token is never logged.
+  IFS= read -r -t 30 token || [[ -n $token ]] || die "no token on stdin"
+  [[ $token =~ ^[[:graph:]]+$ ]] || die "the token on stdin must be a single word on one line"
+  (umask 077 && printf '%s\n' "$token" >"$WORKDIR/token")
+}
+
+applied_hash() {
+  { cat "$RKE2_CONFIG" "$RKE2_TOKEN" && printf '%s\n' "$INSTALLED_VERSION"; } | sha256sum | cut -d' ' -f1
+}
+
+kube() { bounded "$RKE2_KUBECTL" --kubeconfig "$RKE2_KUBECONFIG" --request-timeout=10s "$@"; }
+
+registration_answers() {
+  bounded curl -fsk --max-time 5 -o /dev/null "https://$REGISTRATION_ADDRESS:$REGISTRATION_PORT/ping"
+}
+
+LAST_STATUS=""
+# Ready means: the API is ready, and this node reports Ready on the version just installed (after
+# an upgrade the kubelet version proves the restart really happened).
+node_ready() {
+  local status
+  kube get --raw /readyz >/dev/null 2>&1 || return 1
+  status="$(kube get node "$NODE_NAME" -o \
+    'jsonpath={.status.conditions[?(@.type=="Ready")].status} {.status.nodeInfo.kubeletVersion}' \
+    2>/dev/null)" || return 1
+  if [[ $status != "$LAST_STATUS" ]]; then
+    log "node $NODE_NAME: Ready=${status% *}, kubelet ${status##* }"
+    LAST_STATUS=$status
+  fi
+  [[ $status == "True $INSTALLED_VERSION" ]]
+}
+
+show_service_log() {
+  (($1 != 0)) || return 0
+  log "last 50 lines of the $SERVICE log:"
+  timeout 10 journalctl -u "$SERVICE" --no-pager -n 50 >&2 || warn "could not read the $SERVICE log"
+}
+
+# Start or restart rke2-server when needed. Blocking: the unit is Type=notify, so systemctl
+# returns once the new server is up (bounded here, as the unit itself has no start timeout).
+converge_service() {
+  local action=""
+  WANT_HASH="$(applied_hash)"
+  systemctl is-enabled --quiet "$SERVICE" || systemctl enable "$SERVICE"
+  if ! systemctl is-active --quiet "$SERVICE"; then
+    action=start
+  elif [[ "$(cat "$STAMP" 2>/dev/null || true)" != "$WANT_HASH" ]]; then
+    action=restart
+  else
+    log "$SERVICE is active and token, config and version are unchanged; not touching it"
+    on_exit show_service_log
+    return 0
+  fi
+  if [[ $ROLE == join ]]; then
+    wait_until "$REGISTRATION_TIMEOUT" "$POLL_INTERVAL" \
+      "the registration address $REGISTRATION_ADDRESS:$REGISTRATION_PORT to answer" registration_answers
+  fi
+  on_exit show_service_log
+  log "running systemctl $action $SERVICE"
+  set_deadline "$READY_TIMEOUT"
+  bounded systemctl "$action" "$SERVICE" ||
+    die "systemctl $action $SERVICE failed or did not finish within ${READY_TIMEOUT}s"
+}
+
+main() {
+  (($# == 1)) || usage
+  read_params "$1"
+  require_root
+  [[ -f $STAGE_DIR/config.yaml ]] || die "$STAGE_DIR/config.yaml is missing"
+  INSTALLED_VERSION="$(installed_rke2_version)"
+  [[ -n $INSTALLED_VERSION ]] || die "rke2 is not installed (run rke2-install.sh first)"
+
+  make_workdir
+  read_token
+  # Everything in place before the service first starts: RKE2 reads it only at startup.
+  install_file "$WORKDIR/token" "$RKE2_TOKEN" 0600
+  install_file "$STAGE_DIR/config.yaml" "$RKE2_CONFIG" 0600
+  sync_manifests
+
+  converge_service
+  wait_until "$READY_TIMEOUT" "$POLL_INTERVAL" "the Kubernetes API and node $NODE_NAME to be Ready" \
+    node_ready
+
+  mkdir -p "$STATE_DIR"
+  chmod 0700 "$STATE_DIR"
+  printf '%s\n' "$WANT_HASH" >"$STAMP.tmp"
+  mv -f "$STAMP.tmp" "$STAMP"
+  log "rke2-server $INSTALLED_VERSION is ready on $NODE_NAME"
+}
+
+main "$@"
