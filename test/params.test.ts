@@ -1,0 +1,269 @@
+import * as assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import {
+  DEFAULT_NODE_TIMEOUTS,
+  DEFAULT_NODE_TUNING,
+  NODE_PARAM_KEYS,
+  renderNodeParams,
+  type NodeParams,
+} from "../components/rke2/params";
+import { BASH, SCRIPTS_DIR } from "./sandbox/sandbox";
+
+const BASE: NodeParams = {
+  role: "join",
+  nodeName: "rancher-ha-dev-server-2",
+  rke2Version: "v1.36.3+rke2r1",
+  registrationAddress: "rancher-ha-dev-0123456789abcdef.elb.eu-west-1.amazonaws.com",
+  controlPlaneEndpoint: "https://rancher-ha-dev-0123456789abcdef.elb.eu-west-1.amazonaws.com:6443",
+};
+
+let dir: string;
+beforeEach(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), "rancher-ha-params-"));
+});
+afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+/** Reads a params file with lib.sh's read_params and prints every key back as KEY=VALUE. */
+function readBack(text: string): { code: number | null; stdout: string; stderr: string } {
+  const file = path.join(dir, "params.env");
+  fs.writeFileSync(file, text);
+  const script = `source "${SCRIPTS_DIR}/lib.sh"
+read_params "$1"
+for k in "\${PARAM_KEYS[@]}"; do printf '%s=%s\\n' "$k" "\${!k}"; done`;
+  const r = spawnSync(BASH, ["--norc", "-c", script, "reader", file], {
+    cwd: dir,
+    encoding: "utf8",
+    env: { PATH: process.env.PATH, LANG: "C.UTF-8" },
+    timeout: 10_000,
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe("renderNodeParams", () => {
+  it("renders sorted KEY=VALUE lines with the defaults and a trailing newline", () => {
+    const text = renderNodeParams(BASE);
+    assert.equal(
+      text,
+      [
+        "APT_LOCK_TIMEOUT=300",
+        "CLOUD_INIT_TIMEOUT=600",
+        `CONTROL_PLANE_ENDPOINT=${BASE.controlPlaneEndpoint}`,
+        "DOWNLOAD_ATTEMPTS=5",
+        "DOWNLOAD_TIMEOUT=120",
+        "INSTALL_TIMEOUT=600",
+        "INSTALL_URL=https://get.rke2.io",
+        "LEAVE_TIMEOUT=120",
+        "NODE_NAME=rancher-ha-dev-server-2",
+        "POLL_INTERVAL=5",
+        "READY_TIMEOUT=900",
+        `REGISTRATION_ADDRESS=${BASE.registrationAddress}`,
+        "REGISTRATION_PORT=9345",
+        "REGISTRATION_TIMEOUT=900",
+        "RETRY_INTERVAL=10",
+        "RKE2_VERSION=v1.36.3+rke2r1",
+        "ROLE=join",
+        "",
+      ].join("\n"),
+    );
+    assert.deepEqual(DEFAULT_NODE_TIMEOUTS, {
+      cloudInit: 600,
+      aptLock: 300,
+      download: 120,
+      registration: 900,
+      ready: 900,
+      leave: 120,
+    });
+    assert.equal(DEFAULT_NODE_TUNING.downloadAttempts, 5);
+  });
+
+  it("applies overrides, keeps defaults for undefined ones, and renders fractions", () => {
+    const text = renderNodeParams({
+      ...BASE,
+      registrationPort: 19345,
+      installUrl: "https://mirror.example/rke2/install.sh?channel=stable&x=1",
+      timeouts: { ready: 0.25, leave: undefined },
+      tuning: { downloadAttempts: 2, pollInterval: 0.05 },
+    });
+    assert.match(text, /^REGISTRATION_PORT=19345$/m);
+    assert.match(
+      text,
+      /^INSTALL_URL=https:\/\/mirror\.example\/rke2\/install\.sh\?channel=stable&x=1$/m,
+    );
+    assert.match(text, /^READY_TIMEOUT=0\.25$/m);
+    assert.match(text, /^LEAVE_TIMEOUT=120$/m);
+    assert.match(text, /^DOWNLOAD_ATTEMPTS=2$/m);
+    assert.match(text, /^POLL_INTERVAL=0\.05$/m);
+  });
+
+  it("lists exactly the keys lib.sh knows", () => {
+    const r = spawnSync(
+      BASH,
+      ["--norc", "-c", `source "${SCRIPTS_DIR}/lib.sh"; printf '%s\\n' "\${PARAM_KEYS[@]}"`],
+      {
+        encoding: "utf8",
+      },
+    );
+    assert.equal(r.status, 0, r.stderr);
+    assert.deepEqual(r.stdout.trim().split("\n").sort(), [...NODE_PARAM_KEYS].sort());
+    const rendered = renderNodeParams(BASE)
+      .trim()
+      .split("\n")
+      .map((l) => l.split("=")[0]);
+    assert.deepEqual(rendered, [...NODE_PARAM_KEYS].sort());
+  });
+
+  const bad: [string, Record<string, unknown>, RegExp][] = [
+    ["a role other than init/join", { role: "server" }, /role "server" is invalid/],
+    ["a newline in the node name", { nodeName: "a\nROLE=init" }, /nodeName "a\\nROLE=init"/],
+    ["a space in the node name", { nodeName: "server 1" }, /nodeName .*whitespace/],
+    ["an upper-case node name", { nodeName: "Server-1" }, /nodeName .*lower-case DNS/],
+    ["a quote in the node name", { nodeName: "server'1" }, /nodeName .*quotes/],
+    ["a $ in the address", { registrationAddress: "$(reboot)" }, /registrationAddress .*\$/],
+    ["a backtick in the address", { registrationAddress: "`id`.example" }, /registrationAddress/],
+    [
+      "a backslash in the endpoint",
+      { controlPlaneEndpoint: "https://a\\b:6443" },
+      /controlPlaneEndpoint/,
+    ],
+    ["an endpoint with a path", { controlPlaneEndpoint: "https://nlb.example:6443/x" }, /no path/],
+    [
+      "an http endpoint",
+      { controlPlaneEndpoint: "http://nlb.example:6443" },
+      /controlPlaneEndpoint/,
+    ],
+    [
+      "an endpoint port out of range",
+      { controlPlaneEndpoint: "https://nlb.example:70000" },
+      /port/,
+    ],
+    ["a version without +rke2rN", { rke2Version: "v1.36.3" }, /rke2Version .*v1\.36\.3\+rke2r1/],
+    ["a k3s version", { rke2Version: "v1.36.3+k3s1" }, /rke2Version/],
+    ["a version without v", { rke2Version: "1.36.3+rke2r1" }, /rke2Version/],
+    ["port 0", { registrationPort: 0 }, /registrationPort 0 .*between 1 and 65535/],
+    ["port 65536", { registrationPort: 65536 }, /registrationPort 65536/],
+    ["a fractional port", { registrationPort: 93.45 }, /registrationPort/],
+    ["an ftp install URL", { installUrl: "ftp://get.rke2.io" }, /installUrl .*http/],
+    ["a $ in the install URL", { installUrl: "https://get.rke2.io/$(id)" }, /installUrl/],
+    ["a space in the install URL", { installUrl: "https://get.rke2.io/ x" }, /installUrl/],
+    ["a zero timeout", { timeouts: { ready: 0 } }, /timeouts\.ready 0 .*greater than 0/],
+    ["a negative timeout", { timeouts: { leave: -1 } }, /timeouts\.leave -1/],
+    ["an infinite timeout", { timeouts: { cloudInit: Infinity } }, /timeouts\.cloudInit/],
+    ["a timeout longer than a day", { timeouts: { aptLock: 86401 } }, /timeouts\.aptLock/],
+    ["a timeout with too many decimals", { timeouts: { download: 0.0001 } }, /3 decimals/],
+    ["zero download attempts", { tuning: { downloadAttempts: 0 } }, /downloadAttempts 0/],
+    ["a fractional attempt count", { tuning: { downloadAttempts: 1.5 } }, /downloadAttempts/],
+  ];
+  for (const [what, override, message] of bad) {
+    it(`rejects ${what}`, () => {
+      assert.throws(() => renderNodeParams({ ...BASE, ...override }), message);
+    });
+  }
+});
+
+describe("lib.sh read_params", () => {
+  it("reads the renderer's output back identically", () => {
+    for (const p of [
+      BASE,
+      {
+        ...BASE,
+        role: "init" as const,
+        installUrl: "https://mirror.example/install.sh?a=1&b=x;y|z",
+        registrationAddress: "10.0.12.7",
+        timeouts: { ready: 0.5, registration: 1.25 },
+        tuning: { retryInterval: 0.001, downloadAttempts: 100 },
+      },
+    ]) {
+      const text = renderNodeParams(p);
+      const r = readBack(text);
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(r.stdout, text);
+    }
+  });
+
+  it("takes values literally and never executes them", () => {
+    const marker = path.join(dir, "pwned");
+    const text = renderNodeParams(BASE).replace(
+      /^INSTALL_URL=.*$/m,
+      `INSTALL_URL=https://x/$(touch ${marker})\`touch ${marker}\``,
+    );
+    const r = readBack(text);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^INSTALL_URL=https:\/\/x\/\$\(touch .*\)`touch .*`$/m);
+    assert.equal(fs.existsSync(marker), false);
+  });
+
+  it("rejects an unknown key, naming it", () => {
+    const r = readBack(renderNodeParams(BASE) + "EXTRA_FLAG=1\n");
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /params\.env:18: unknown key EXTRA_FLAG/);
+    assert.equal(r.stdout, "");
+  });
+
+  it("fails naming a missing required key", () => {
+    const r = readBack(renderNodeParams(BASE).replace(/^RKE2_VERSION=.*\n/m, ""));
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /ERROR: .*params\.env: missing required key RKE2_VERSION/);
+  });
+
+  const malformed: [string, (t: string) => string, RegExp][] = [
+    ["a duplicate key", (t) => t + "ROLE=init\n", /duplicate key ROLE/],
+    ["a lower-case key", (t) => t + "role=init\n", /:18: not a KEY=VALUE line/],
+    ["a comment line", (t) => "# generated\n" + t, /:1: not a KEY=VALUE line/],
+    ["an export prefix", (t) => t.replace("ROLE=", "export ROLE="), /not a KEY=VALUE line/],
+    [
+      "a CRLF line ending",
+      (t) => t.replace("ROLE=join\n", "ROLE=join\r\n"),
+      /ROLE is empty or not printable/,
+    ],
+    ["an empty value", (t) => t.replace(/^NODE_NAME=.*$/m, "NODE_NAME="), /NODE_NAME is empty/],
+    [
+      "a bad role",
+      (t) => t.replace("ROLE=join", "ROLE=agent"),
+      /ROLE must be init or join, not agent/,
+    ],
+    [
+      "a non-numeric timeout",
+      (t) => t.replace("READY_TIMEOUT=900", "READY_TIMEOUT=15m"),
+      /READY_TIMEOUT must be seconds > 0/,
+    ],
+    [
+      "a zero timeout",
+      (t) => t.replace("READY_TIMEOUT=900", "READY_TIMEOUT=0.0"),
+      /READY_TIMEOUT must be seconds > 0/,
+    ],
+    [
+      "a bad port",
+      (t) => t.replace("REGISTRATION_PORT=9345", "REGISTRATION_PORT=93x"),
+      /REGISTRATION_PORT must be a positive integer/,
+    ],
+  ];
+  for (const [what, mutate, message] of malformed) {
+    it(`rejects ${what}`, () => {
+      const r = readBack(mutate(renderNodeParams(BASE)));
+      assert.equal(r.code, 1, r.stderr);
+      assert.match(r.stderr, message);
+    });
+  }
+
+  it("accepts a file without a trailing newline", () => {
+    const text = renderNodeParams(BASE);
+    const r = readBack(text.slice(0, -1));
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, text);
+  });
+
+  it("fails clearly when the file does not exist", () => {
+    const r = spawnSync(
+      BASH,
+      ["--norc", "-c", `source "${SCRIPTS_DIR}/lib.sh"; read_params /nonexistent/params.env`],
+      {
+        encoding: "utf8",
+      },
+    );
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /params file \/nonexistent\/params\.env is missing or unreadable/);
+  });
+});
