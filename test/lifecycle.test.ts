@@ -1,0 +1,103 @@
+// Upgrades, replacement and destroy, proven on the dependency graph the engine would see.
+import * as assert from "node:assert/strict";
+import { ConfigError } from "../components/config";
+import { planConfig } from "../plan/run";
+import { byName, ofType, plan, TYPES, unwrap, waitsFor } from "./helpers";
+
+describe("lifecycle", function () {
+  this.timeout(120_000);
+
+  it("an RKE2 upgrade updates install and start in place, keeping instances and the init", async () => {
+    const before = await plan("dev");
+    const after = await plan("dev", ["rke2Version=v1.36.4+rke2r1"]);
+    for (const i of [1, 2, 3]) {
+      for (const step of ["install", "start"]) {
+        const a = byName(before, `rancher-rke2-${i}-${step}`, TYPES.command);
+        const b = byName(after, `rancher-rke2-${i}-${step}`, TYPES.command);
+        assert.equal(a.urn, b.urn);
+        // An `update` command makes a trigger change an in-place update, never a replacement
+        // (a replacement of start would not re-run the init, but of member would leave etcd).
+        assert.equal(b.inputs.update, b.inputs.create, `${step} ${i} updates with the same script`);
+        assert.notDeepEqual(a.inputs.triggers, b.inputs.triggers, `${step} ${i} re-runs`);
+        assert.deepEqual(a.inputs.connection, b.inputs.connection);
+      }
+      const member = (p: typeof before) =>
+        byName(p, `rancher-rke2-${i}-member`, TYPES.command).inputs;
+      assert.deepEqual(member(before), member(after), "membership untouched: nobody leaves");
+    }
+    for (const inst of ofType(before, TYPES.instance)) {
+      assert.deepEqual(byName(after, inst.name, TYPES.instance).inputs, inst.inputs);
+    }
+    // The init server's config is unchanged; only params (the version) differ.
+    assert.deepEqual(
+      byName(after, "rancher-rke2-1-config").inputs,
+      byName(before, "rancher-rke2-1-config").inputs,
+    );
+  });
+
+  it("restarts servers one at a time, and upgrades Rancher after the cluster", async () => {
+    const p = await plan("dev", ["rke2Version=v1.36.4+rke2r1", "rancherVersion=2.15.0"]);
+    const starts = [1, 2, 3].map((i) => byName(p, `rancher-rke2-${i}-start`, TYPES.command));
+    assert.ok(waitsFor(p, starts[2]).has(starts[1].urn));
+    assert.ok(waitsFor(p, starts[1]).has(starts[0].urn));
+    const rancher = byName(p, "rancher-install-rancher", TYPES.release);
+    const closure = waitsFor(p, rancher);
+    for (const s of starts) assert.ok(closure.has(s.urn));
+  });
+
+  it("refuses unsupported upgrades when the previous version is known", () => {
+    const attempt = (to: string, from: string) => () =>
+      planConfig({ stack: "dev", overrides: [`rke2Version=${to}`], previousRke2Version: from });
+    assert.throws(
+      attempt("v1.36.3+rke2r1", "v1.34.10+rke2r1"),
+      (e: unknown) => e instanceof ConfigError && /skips 1 minor/.test(e.message),
+    );
+    assert.throws(
+      attempt("v1.35.7+rke2r1", "v1.36.3+rke2r1"),
+      (e: unknown) => e instanceof ConfigError && /downgrades are not supported/.test(e.message),
+    );
+    assert.doesNotThrow(attempt("v1.36.3+rke2r1", "v1.35.7+rke2r1"));
+  });
+
+  it("replacing a server replaces its membership first, then the new one joins", async () => {
+    const p = await plan("dev");
+    for (const i of [1, 2, 3]) {
+      const instance = byName(p, `rancher-server-${i}`, TYPES.instance);
+      assert.equal(
+        instance.deleteBeforeReplace,
+        true,
+        "old member leaves before the name is reused",
+      );
+      const member = byName(p, `rancher-rke2-${i}-member`, TYPES.command);
+      assert.deepEqual(member.inputs.triggers, [`rancher-server-${i}-id`]);
+      assert.equal(
+        member.inputs.update,
+        undefined,
+        "no update: an instance change replaces it, running the leave",
+      );
+      assert.ok(member.dependsOn.includes(instance.urn));
+      const start = byName(p, `rancher-rke2-${i}-start`, TYPES.command);
+      assert.ok(start.dependsOn.includes(member.urn), "the (re)join happens after membership");
+      const conn = unwrap(member.inputs.connection) as Record<string, unknown>;
+      assert.ok((conn.dialErrorLimit as number) <= 3, "a leave never waits long for a dead host");
+    }
+  });
+
+  it("on destroy, nothing inside the cluster is deleted one by one", async () => {
+    const p = await plan("dev");
+    const token = byName(p, "rancher-rke2-token").urn;
+    const withDelete = ofType(p, TYPES.command).filter((c) => c.inputs.delete !== undefined);
+    assert.deepEqual(
+      withDelete.map((c) => c.name).sort(),
+      [1, 2, 3].map((i) => `rancher-rke2-${i}-member`),
+    );
+    for (const c of withDelete) assert.equal(c.deletedWith, token);
+    const k8s = p.resources.filter((r) => r.type.startsWith("kubernetes:"));
+    assert.ok(k8s.length >= 3);
+    for (const r of k8s) assert.equal(r.deletedWith, token, r.name);
+    // Without deletedWith the engine would uninstall Rancher first: its dependency on the
+    // cluster is what orders a plain delete before the servers go.
+    const rancher = byName(p, "rancher-install-rancher");
+    assert.ok(waitsFor(p, rancher).has(byName(p, "rancher-server-1", TYPES.instance).urn));
+  });
+});
