@@ -598,9 +598,8 @@ describe("automation: end-to-end against AWS (opt-in)", function () {
   const stackName = `e2e-${process.pid}`;
   let workState: string | undefined;
 
-  after(async function () {
+  after(function () {
     if (!workState) return;
-    this.timeout(E2E_TIMEOUT);
     rmSync(path.join(PROJECT_DIR, "stacks", `Pulumi.${stackName}.yaml`), { force: true });
     rmSync(workState, { recursive: true, force: true });
   });
