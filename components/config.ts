@@ -378,7 +378,7 @@ export function parseSettings(raw: Readonly<Record<string, string>>): {
     const typed = parseValue(key, spec.type, value, problems);
     if (typed !== undefined) settings[key] = typed;
   }
-  return { settings: settings as RancherHaSettings, problems };
+  return { settings: settings, problems };
 }
 
 function parseValue(key: string, type: KeyType, value: string, problems: ConfigProblem[]): unknown {

@@ -34,7 +34,8 @@ export function placeholderMocks(region: string): pulumi.runtime.Mocks {
   let ip = 10;
   return {
     newResource(args) {
-      const s: Record<string, unknown> = { ...args.inputs };
+      const inputs = args.inputs as Record<string, unknown>;
+      const s: Record<string, unknown> = { ...inputs };
       const id = `${args.name}-id`;
       const arn = `arn:aws:placeholder:${region}:000000000000:${args.name}`;
       switch (args.type) {
@@ -54,8 +55,8 @@ export function placeholderMocks(region: string): pulumi.runtime.Mocks {
             arn: `arn:aws:acm:${region}:000000000000:certificate/00000000-0000-0000-0000-${digest(args.name, 12)}`,
             domainValidationOptions: [
               {
-                domainName: args.inputs.domainName as string,
-                resourceRecordName: `_placeholder.${String(args.inputs.domainName)}.`,
+                domainName: inputs.domainName as string,
+                resourceRecordName: `_placeholder.${String(inputs.domainName)}.`,
                 resourceRecordType: "CNAME",
                 resourceRecordValue: "_placeholder.acm-validations.aws.",
               },
@@ -63,10 +64,10 @@ export function placeholderMocks(region: string): pulumi.runtime.Mocks {
           });
           break;
         case "aws:acm/certificateValidation:CertificateValidation":
-          s.certificateArn = args.inputs.certificateArn;
+          s.certificateArn = inputs.certificateArn;
           break;
         case "aws:route53/record:Record":
-          s.fqdn = args.inputs.name;
+          s.fqdn = inputs.name;
           break;
         case "aws:ec2/keyPair:KeyPair":
           s.keyName = `${args.name}-key`;
@@ -93,6 +94,7 @@ export function placeholderMocks(region: string): pulumi.runtime.Mocks {
       return { id, state: s };
     },
     call(args) {
+      const inputs = args.inputs as Record<string, unknown>;
       switch (args.token) {
         case "aws:index/getAvailabilityZones:getAvailabilityZones":
           return { names: ["a", "b", "c"].map((z) => `${region}${z}`), zoneIds: [] };
@@ -103,11 +105,11 @@ export function placeholderMocks(region: string): pulumi.runtime.Mocks {
           };
         case "aws:route53/getZone:getZone":
           return {
-            zoneId: (args.inputs.zoneId as string | undefined) ?? "ZPLACEHOLDERZONE",
-            name: (args.inputs.name as string | undefined) ?? "placeholder.invalid",
+            zoneId: (inputs.zoneId as string | undefined) ?? "ZPLACEHOLDERZONE",
+            name: (inputs.name as string | undefined) ?? "placeholder.invalid",
           };
         case "aws:ec2/getVpc:getVpc":
-          return { id: args.inputs.id as string, cidrBlock: "10.0.0.0/16" };
+          return { id: inputs.id as string, cidrBlock: "10.0.0.0/16" };
         case "tls:index/getPublicKey:getPublicKey":
           return { publicKeyOpenssh: "ssh-ed25519 AAAAplaceholder-derived rancher-ha" };
         default:

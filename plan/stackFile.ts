@@ -1,6 +1,6 @@
 // Reads a stack's configuration the way the Pulumi CLI would for `pulumi up`: the project's
 // declared defaults, then `stacks/Pulumi.<stack>.yaml`, then command-line overrides.
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
 import { PROJECT } from "../components/config";
@@ -46,8 +46,7 @@ export function listStacks(projectDir: string): string[] {
   const project = readProject(projectDir);
   const dir = path.join(projectDir, project.stackConfigDir ?? ".");
   return existsSync(dir)
-    ? (require("node:fs") as typeof import("node:fs"))
-        .readdirSync(dir)
+    ? readdirSync(dir)
         .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
         .filter((s): s is string => s !== undefined)
         .sort()

@@ -210,7 +210,7 @@ describe("program: dev stack (l4)", function () {
     const tokenValue = `${MOCK_SECRET_PREFIX}rancher-rke2-token`;
     const start = byName(p, "rancher-rke2-2-start", TYPES.command);
     assert.ok(start.inputs.stdin instanceof Secret, "stdin is secret");
-    assert.ok(String((start.inputs.stdin as Secret).value).startsWith(tokenValue));
+    assert.ok(String(start.inputs.stdin.value).startsWith(tokenValue));
     assert.ok(token);
     for (const r of p.resources) {
       for (const s of plainStrings(r.inputs)) {

@@ -133,10 +133,10 @@ describe("program: prod stack (l7)", function () {
     const p = await plan("prod");
     for (const i of [1, 2, 3]) {
       const copy = byName(p, `rancher-rke2-${i}-ingress-manifest`, TYPES.copy);
-      const doc = parse((copy.inputs.source as { text: string }).text) as any;
+      const doc = parse((copy.inputs.source as { text: string }).text);
       assert.equal(doc.kind, "HelmChartConfig");
       assert.equal(doc.metadata.name, "rke2-traefik");
-      const values = parse(doc.spec.valuesContent) as any;
+      const values = parse(doc.spec.valuesContent);
       assert.deepEqual(values.ports.web.forwardedHeaders, {
         trustedIPs: ["10.20.0.0/16"],
         insecure: false,
@@ -158,12 +158,9 @@ describe("program: prod stack (l7)", function () {
     assert.equal(hc.path, "/healthz");
     const doc = parse(
       (byName(p, "rancher-rke2-1-ingress-manifest").inputs.source as { text: string }).text,
-    ) as any;
-    assert.equal(doc.metadata.name, "rke2-ingress-nginx");
-    assert.equal(
-      (parse(doc.spec.valuesContent) as any).controller.config["use-forwarded-headers"],
-      "true",
     );
+    assert.equal(doc.metadata.name, "rke2-ingress-nginx");
+    assert.equal(parse(doc.spec.valuesContent).controller.config["use-forwarded-headers"], "true");
     const values = unwrap(byName(p, "rancher-install-rancher").inputs.values) as any;
     assert.equal(values.ingress.ingressClassName, "nginx");
   });

@@ -69,15 +69,13 @@ export class Rke2Cluster extends pulumi.ComponentResource {
     this.token = new random.RandomPassword(`${name}-token`, { length: 48, special: false }, parent);
     const token = pulumi.secret(this.token.result);
     const controlPlaneEndpoint = pulumi.interpolate`https://${args.registrationHost}:6443`;
-    const ingress = pulumi
-      .output(args.vpcCidr)
-      .apply((vpcCidr) =>
-        renderIngressHelmChartConfig({
-          ingressController: args.ingressController,
-          mode: args.loadBalancer,
-          vpcCidr,
-        }),
-      );
+    const ingress = pulumi.output(args.vpcCidr).apply((vpcCidr) =>
+      renderIngressHelmChartConfig({
+        ingressController: args.ingressController,
+        mode: args.loadBalancer,
+        vpcCidr,
+      }),
+    );
 
     let previousStart: command.remote.Command | undefined;
     const starts: command.remote.Command[] = [];
