@@ -125,6 +125,16 @@ describe("scripts: rke2-install.sh", () => {
     assert.deepEqual(callsOf(r, "installer"), []);
   });
 
+  it("refuses an upgrade that skips a minor release, naming the config key", async () => {
+    sb.preinstall("v1.34.10+rke2r1");
+    const r = await sb.run("rke2-install");
+    expectFailure(
+      r,
+      /refusing to upgrade RKE2 from v1\.34\.10\+rke2r1 to v1\.36\.3\+rke2r1: it skips a minor release; set rancher-ha:rke2Version to a v1\.35\.x release first/,
+    );
+    assert.deepEqual(callsOf(r, "installer"), []);
+  });
+
   it("upgrades the binary on a running node without touching the service", async () => {
     await sb.converge();
     assert.equal(sb.runningVersion, TEST_VERSION);

@@ -19,6 +19,13 @@ run_installer() {
     timeout --kill-after=10 "$INSTALL_TIMEOUT" sh "$WORKDIR/install.sh" >&2
 }
 
+# v1.36.3+rke2r1 → 36
+minor_of() {
+  local v="${1#v}"
+  v="${v#*.}"
+  printf '%s' "${v%%.*}"
+}
+
 main() {
   (($# == 1)) || usage
   read_params "$1"
@@ -33,6 +40,10 @@ main() {
   # RKE2 does not support downgrades (etcd and the datastore only move forward).
   if [[ -n $current && "$(printf '%s\n' "$current" "$RKE2_VERSION" | sort -V | tail -n 1)" == "$current" ]]; then
     die "refusing to downgrade RKE2 from $current to $RKE2_VERSION (not supported by RKE2)"
+  fi
+  # Nor skipping a minor: Kubernetes allows one minor of skew between API servers.
+  if [[ -n $current ]] && (($(minor_of "$RKE2_VERSION") - $(minor_of "$current") > 1)); then
+    die "refusing to upgrade RKE2 from $current to $RKE2_VERSION: it skips a minor release; set rancher-ha:rke2Version to a v1.$(($(minor_of "$current") + 1)).x release first"
   fi
   log "installing RKE2 $RKE2_VERSION (installed: ${current:-none})"
 
