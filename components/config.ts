@@ -208,6 +208,7 @@ export const CONFIG_KEYS: Readonly<Record<SettingKey, KeySpec>> = {
     type: "string",
     description: "CIDR of the new VPC (one public subnet per AZ). Ignored with vpcId.",
     default: DEFAULTS.vpcCidr,
+    unset: "",
   },
   vpcId: {
     type: "string",

@@ -25,6 +25,22 @@ export function subnetCidrs(cidr: string, count: number): string[] {
   });
 }
 
+/** Why the given subnets cannot carry the stack, or undefined. */
+export function existingSubnetsProblem(
+  vpcId: string,
+  subnets: { id: string; vpcId: string; availabilityZone: string }[],
+): string | undefined {
+  const foreign = subnets.filter((s) => s.vpcId !== vpcId).map((s) => s.id);
+  if (foreign.length > 0) {
+    return `rancher-ha:subnetIds: ${foreign.join(", ")} not in ${vpcId}; list subnets of rancher-ha:vpcId`;
+  }
+  const azs = new Set(subnets.map((s) => s.availabilityZone));
+  if (azs.size < 2) {
+    return `rancher-ha:subnetIds: all subnets are in ${[...azs].join(", ")}; list subnets in at least two availability zones`;
+  }
+  return undefined;
+}
+
 /**
  * The VPC and public subnets the servers and load balancers live in: a new VPC with an internet
  * gateway and one public subnet per AZ, or subnets the user brings.
@@ -40,9 +56,18 @@ export class Network extends pulumi.ComponentResource {
 
     if (args.kind === "existing") {
       const vpc = aws.ec2.getVpcOutput({ id: args.vpcId }, parent);
+      // Checked at deploy (offline the AZs are unknown): everything that uses a subnet waits
+      // for this, so a bad list fails before any server or load balancer is created.
+      const checked = pulumi
+        .all(args.subnetIds.map((id) => aws.ec2.getSubnetOutput({ id }, parent)))
+        .apply((subnets) => {
+          const problem = existingSubnetsProblem(args.vpcId, subnets);
+          if (problem) throw new Error(problem);
+          return subnets.map((s) => s.id);
+        });
       this.vpcId = pulumi.output(args.vpcId);
       this.vpcCidr = vpc.cidrBlock;
-      this.subnetIds = args.subnetIds.map((id) => pulumi.output(id));
+      this.subnetIds = args.subnetIds.map((_, i) => checked.apply((ids) => ids[i]));
     } else {
       // Three subnets (two with explicit AZs): the count decides resources, so it is plain.
       const count = args.availabilityZones?.length ?? 3;

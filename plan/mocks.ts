@@ -30,8 +30,10 @@ function digest(s: string, n = 8): string {
 }
 
 /** Placeholder cloud-assigned values: clearly fake, stable for the same names. */
-export function placeholderMocks(region: string): pulumi.runtime.Mocks {
+/** `vpcId`: the configured existing VPC, which placeholder subnets then belong to. */
+export function placeholderMocks(region: string, vpcId = "vpc-placeholder"): pulumi.runtime.Mocks {
   let ip = 10;
+  let subnetIndex = 0;
   return {
     newResource(args) {
       const inputs = args.inputs as Record<string, unknown>;
@@ -110,6 +112,11 @@ export function placeholderMocks(region: string): pulumi.runtime.Mocks {
           };
         case "aws:ec2/getVpc:getVpc":
           return { id: inputs.id as string, cidrBlock: "10.0.0.0/16" };
+        case "aws:ec2/getSubnet:getSubnet": {
+          // Placeholder: subnets spread over the region's AZs in the order given.
+          const id = inputs.id as string;
+          return { id, vpcId, availabilityZone: `${region}${"abc"[subnetIndex++ % 3]}` };
+        }
         case "tls:index/getPublicKey:getPublicKey":
           return { publicKeyOpenssh: "ssh-ed25519 AAAAplaceholder-derived rancher-ha" };
         default:

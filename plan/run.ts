@@ -71,7 +71,11 @@ async function runPlanExclusive(opts: PlanOptions): Promise<Plan> {
   // Validate first: invalid config registers nothing.
   const { raw, config, warnings } = planConfig(opts);
   const region = config.region;
-  const monitor = await installRecordingMocks(placeholderMocks(region), PROJECT, opts.stack);
+  const monitor = await installRecordingMocks(
+    placeholderMocks(region, config.network.kind === "existing" ? config.network.vpcId : undefined),
+    PROJECT,
+    opts.stack,
+  );
   pulumi.runtime.setAllConfig(raw, []);
   const outputs = rancherHaProgram(config);
   const resolved: Record<string, unknown> = {};
