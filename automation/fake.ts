@@ -139,12 +139,11 @@ export class FakeStack implements EngineStack {
         continue;
       }
       const existing = this.config.get(root);
-      const container: unknown =
-        existing && typeof existing.value === "object"
-          ? existing.value
-          : typeof p[0] === "number"
-            ? []
-            : {};
+      if (existing && (existing.value === null || typeof existing.value !== "object")) {
+        // The CLI cannot index into a plain string value either.
+        return Promise.reject(new Error(`config value ${root} is not a list or map: ${key}`));
+      }
+      const container: unknown = existing ? existing.value : typeof p[0] === "number" ? [] : {};
       let node = container as Record<string | number, unknown>;
       for (let i = 0; i < p.length - 1; i++) {
         node[p[i]] ??= typeof p[i + 1] === "number" ? [] : {};

@@ -111,12 +111,22 @@ describe("automation: settings → stack config", () => {
   it("is idempotent, removes stale and unknown keys, and rewrites a shrunk list exactly", async () => {
     const engine = new FakeEngine();
     const s = engine.stack("t");
-    await s.setAllConfig({
-      "rancher-ha:adminCidrs": { value: '["10.1.0.0/16","10.2.0.0/16","10.3.0.0/16"]' },
-      "rancher-ha:sslPolicy": { value: "ELBSecurityPolicy-TLS13-1-2-2021-06" },
-      "rancher-ha:hostnmae": { value: "typo.example.com" },
-      "rancher-ha:loadBalancer": { value: "l4" },
-    });
+    await s.setAllConfig(
+      {
+        "rancher-ha:adminCidrs[0]": { value: "10.1.0.0/16" },
+        "rancher-ha:adminCidrs[1]": { value: "10.2.0.0/16" },
+        "rancher-ha:adminCidrs[2]": { value: "10.3.0.0/16" },
+        "rancher-ha:sslPolicy": { value: "ELBSecurityPolicy-TLS13-1-2-2021-06" },
+        "rancher-ha:hostnmae": { value: "typo.example.com" },
+        "rancher-ha:loadBalancer": { value: "l4" },
+      },
+      true,
+    );
+    assert.deepEqual(s.config.get("rancher-ha:adminCidrs")?.value, [
+      "10.1.0.0/16",
+      "10.2.0.0/16",
+      "10.3.0.0/16",
+    ]);
     await openStack({ stackName: "t", settings: MIN, region: REGION, options: { engine } });
     assert.deepEqual(s.config.get("rancher-ha:adminCidrs")?.value, ["203.0.113.0/24"]);
     assert.equal(s.config.has("rancher-ha:sslPolicy"), false, "stale key removed");

@@ -262,8 +262,6 @@ describe("mermaid diagram", function () {
       renderMermaid(
         await plan([
           "vpcId=vpc-0123456789abcdef0",
-          // Pulumi.yaml's declared vpcCidr default would count as set; "" unsets it.
-          "vpcCidr=",
           'subnetIds=["subnet-0123456789abcdef0","subnet-0123456789abcdef1"]',
         ]),
       ),

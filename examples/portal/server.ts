@@ -136,7 +136,7 @@ export function createPortal(opts: PortalOptions = {}): http.Server {
   const maxBody = opts.maxBodyBytes ?? 1024 * 1024;
   const stackOptions: StackOptions = { workDir: projectDir, ...(opts.stackOptions ?? {}) };
   /** Stacks with an operation starting or running in this process. */
-  const busy = new Set<string>();
+  const busy = new Map<string, OperationKind>();
   /** The latest operation of each stack, and recent ones by id. */
   const latest = new Map<string, Operation>();
   const byId = new Map<string, Operation>();
@@ -216,10 +216,10 @@ export function createPortal(opts: PortalOptions = {}): http.Server {
     if (busy.has(name)) {
       throw new HttpError(
         409,
-        `stack ${name} is busy: ${latest.get(name)?.kind ?? "an operation"} is running`,
+        `stack ${name} is busy: ${busy.get(name)} is running in this portal`,
       );
     }
-    busy.add(name);
+    busy.set(name, kind);
     try {
       const { settings, region } = await validBody(name, req);
       posted.set(name, { settings, region });
