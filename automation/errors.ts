@@ -165,7 +165,11 @@ export function failedResourceOf(
     );
     const err = /^\s+error: (.*)$/.exec(lines[i + 1]);
     if (head && err && head[1] !== "pulumi:pulumi:Stack") {
-      return { type: head[1], name: head[2], message: err[1].trim() };
+      let message = err[1].trim();
+      // "error: 1 error occurred:" is followed by the error itself ("\t* creating …").
+      const detail = /^\s*\*\s+(.*)$/.exec(lines[i + 2] ?? "");
+      if (/errors? occurred:$/.test(message) && detail) message = detail[1].trim();
+      return { type: head[1], name: head[2], message };
     }
   }
   return undefined;

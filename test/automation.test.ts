@@ -299,7 +299,8 @@ describe("automation: engine errors", () => {
       "Updating (dev):",
       "Diagnostics:",
       "  aws:ec2:Instance (rancher-server-2):",
-      "    error: creating EC2 Instance: InsufficientInstanceCapacity: not enough m6i.xlarge",
+      "    error: 1 error occurred:",
+      "    \t* creating EC2 Instance: InsufficientInstanceCapacity: not enough m6i.xlarge",
       "  pulumi:pulumi:Stack (rancher-ha-dev):",
       "    error: update failed",
     ].join("\n");
