@@ -77,8 +77,11 @@ describe("scripts: rke2-start.sh", () => {
       assert.match(r.stderr, /rke2-server v1\.36\.3\+rke2r1 is ready on rancher-ha-test-server-1/);
       assert.match(sb.read(STAMP), /^[0-9a-f]{64}\n$/);
       assert.equal(sb.mode("/var/lib/rancher-ha"), 0o700);
-      // An init server does not wait for the registration address.
-      assert.deepEqual(callsOf(r, "curl"), []);
+      // An init server only probes for an existing cluster; it never waits for /ping.
+      assert.ok(
+        callsOf(r, "curl").every((c) => c.argv.at(-1)!.endsWith("/cacerts")),
+        explain(r),
+      );
     });
 
     it("never shows the token on stdout, stderr or in any command's argv or environment", async () => {
@@ -125,6 +128,46 @@ describe("scripts: rke2-start.sh", () => {
       fs.rmSync(sb.rootPath("/usr/local/bin/rke2"));
       const r = await start();
       expectFailure(r, /rke2 is not installed \(run rke2-install\.sh first\)/);
+    });
+  });
+
+  describe("replacement first server", () => {
+    it("joins the existing cluster instead of initialising a second one", async () => {
+      sb.plan("curl.cacerts", "fail", "ok");
+      const r = await start();
+      expectOk(r);
+      assert.equal(
+        sb.read("/etc/rancher/rke2/config.yaml.d/50-rancher-ha-join.yaml"),
+        `server: https://${NLB}:9345\n`,
+      );
+      assert.equal(sb.mode("/etc/rancher/rke2/config.yaml.d/50-rancher-ha-join.yaml"), 0o600);
+      assert.match(
+        r.stderr,
+        /a cluster already answers at .*:9345: joining it instead of initialising/,
+      );
+      // As a joiner it also waits for the registration address before starting.
+      const pingAt = r.calls.findIndex(
+        (c) => c.name === "curl" && c.argv.at(-1)!.endsWith("/ping"),
+      );
+      const startAt = r.calls.findIndex((c) => c.name === "systemctl" && c.argv[0] === "start");
+      assert.ok(pingAt >= 0 && pingAt < startAt, explain(r));
+    });
+
+    it("initialises when no cluster answers (bounded probe)", async () => {
+      const r = await start();
+      expectOk(r);
+      assert.ok(!sb.exists("/etc/rancher/rke2/config.yaml.d/50-rancher-ha-join.yaml"));
+      assert.equal(callsOf(r, "curl").filter((c) => c.argv.at(-1)!.endsWith("/cacerts")).length, 3);
+      assert.match(r.stderr, /no cluster answers at .*: initialising a new one/);
+    });
+
+    it("never probes on a server that already holds the datastore", async () => {
+      fs.mkdirSync(sb.rootPath("/var/lib/rancher/rke2/server/db/etcd"), { recursive: true });
+      sb.plan("curl.cacerts", "ok");
+      const r = await start();
+      expectOk(r);
+      assert.deepEqual(callsOf(r, "curl"), []);
+      assert.ok(!sb.exists("/etc/rancher/rke2/config.yaml.d/50-rancher-ha-join.yaml"));
     });
   });
 

@@ -31,6 +31,33 @@ registration_answers() {
   bounded curl -fsk --max-time 5 -o /dev/null "https://$REGISTRATION_ADDRESS:$REGISTRATION_PORT/ping"
 }
 
+# A server that has never been an etcd member (no datastore yet).
+ETCD_DATA="$RANCHER_HA_ROOT/var/lib/rancher/rke2/server/db/etcd"
+JOIN_DROPIN="$RKE2_ETC/config.yaml.d/50-rancher-ha-join.yaml"
+
+cluster_exists() {
+  timeout 10 curl -fsk --max-time 5 -o /dev/null "https://$REGISTRATION_ADDRESS:$REGISTRATION_PORT/cacerts"
+}
+
+# The first server initialises the cluster only when there is none yet. A replacement first
+# server (no datastore, while the others answer at the registration address) joins instead, so
+# it never starts a second cluster with the same token.
+join_if_cluster_exists() {
+  [[ $ROLE == init && ! -d $ETCD_DATA ]] || return 0
+  local i
+  for i in 1 2 3; do
+    if cluster_exists; then
+      log "a cluster already answers at $REGISTRATION_ADDRESS:$REGISTRATION_PORT: joining it instead of initialising"
+      printf 'server: https://%s:%s\n' "$REGISTRATION_ADDRESS" "$REGISTRATION_PORT" >"$WORKDIR/join.yaml"
+      install_file "$WORKDIR/join.yaml" "$JOIN_DROPIN" 0600
+      ROLE="join"
+      return 0
+    fi
+    ((i == 3)) || sleep "$POLL_INTERVAL"
+  done
+  log "no cluster answers at $REGISTRATION_ADDRESS:$REGISTRATION_PORT: initialising a new one"
+}
+
 LAST_STATUS=""
 # Ready means: the API is ready, and this node reports Ready on the version just installed (after
 # an upgrade the kubelet version proves the restart really happened).
@@ -93,6 +120,7 @@ main() {
   install_file "$WORKDIR/token" "$RKE2_TOKEN" 0600
   install_file "$STAGE_DIR/config.yaml" "$RKE2_CONFIG" 0600
   sync_manifests
+  join_if_cluster_exists
 
   converge_service
   wait_until "$READY_TIMEOUT" "$POLL_INTERVAL" "the Kubernetes API and node $NODE_NAME to be Ready" \

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # curl: URLs ending in /ping are the RKE2 supervisor (plan key curl.ping), anything else is the
-# installer download (plan key curl.download; "ok" serves fixtures/installer.sh).
+# installer download (plan key curl.download; "ok" serves fixtures/installer.sh); /cacerts is an
+# existing cluster's supervisor (plan key curl.cacerts, default fail).
 # shellcheck source=test/sandbox/stubs/stub-lib.bash
 source "$(dirname "${BASH_SOURCE[0]}")/stub-lib.bash"
 stub_log curl "$@"
@@ -27,6 +28,15 @@ case $url in
       exit 7
     }
     printf 'pong' | emit
+    ;;
+  */cacerts)
+    # An existing cluster's supervisor; by default there is none (a first server initialises).
+    outcome curl.cacerts fail
+    [[ $OUTCOME == ok ]] || {
+      echo "curl: (7) Failed to connect to ${url#https://}: Connection refused" >&2
+      exit 7
+    }
+    printf -- '-----BEGIN CERTIFICATE-----\n' | emit
     ;;
   *)
     outcome curl.download
