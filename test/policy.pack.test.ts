@@ -1,0 +1,503 @@
+// The policy pack: its policy list, its adapter over the engine's arguments (secrets unwrapped,
+// preview unknowns behind a throwing proxy), and the real pack served by Pulumi's own policy
+// runner (`run-policy-pack`, what `pulumi up --policy-pack policy` starts), spoken to over gRPC
+// as the engine would.
+import * as grpc from "@grpc/grpc-js";
+import { PolicyResource, ResourceValidationArgs, unknownCheckingProxy } from "@pulumi/policy";
+import { AnalyzerClient } from "@pulumi/pulumi/proto/analyzer_grpc_pb";
+import * as analyzer from "@pulumi/pulumi/proto/analyzer_pb";
+import { Empty } from "google-protobuf/google/protobuf/empty_pb";
+import { Struct } from "google-protobuf/google/protobuf/struct_pb";
+import * as assert from "node:assert/strict";
+import { ChildProcess, spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
+import { PackPolicy, policies, POLICY_PACK_NAME, toPlain } from "../policy/policies";
+import { RULE_NAMES, RULES, TYPES, UNKNOWN } from "../policy/rules";
+
+/** The engine's wire sentinels (pulumi sdk): an unknown string, and a secret's signature. */
+const UNKNOWN_STRING = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+const SIG = "4dabf18193072939515e22adb298388d";
+const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+const secret = (value: unknown) => ({ [SIG]: SECRET_SIG, value });
+
+const urnOf = (type: string, name: string) => `urn:pulumi:dev::rancher-ha::${type}::${name}`;
+
+function resourceArgs(
+  type: string,
+  name: string,
+  props: Record<string, unknown>,
+  opts: { protect?: boolean; additionalSecretOutputs?: string[]; config?: object } = {},
+): ResourceValidationArgs {
+  const notApplicable = (reason?: string): never => {
+    throw new Error(`not applicable: ${reason ?? ""}`);
+  };
+  return {
+    type,
+    name,
+    urn: urnOf(type, name),
+    props: unknownCheckingProxy(props),
+    opts: {
+      protect: opts.protect ?? false,
+      ignoreChanges: [],
+      aliases: [],
+      customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
+      additionalSecretOutputs: opts.additionalSecretOutputs ?? [],
+    },
+    stackTags: new Map(),
+    isType: (cls) => (cls as unknown as { __pulumiType?: string }).__pulumiType === type,
+    asType: () => undefined,
+    getConfig: <T extends object>() => (opts.config ?? {}) as T,
+    notApplicable,
+  };
+}
+
+function policy(name: string): PackPolicy {
+  const p = policies.find((x) => x.name === name);
+  assert.ok(p, name);
+  return p;
+}
+
+/** Runs one policy's resource validation the way the SDK's server does. */
+async function validateResource(name: string, args: ResourceValidationArgs): Promise<string[]> {
+  const v = policy(name).validateResource;
+  assert.ok(typeof v === "function", `${name} validates resources with one function`);
+  const messages: string[] = [];
+  await v(args, (message) => messages.push(String(message)));
+  return messages;
+}
+
+describe("policy pack", () => {
+  it(`declares the pack "rancher-ha" with every rule, in order, mandatory`, () => {
+    assert.equal(POLICY_PACK_NAME, "rancher-ha");
+    assert.deepEqual(
+      policies.map((p) => p.name),
+      RULE_NAMES,
+    );
+    assert.equal(RULE_NAMES.length, 9);
+    for (const p of policies) {
+      const rule = RULES.find((r) => r.name === p.name);
+      assert.equal(p.enforcementLevel, "mandatory");
+      assert.equal(p.description, rule?.description);
+    }
+  });
+
+  it("runs resource checks in the resource phase and the group/LB link in the stack phase", () => {
+    const world = policy("no-world-ingress-except-web");
+    assert.equal(typeof world.validateResource, "function");
+    assert.equal(typeof world.validateStack, "function");
+    for (const p of policies.filter((x) => x.name !== "no-world-ingress-except-web")) {
+      assert.equal(typeof p.validateResource, "function", p.name);
+      assert.equal(p.validateStack, undefined, p.name);
+    }
+  });
+
+  it("declares requireProtection (default false) as the protection policy's config", () => {
+    assert.deepEqual(policy("lb-deletion-protection-when-protected").configSchema, {
+      properties: {
+        requireProtection: {
+          type: "boolean",
+          default: false,
+          description: "The stack is configured with protect: true (rancher-ha:protect).",
+        },
+      },
+    });
+  });
+
+  describe("adapter over the engine's arguments", () => {
+    it("copies props out of the preview proxy, unknowns as UNKNOWN", () => {
+      const props = unknownCheckingProxy({
+        a: UNKNOWN_STRING,
+        b: [1, UNKNOWN_STRING, { c: "x" }],
+        d: { e: UNKNOWN_STRING, f: true },
+      });
+      assert.throws(() => (props as { a: unknown }).a, /can't be known during preview/);
+      assert.deepEqual(toPlain(props), {
+        a: UNKNOWN,
+        b: [1, UNKNOWN, { c: "x" }],
+        d: { e: UNKNOWN, f: true },
+      });
+    });
+
+    it("reports through validateResourceOfType for the rule's resource type", async () => {
+      const bad = resourceArgs(TYPES.instance, "server-1", {
+        ami: UNKNOWN_STRING,
+        metadataOptions: { httpTokens: "optional", httpPutResponseHopLimit: 1 },
+      });
+      assert.deepEqual(await validateResource("imdsv2-required", bad), [
+        'metadataOptions.httpTokens is "optional": set it to "required" so the metadata service only answers IMDSv2 session requests',
+      ]);
+      const good = resourceArgs(TYPES.instance, "server-1", {
+        ami: UNKNOWN_STRING,
+        metadataOptions: { httpTokens: "required", httpPutResponseHopLimit: 1 },
+      });
+      assert.deepEqual(await validateResource("imdsv2-required", good), []);
+      const other = resourceArgs(TYPES.certificate, "cert", {});
+      await assert.rejects(validateResource("imdsv2-required", other), /not applicable/);
+    });
+
+    it("dispatches multi-type rules to the resource's type, once", async () => {
+      const alias = resourceArgs(TYPES.albLoadBalancer, "alb", { loadBalancerType: "application" });
+      assert.deepEqual(await validateResource("alb-drops-invalid-headers", alias), [
+        "dropInvalidHeaderFields is not set: an application load balancer must set dropInvalidHeaderFields: true",
+      ]);
+      const instance = resourceArgs(TYPES.instance, "server-1", {});
+      await assert.rejects(
+        validateResource("alb-drops-invalid-headers", instance),
+        /not applicable: Policy only applies to resources of type aws:lb\/loadBalancer:LoadBalancer, aws:alb\/loadBalancer:LoadBalancer/,
+      );
+    });
+
+    it("reads requireProtection from the policy config and protect from the options", async () => {
+      const lb = (protect: boolean, config: object) =>
+        resourceArgs(
+          TYPES.lbLoadBalancer,
+          "nlb",
+          { enableDeletionProtection: protect },
+          { protect, config },
+        );
+      const name = "lb-deletion-protection-when-protected";
+      assert.deepEqual(await validateResource(name, lb(false, {})), []);
+      assert.equal(
+        (await validateResource(name, lb(false, { requireProtection: true }))).length,
+        2,
+      );
+      assert.deepEqual(await validateResource(name, lb(true, { requireProtection: true })), []);
+    });
+
+    it("treats any command stdin as secret (the SDK unwraps secrets before policies run)", async () => {
+      const cmd = (logging?: string) =>
+        resourceArgs(TYPES.remoteCommand, "start", {
+          create: "x",
+          stdin: "t",
+          ...(logging ? { logging } : {}),
+        });
+      const name = "remote-commands-no-secret-logging";
+      assert.equal((await validateResource(name, cmd())).length, 1);
+      assert.deepEqual(await validateResource(name, cmd("stderr")), []);
+    });
+
+    it("links groups to load balancers through property dependencies in the stack phase", async () => {
+      const sgUrn = urnOf(TYPES.securityGroup, "lb-sg");
+      const stackResource = (
+        type: string,
+        name: string,
+        props: Record<string, unknown>,
+        deps: Record<string, string[]> = {},
+      ): PolicyResource => ({
+        type,
+        name,
+        urn: urnOf(type, name),
+        props: unknownCheckingProxy(props),
+        opts: resourceArgs(type, name, {}).opts,
+        dependencies: [],
+        propertyDependencies: Object.fromEntries(
+          Object.entries(deps).map(([k, urns]) => [
+            k,
+            urns.map((u) => ({ urn: u }) as PolicyResource),
+          ]),
+        ),
+        isType: () => false,
+        asType: () => undefined,
+      });
+      const lb = stackResource(
+        TYPES.lbLoadBalancer,
+        "nlb",
+        { internal: false, securityGroups: [UNKNOWN_STRING] },
+        {
+          securityGroups: [sgUrn],
+        },
+      );
+      const https = (groupUrn: string) =>
+        stackResource(
+          TYPES.ingressRule,
+          "https",
+          {
+            securityGroupId: UNKNOWN_STRING,
+            ipProtocol: "tcp",
+            fromPort: 443,
+            toPort: 443,
+            cidrIpv4: "0.0.0.0/0",
+          },
+          { securityGroupId: [groupUrn] },
+        );
+      const run = async (resources: PolicyResource[]) => {
+        const found: { message: string; urn?: string }[] = [];
+        await policy("no-world-ingress-except-web").validateStack?.(
+          {
+            resources,
+            stackTags: new Map(),
+            getConfig: <T extends object>() => ({}) as T,
+            notApplicable: () => {
+              throw new Error("n/a");
+            },
+          },
+          (message, urn) => found.push({ message: String(message), ...(urn ? { urn } : {}) }),
+        );
+        return found;
+      };
+      assert.deepEqual(await run([lb, https(sgUrn)]), []);
+      const other = https(urnOf(TYPES.securityGroup, "nodes"));
+      assert.deepEqual(await run([lb, other]), [
+        {
+          message:
+            "opens TCP 443 to 0.0.0.0/0 on a security group that no internet-facing load balancer uses: 80/443 may be open to the world only on a public load balancer's group",
+          urn: other.urn,
+        },
+      ]);
+    });
+  });
+
+  describe("served by Pulumi's policy runner (as `--policy-pack policy` runs it)", function () {
+    this.timeout(120_000);
+    let pack: ChildProcess | undefined;
+    let client: AnalyzerClient;
+    let stderr = "";
+
+    before(async () => {
+      const root = path.resolve(__dirname, "..");
+      const runner = require.resolve("@pulumi/pulumi/cmd/run-policy-pack", { paths: [root] });
+      // The CLI starts the runner in the pack directory with the engine address and ".".
+      const child = spawn(process.execPath, [runner, "127.0.0.1:1", "."], {
+        cwd: path.join(root, "policy"),
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      pack = child;
+      child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+      const port = await new Promise<string>((resolve, reject) => {
+        let out = "";
+        child.stdout.on("data", (d: Buffer) => {
+          out += d.toString();
+          const line = /^(\d+)\s*$/m.exec(out);
+          if (line) resolve(line[1]);
+        });
+        child.on("exit", (code) => reject(new Error(`policy pack exited (${code}): ${stderr}`)));
+      });
+      client = new AnalyzerClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
+    });
+
+    after(() => {
+      client?.close();
+      pack?.kill();
+    });
+
+    /** The four calls the engine makes, as promises. */
+    const rpc = {
+      info: () =>
+        new Promise<analyzer.AnalyzerInfo>((ok, fail) =>
+          client.getAnalyzerInfo(new Empty(), (e, r) => (e ? fail(e) : ok(r))),
+        ),
+      analyze: (req: analyzer.AnalyzeRequest) =>
+        new Promise<analyzer.AnalyzeResponse>((ok, fail) =>
+          client.analyze(req, (e, r) => (e ? fail(e) : ok(r))),
+        ),
+      analyzeStack: (req: analyzer.AnalyzeStackRequest) =>
+        new Promise<analyzer.AnalyzeResponse>((ok, fail) =>
+          client.analyzeStack(req, (e, r) => (e ? fail(e) : ok(r))),
+        ),
+      configure: (req: analyzer.ConfigureAnalyzerRequest) =>
+        new Promise<void>((ok, fail) => client.configure(req, (e) => (e ? fail(e) : ok()))),
+    };
+
+    function options(protect = false, additionalSecretOutputs: string[] = []) {
+      return new analyzer.AnalyzerResourceOptions()
+        .setProtect(protect)
+        .setAdditionalsecretoutputsList(additionalSecretOutputs);
+    }
+
+    async function analyze(
+      type: string,
+      name: string,
+      props: Record<string, unknown>,
+      protect = false,
+    ) {
+      const req = new analyzer.AnalyzeRequest()
+        .setType(type)
+        .setName(name)
+        .setUrn(urnOf(type, name))
+        .setProperties(Struct.fromJavaScript(props as never))
+        .setOptions(options(protect));
+      const res = await rpc.analyze(req);
+      return res.getDiagnosticsList().map((d) => ({
+        policy: d.getPolicyname(),
+        message: d.getMessage(),
+        level: d.getEnforcementlevel(),
+      }));
+    }
+
+    it("answers GetAnalyzerInfo with the pack's name and every policy", async () => {
+      const info = await rpc.info();
+      assert.equal(info.getName(), "rancher-ha");
+      assert.equal(info.getVersion(), "0.1.0");
+      assert.deepEqual(
+        info.getPoliciesList().map((p) => p.getName()),
+        RULE_NAMES,
+      );
+      for (const p of info.getPoliciesList()) {
+        assert.equal(p.getEnforcementlevel(), analyzer.EnforcementLevel.MANDATORY, p.getName());
+      }
+      const protection = info
+        .getPoliciesList()
+        .find((p) => p.getName() === "lb-deletion-protection-when-protected");
+      assert.deepEqual(protection?.getConfigschema()?.getProperties()?.toJavaScript(), {
+        requireProtection: {
+          type: "boolean",
+          default: false,
+          description: "The stack is configured with protect: true (rancher-ha:protect).",
+        },
+      });
+    });
+
+    it("blocks an instance with IMDSv1 and an unencrypted root volume, naming the policies", async () => {
+      const diags = await analyze(TYPES.instance, "rancher-server-1", {
+        ami: UNKNOWN_STRING,
+        metadataOptions: { httpTokens: "optional", httpPutResponseHopLimit: 1 },
+        rootBlockDevice: { encrypted: false },
+      });
+      assert.deepEqual(
+        diags.map((d) => d.policy),
+        ["imdsv2-required", "encrypted-root-volume"],
+      );
+      assert.ok(diags.every((d) => d.level === analyzer.EnforcementLevel.MANDATORY));
+      // The SDK prefixes the policy's description to the rule's message.
+      assert.match(
+        diags[0].message,
+        /\nmetadataOptions\.httpTokens is "optional": set it to "required"/,
+      );
+    });
+
+    it("passes the stack's own instance shape", async () => {
+      const diags = await analyze(TYPES.instance, "rancher-server-1", {
+        ami: UNKNOWN_STRING,
+        metadataOptions: {
+          httpEndpoint: "enabled",
+          httpTokens: "required",
+          httpPutResponseHopLimit: 1,
+        },
+        rootBlockDevice: { encrypted: true, volumeType: "gp3" },
+      });
+      assert.deepEqual(diags, []);
+    });
+
+    it("checks a world-open SSH rule during preview, with the group still unknown", async () => {
+      const diags = await analyze(TYPES.ingressRule, "rancher-sec-ssh-admin", {
+        securityGroupId: UNKNOWN_STRING,
+        ipProtocol: "tcp",
+        fromPort: 22,
+        toPort: 22,
+        cidrIpv4: "0.0.0.0/0",
+      });
+      assert.deepEqual(
+        diags.map((d) => d.policy),
+        ["no-world-ingress-except-web", "admin-ports-restricted"],
+      );
+    });
+
+    it("sees a secret-wrapped stdin (unwrapped by the SDK) on a command that logs stdout", async () => {
+      const diags = await analyze(TYPES.remoteCommand, "rancher-rke2-1-start", {
+        create: "start",
+        stdin: secret("token"),
+      });
+      assert.deepEqual(
+        diags.map((d) => d.policy),
+        ["remote-commands-no-secret-logging"],
+      );
+      const quiet = await analyze(TYPES.remoteCommand, "rancher-rke2-1-start", {
+        create: "start",
+        stdin: secret("token"),
+        logging: "stderr",
+      });
+      assert.deepEqual(quiet, []);
+    });
+
+    it("reports world-open 443 on a group no public LB uses, in AnalyzeStack, with its URN", async () => {
+      const sgUrn = urnOf(TYPES.securityGroup, "rancher-cp-nlb");
+      const nodesUrn = urnOf(TYPES.securityGroup, "rancher-sec-nodes");
+      const resource = (
+        type: string,
+        name: string,
+        props: Record<string, unknown>,
+        deps: Record<string, string>,
+      ) => {
+        const r = new analyzer.AnalyzerResource()
+          .setType(type)
+          .setName(name)
+          .setUrn(urnOf(type, name))
+          .setProperties(Struct.fromJavaScript(props as never))
+          .setOptions(options());
+        for (const [k, urn] of Object.entries(deps)) {
+          r.getPropertydependenciesMap().set(
+            k,
+            new analyzer.AnalyzerPropertyDependencies().setUrnsList([urn]),
+          );
+        }
+        return r;
+      };
+      const lb = resource(
+        TYPES.lbLoadBalancer,
+        "rancher-cp-nlb",
+        { loadBalancerType: "network", internal: false, securityGroups: ["sg-1"] },
+        { securityGroups: sgUrn },
+      );
+      const rule = (name: string, groupId: string, groupUrn: string) =>
+        resource(
+          TYPES.ingressRule,
+          name,
+          {
+            securityGroupId: groupId,
+            ipProtocol: "tcp",
+            fromPort: 443,
+            toPort: 443,
+            cidrIpv4: "0.0.0.0/0",
+          },
+          { securityGroupId: groupUrn },
+        );
+      const req = new analyzer.AnalyzeStackRequest().setResourcesList([
+        lb,
+        rule("rancher-l4-https", "sg-1", sgUrn),
+        rule("stray-https", "sg-2", nodesUrn),
+      ]);
+      const res = await rpc.analyzeStack(req);
+      assert.deepEqual(
+        res.getDiagnosticsList().map((d) => [d.getPolicyname(), d.getUrn()]),
+        [["no-world-ingress-except-web", urnOf(TYPES.ingressRule, "stray-https")]],
+      );
+    });
+
+    it("enforces protection once the pack is configured with requireProtection", async () => {
+      const lbProps = { loadBalancerType: "network", enableDeletionProtection: false };
+      assert.deepEqual(await analyze(TYPES.lbLoadBalancer, "rancher-cp-nlb", lbProps), []);
+      // The example config file README.md passes with --policy-pack-config, as the CLI sends it.
+      const file = JSON.parse(
+        readFileSync(path.resolve(__dirname, "../policy/require-protection.json"), "utf8"),
+      ) as Record<string, Record<string, boolean>>;
+      assert.deepEqual(Object.keys(file), ["lb-deletion-protection-when-protected"]);
+      const config = new analyzer.ConfigureAnalyzerRequest();
+      for (const [name, props] of Object.entries(file)) {
+        config
+          .getPolicyconfigMap()
+          .set(
+            name,
+            new analyzer.PolicyConfig()
+              .setEnforcementlevel(analyzer.EnforcementLevel.MANDATORY)
+              .setProperties(Struct.fromJavaScript(props)),
+          );
+      }
+      await rpc.configure(config);
+      const diags = await analyze(TYPES.lbLoadBalancer, "rancher-cp-nlb", lbProps);
+      assert.deepEqual(
+        diags.map((d) => d.policy),
+        ["lb-deletion-protection-when-protected", "lb-deletion-protection-when-protected"],
+      );
+      assert.deepEqual(
+        await analyze(
+          TYPES.lbLoadBalancer,
+          "rancher-cp-nlb",
+          { ...lbProps, enableDeletionProtection: true },
+          true,
+        ),
+        [],
+      );
+    });
+  });
+});
