@@ -164,6 +164,18 @@ describe("policy rules", () => {
       ]);
     });
 
+    it("rejects inline 443 from the world on a group no load balancer uses", () => {
+      const sg = res(TYPES.securityGroup, "lonely-sg", {
+        ingress: [{ protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["0.0.0.0/0"] }],
+      });
+      assert.deepEqual(messages(rule, [publicNlb, sg]), [
+        {
+          resource: "lonely-sg",
+          message: `ingress[0]: opens TCP 443 to 0.0.0.0/0 ${NOT_ON_PUBLIC_LB}`,
+        },
+      ]);
+    });
+
     it("reads every world source of a resource", () => {
       const sg = res(TYPES.securityGroup, "sg", {
         ingress: [
