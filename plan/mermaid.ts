@@ -278,8 +278,12 @@ export function renderMermaid(plan: Plan): string {
     }
   }
 
-  // Admins reach the Kubernetes API listener directly.
-  const apiListeners = listeners.filter((l) => portOf(l) === 6443);
+  // Admins reach the Kubernetes API on the internet-facing NLB (the internal one is the servers').
+  const apiListeners = listeners.filter(
+    (l) =>
+      portOf(l) === 6443 &&
+      deps(l, T.loadBalancer, "loadBalancerArn").some((lb) => lb.inputs.internal !== true),
+  );
   if (apiListeners.length > 0) {
     const cidrs = plan.config.adminCidrs;
     out.push(`  admins(("${label("Admins", cidrs.length > 0 ? cidrs.join(", ") : undefined)}"))`);

@@ -98,11 +98,20 @@ describe("mermaid diagram", function () {
     assert.match(p.nodes.get(dns[0])!, /rancher-dev\.example\.com/);
     assert.ok(edge(p, "internet", dns[0]));
     const lbs = [...p.subgraphs.keys()].filter((k) => k.startsWith("lb_"));
-    assert.equal(lbs.length, 1, "l4 shares the control-plane NLB");
-    assert.ok(edge(p, dns[0], lbs[0]), "DNS aliases the NLB");
-    assert.match(p.subgraphs.get(lbs[0])!.label, /^NLB /);
-    const listeners = p.subgraphs.get(lbs[0])!.members.map((m) => p.nodes.get(m));
-    assert.deepEqual(listeners, ["TCP :80", "TCP :443", "TCP :6443", "TCP :9345"]);
+    assert.equal(
+      lbs.length,
+      2,
+      "l4 shares the public control-plane NLB; servers register internally",
+    );
+    const pub = lbs.find((k) => /internet-facing/.test(p.subgraphs.get(k)!.label))!;
+    const internal = lbs.find((k) => /internal/.test(p.subgraphs.get(k)!.label))!;
+    assert.ok(edge(p, dns[0], pub), "DNS aliases the public NLB");
+    assert.ok(!edge(p, dns[0], internal));
+    assert.match(p.subgraphs.get(pub)!.label, /^NLB /);
+    const listeners = p.subgraphs.get(pub)!.members.map((m) => p.nodes.get(m));
+    assert.deepEqual(listeners, ["TCP :80", "TCP :443", "TCP :6443"]);
+    const internalListeners = p.subgraphs.get(internal)!.members.map((m) => p.nodes.get(m));
+    assert.deepEqual(internalListeners, ["TCP :6443", "TCP :9345"]);
     const servers = nodeIds(p, "srv_");
     assert.equal(servers.length, 3);
     const azs = [...p.subgraphs.entries()].filter(([k]) => k.startsWith("az_"));
@@ -112,7 +121,7 @@ describe("mermaid diagram", function () {
     );
     for (const [, az] of azs) assert.equal(az.members.length, 1, "one server per AZ");
     const tgs = nodeIds(p, "tg_");
-    assert.equal(tgs.length, 4);
+    assert.equal(tgs.length, 5);
     for (const tg of tgs) {
       assert.equal(
         p.edges.filter((e) => e.from === tg && e.to.startsWith("srv_")).length,
@@ -134,17 +143,18 @@ describe("mermaid diagram", function () {
     const rancher = nodeIds(p, "rel_").find((r) => /^rancher /.test(p.nodes.get(r)!))!;
     assert.ok(edge(p, cm, rancher), "cert-manager before Rancher");
     assert.equal(p.subgraphs.get("helm")?.parent, "cluster", "releases run on the cluster");
-    const api = nodeIds(p, "ls_").find((l) => p.nodes.get(l) === "TCP :6443")!;
-    assert.ok(edge(p, "admins", api));
+    const adminEdges = p.edges.filter((e) => e.from === "admins");
+    assert.equal(adminEdges.length, 1, "admins reach only the public API listener");
+    assert.ok(p.subgraphs.get(pub)!.members.includes(adminEdges[0].to));
     assert.match(p.nodes.get("admins")!, /203\.0\.113\.0\/24/);
   });
 
   it("l7: ALB with HTTPS 443 and an HTTP 80 redirect, ACM certificate, separate control-plane NLB, no cert-manager", async () => {
     const p = parse(renderMermaid(await plan(["loadBalancer=l7"])));
     const lbs = [...p.subgraphs.entries()].filter(([k]) => k.startsWith("lb_"));
-    assert.equal(lbs.length, 2);
+    assert.equal(lbs.length, 3);
     const alb = lbs.find(([, v]) => /^ALB /.test(v.label))!;
-    const nlb = lbs.find(([, v]) => /^NLB /.test(v.label))!;
+    const nlb = lbs.find(([, v]) => /^NLB .*internal/.test(v.label))!;
     assert.deepEqual(
       alb[1].members.map((m) => p.nodes.get(m)),
       ["HTTP :80", "HTTPS :443"],

@@ -60,22 +60,36 @@ describe("program: dev stack (l4)", function () {
     }
   });
 
-  it("puts one internet-facing, cross-zone NLB with its own security group in front", async () => {
+  it("puts an internet-facing NLB in front and an internal one for the servers, each with its own group", async () => {
     const p = await plan("dev");
     const lbs = ofType(p, TYPES.lb);
-    assert.equal(lbs.length, 1);
-    const nlb = lbs[0].inputs;
-    assert.equal(nlb.loadBalancerType, "network");
-    assert.equal(nlb.internal, false);
-    assert.equal(nlb.enableCrossZoneLoadBalancing, true);
-    assert.deepEqual(nlb.securityGroups, ["rancher-cp-nlb-id"]);
-    assert.equal((nlb.subnets as string[]).length, 3);
+    assert.deepEqual(lbs.map((l) => l.name).sort(), ["rancher-cp-int", "rancher-cp-nlb"]);
+    const pub = byName(p, "rancher-cp-nlb", TYPES.lb).inputs;
+    const internal = byName(p, "rancher-cp-int", TYPES.lb).inputs;
+    for (const [lb, internalFlag, sg] of [
+      [pub, false, "rancher-cp-nlb-id"],
+      [internal, true, "rancher-cp-int-id"],
+    ] as const) {
+      assert.equal(lb.loadBalancerType, "network");
+      assert.equal(lb.internal, internalFlag);
+      assert.equal(lb.enableCrossZoneLoadBalancing, true);
+      assert.deepEqual(lb.securityGroups, [sg]);
+      assert.equal((lb.subnets as string[]).length, 3);
+    }
   });
 
   it("wires listeners → target groups → one attachment per server and port", async () => {
     const p = await plan("dev");
     const listeners = ofType(p, TYPES.listener);
-    assert.deepEqual(listeners.map((l) => l.inputs.port).sort(), [443, 6443, 80, 9345].sort());
+    const ports = (lb: string) =>
+      listeners
+        .filter(
+          (l) => l.inputs.loadBalancerArn === `arn:aws:placeholder:us-east-1:000000000000:${lb}`,
+        )
+        .map((l) => l.inputs.port as number)
+        .sort((a, b) => a - b);
+    assert.deepEqual(ports("rancher-cp-nlb"), [80, 443, 6443]);
+    assert.deepEqual(ports("rancher-cp-int"), [6443, 9345]);
     const groups = new Map(
       ofType(p, TYPES.targetGroup).map((t) => [
         `arn:aws:placeholder:us-east-1:000000000000:${t.name}`,
@@ -99,7 +113,7 @@ describe("program: dev stack (l4)", function () {
       );
       assert.deepEqual(attachments.map((a) => a.inputs.targetId).sort(), [...instanceIds].sort());
       for (const a of attachments) assert.equal(a.inputs.port, l.inputs.port);
-      // The hairpin trap: nodes reach 6443/9345 through the NLB themselves.
+      // The hairpin trap: servers reach 6443/9345 through an NLB themselves.
       const expected = [6443, 9345].includes(l.inputs.port as number) ? "false" : "true";
       assert.equal(tg.inputs.preserveClientIp, expected, `preserveClientIp on ${tg.name}`);
     }
@@ -131,17 +145,39 @@ describe("program: dev stack (l4)", function () {
     for (const r of self) assert.equal(r.inputs.referencedSecurityGroupId, nodeSg);
     assert.ok(self.some((r) => r.inputs.fromPort === 2379 && r.inputs.toPort === 2381));
     assert.ok(self.some((r) => r.inputs.ipProtocol === "udp" && r.inputs.fromPort === 8472));
-    // NLB group: 6443 from admins and nodes, 9345 from nodes only.
-    const nlbRules = rules.filter((r) => r.inputs.securityGroupId === "rancher-cp-nlb-id");
-    const sup = nlbRules.filter((r) => r.inputs.fromPort === 9345);
+    // Public NLB: 6443 from admins only (plus the front end's 80/443).
+    const pub = rules.filter((r) => r.inputs.securityGroupId === "rancher-cp-nlb-id");
     assert.deepEqual(
-      sup.map((r) => r.inputs.referencedSecurityGroupId),
-      [nodeSg],
+      pub
+        .filter((r) => r.inputs.fromPort === 6443)
+        .map((r) => r.inputs.cidrIpv4 ?? r.inputs.referencedSecurityGroupId),
+      [DEV_ADMIN],
     );
-    const api = nlbRules.filter((r) => r.inputs.fromPort === 6443);
+    assert.ok(!pub.some((r) => r.inputs.fromPort === 9345), "9345 is never public");
+    // Internal NLB: 6443 and 9345 from the servers only.
+    const internal = rules.filter((r) => r.inputs.securityGroupId === "rancher-cp-int-id");
     assert.deepEqual(
-      api.map((r) => r.inputs.cidrIpv4 ?? r.inputs.referencedSecurityGroupId).sort(),
-      [DEV_ADMIN, nodeSg].sort(),
+      internal.map((r) => [r.inputs.fromPort, r.inputs.referencedSecurityGroupId]).sort(),
+      [
+        [6443, nodeSg],
+        [9345, nodeSg],
+      ],
+    );
+    // The servers take 6443/9345 from the NLBs' groups (their source with preservation off).
+    const fromLbs = rules.filter(
+      (r) =>
+        r.inputs.securityGroupId === nodeSg &&
+        [6443, 9345].includes(r.inputs.fromPort as number) &&
+        r.inputs.referencedSecurityGroupId &&
+        r.inputs.referencedSecurityGroupId !== nodeSg,
+    );
+    assert.deepEqual(
+      fromLbs.map((r) => [r.inputs.fromPort, r.inputs.referencedSecurityGroupId]).sort(),
+      [
+        [6443, "rancher-cp-int-id"],
+        [6443, "rancher-cp-nlb-id"],
+        [9345, "rancher-cp-int-id"],
+      ],
     );
   });
 
@@ -151,9 +187,16 @@ describe("program: dev stack (l4)", function () {
     const nodes = egress.filter((e) => e.inputs.securityGroupId === "rancher-sec-nodes-id");
     assert.equal(nodes.length, 1);
     assert.equal(nodes[0].inputs.ipProtocol, "-1");
-    const lb = egress.filter((e) => e.inputs.securityGroupId === "rancher-cp-nlb-id");
-    assert.deepEqual(lb.map((e) => e.inputs.fromPort).sort(), [443, 6443, 80, 9345].sort());
-    for (const e of lb) assert.equal(e.inputs.referencedSecurityGroupId, "rancher-sec-nodes-id");
+    const ports = (sg: string) =>
+      egress
+        .filter((e) => e.inputs.securityGroupId === sg)
+        .map((e) => {
+          assert.equal(e.inputs.referencedSecurityGroupId, "rancher-sec-nodes-id");
+          return e.inputs.fromPort as number;
+        })
+        .sort((a, b) => a - b);
+    assert.deepEqual(ports("rancher-cp-nlb-id"), [80, 443, 6443]);
+    assert.deepEqual(ports("rancher-cp-int-id"), [6443, 9345]);
   });
 
   it("points the hostname's alias record at the NLB, evaluating target health", async () => {
@@ -162,7 +205,7 @@ describe("program: dev stack (l4)", function () {
     assert.equal(record.inputs.name, "rancher-dev.example.com");
     assert.equal(record.inputs.type, "A");
     assert.equal(record.inputs.zoneId, "ZPLACEHOLDERZONE");
-    const nlb = ofType(p, TYPES.lb)[0];
+    const nlb = byName(p, "rancher-cp-nlb", TYPES.lb);
     const alias = (record.inputs.aliases as Record<string, unknown>[])[0];
     assert.equal(alias.evaluateTargetHealth, true);
     assert.match(alias.name as string, new RegExp(`^${nlb.name}-[0-9a-f]+\\.elb\\.`));
@@ -172,17 +215,21 @@ describe("program: dev stack (l4)", function () {
   it("renders each server's RKE2 config: server and tls-san per role, no token", async () => {
     const p = await plan("dev");
     const nlbDns = (p.outputs.controlPlaneEndpoint as string).replace(/^https:\/\/|:6443$/g, "");
+    const internalDns = /^rancher-cp-int-[0-9a-f]+\.elb\.us-east-1\.amazonaws\.com$/;
     for (const i of [1, 2, 3]) {
       const copy = byName(p, `rancher-rke2-${i}-config`, TYPES.copy);
       assert.equal(copy.inputs.remotePath, "/opt/rancher-ha/config.yaml");
       const cfg = parse((copy.inputs.source as { text: string }).text) as Record<string, unknown>;
-      assert.deepEqual(cfg["tls-san"], ["rancher-dev.example.com", nlbDns]);
+      const sans = cfg["tls-san"] as string[];
+      assert.deepEqual(sans.slice(0, 2), ["rancher-dev.example.com", nlbDns]);
+      assert.match(sans[2], internalDns);
+      assert.equal(sans.length, 3);
       assert.equal(cfg["token-file"], "/etc/rancher/rke2/token");
       assert.equal(cfg.token, undefined);
       assert.equal(cfg["node-name"], `rancher-server-${i}`);
       assert.deepEqual(cfg["ingress-controller"], ["traefik"]);
       if (i === 1) assert.equal(cfg.server, undefined, "server 1 initialises");
-      else assert.equal(cfg.server, `https://${nlbDns}:9345`);
+      else assert.equal(cfg.server, `https://${sans[2]}:9345`, "joins through the internal NLB");
     }
   });
 
@@ -194,7 +241,7 @@ describe("program: dev stack (l4)", function () {
     assert.ok(starts[2].dependsOn.includes(starts[1].urn));
     assert.ok(!starts[0].dependsOn.some((u) => u.includes("-start")));
     // Joins go through the NLB: they wait for its supervisor listener.
-    const supervisor = byName(p, "rancher-cp-9345", TYPES.listener);
+    const supervisor = byName(p, "rancher-cp-int-9345", TYPES.listener);
     assert.ok(starts[1].dependsOn.includes(supervisor.urn));
     for (const i of [1, 2, 3]) {
       const install = byName(p, `rancher-rke2-${i}-install`, TYPES.command);

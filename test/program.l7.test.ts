@@ -74,22 +74,20 @@ describe("program: prod stack (l7)", function () {
     assert.equal(byName(p, "rancher-l7-https", TYPES.listener).inputs.certificateArn, ARN);
   });
 
-  it("keeps the control plane on the NLB with the hairpin precautions, and no 80/443 there", async () => {
+  it("keeps the control plane on the NLBs with the hairpin precautions, and no 80/443 there", async () => {
     const p = await plan("prod");
-    const nlb = byName(p, "rancher-cp-nlb", TYPES.lb);
-    assert.equal(nlb.inputs.loadBalancerType, "network");
-    const ports = ofType(p, TYPES.listener)
-      .filter(
-        (l) =>
-          l.inputs.loadBalancerArn === `arn:aws:placeholder:eu-west-1:000000000000:rancher-cp-nlb`,
-      )
-      .map((l) => l.inputs.port);
-    assert.deepEqual(ports.sort(), [6443, 9345]);
-    for (const port of [6443, 9345])
-      assert.equal(
-        byName(p, `rancher-cp-${port}`, TYPES.targetGroup).inputs.preserveClientIp,
-        "false",
-      );
+    const ports = (lb: string) =>
+      ofType(p, TYPES.listener)
+        .filter(
+          (l) => l.inputs.loadBalancerArn === `arn:aws:placeholder:eu-west-1:000000000000:${lb}`,
+        )
+        .map((l) => l.inputs.port as number)
+        .sort((a, b) => a - b);
+    assert.equal(byName(p, "rancher-cp-nlb", TYPES.lb).inputs.loadBalancerType, "network");
+    assert.deepEqual(ports("rancher-cp-nlb"), [6443]);
+    assert.deepEqual(ports("rancher-cp-int"), [6443, 9345]);
+    for (const tg of ["rancher-cp-6443", "rancher-cp-int-6443", "rancher-cp-int-9345"])
+      assert.equal(byName(p, tg, TYPES.targetGroup).inputs.preserveClientIp, "false");
   });
 
   it("lets the nodes take port 80 from the ALB only; 443 stays closed on them", async () => {

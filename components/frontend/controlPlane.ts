@@ -31,20 +31,32 @@ const SUPERVISOR: PortRule = {
 };
 
 /**
- * The fixed registration address and Kubernetes API endpoint: an internet-facing NLB with TCP
- * 6443 and 9345. It exists in both modes (the L4 front end adds 80/443 to it), so switching
- * between l4 and l7 never changes the address every server's config and certificate name.
+ * The control plane's two fixed addresses, both NLBs with client IP preservation off on every
+ * target group (a server reaching itself through an NLB with preserved client IPs times out):
+ *
+ * - public (internet-facing): the Kubernetes API for admins (`adminCidrs`) and the kubeconfig's
+ *   server. The L4 front end adds 80/443 to it.
+ * - internal: the registration address (9345) and API (6443) the servers use. A server calling
+ *   an internet-facing NLB arrives from its public IP, which security-group references to the
+ *   servers' group never match; inside the VPC it arrives from its private IP, which they do.
+ *
+ * Both exist in either mode, so switching l4 ↔ l7 never changes what a server's config names.
  */
 export class ControlPlaneEndpoint extends pulumi.ComponentResource {
   public readonly loadBalancer: aws.lb.LoadBalancer;
+  public readonly internalLoadBalancer: aws.lb.LoadBalancer;
+  /** The public NLB's group (front ends add their rules to it). */
   public readonly securityGroupId: pulumi.Output<string>;
   public readonly dnsName: pulumi.Output<string>;
   public readonly zoneId: pulumi.Output<string>;
-  /** `https://<nlb dns>:6443` */
+  /** The internal NLB's DNS name: the servers' registration address. */
+  public readonly registrationHost: pulumi.Output<string>;
+  /** `https://<public nlb>:6443`, the kubeconfig's server. */
   public readonly apiEndpoint: pulumi.Output<string>;
-  /** `https://<nlb dns>:9345` */
+  /** `https://<internal nlb>:9345` */
   public readonly registrationUrl: pulumi.Output<string>;
   public readonly api: TcpForward;
+  public readonly internalApi: TcpForward;
   public readonly supervisor: TcpForward;
 
   constructor(
@@ -54,60 +66,22 @@ export class ControlPlaneEndpoint extends pulumi.ComponentResource {
   ) {
     super("rancher-ha:frontend:ControlPlaneEndpoint", name, {}, opts);
     const parent = { parent: this };
-    // An NLB only gets security groups at creation, so it is created with its own.
-    const sg = new aws.ec2.SecurityGroup(
-      `${name}-nlb`,
-      {
-        vpcId: args.vpcId,
-        description: "rancher-ha NLB",
-        tags: resourceTags(args.tags, `${name}-nlb`),
-      },
-      parent,
-    );
-    this.securityGroupId = sg.id;
     const nodes = { securityGroupId: args.nodeSecurityGroupId };
-    allowIngress(
-      name,
-      sg.id,
-      { ...API, role: "api-admin" },
-      args.adminCidrs.map((cidr) => ({ cidr })),
-      parent,
-      args.tags,
-    );
-    allowIngress(name, sg.id, { ...API, role: "api-nodes" }, [nodes], parent, args.tags);
-    allowIngress(name, sg.id, SUPERVISOR, [nodes], parent, args.tags);
-    for (const rule of [API, SUPERVISOR]) {
-      allowEgressTo(`${name}-to-nodes`, sg.id, rule, args.nodeSecurityGroupId, parent, args.tags);
-      allowIngress(
-        `${name}-from-nlb`,
-        args.nodeSecurityGroupId,
-        rule,
-        [{ securityGroupId: sg.id }],
-        parent,
-        args.tags,
-      );
-    }
-
-    this.loadBalancer = new aws.lb.LoadBalancer(
-      `${name}-nlb`,
-      {
-        loadBalancerType: "network",
-        internal: false,
-        subnets: args.subnetIds,
-        securityGroups: [sg.id],
-        enableCrossZoneLoadBalancing: true,
-        enableDeletionProtection: args.protect,
-        tags: resourceTags(args.tags, `${name}-nlb`),
-      },
-      { parent: this, protect: args.protect },
-    );
-    this.dnsName = this.loadBalancer.dnsName;
-    this.zoneId = this.loadBalancer.zoneId;
-    const forward = (port: number) =>
+    const lbArgs = (internal: boolean, securityGroup: pulumi.Input<string>, tagName: string) => ({
+      loadBalancerType: "network",
+      internal,
+      subnets: args.subnetIds,
+      // An NLB only gets security groups at creation, so each is created with its own.
+      securityGroups: [securityGroup],
+      enableCrossZoneLoadBalancing: true,
+      enableDeletionProtection: args.protect,
+      tags: resourceTags(args.tags, tagName),
+    });
+    const forward = (prefix: string, lb: aws.lb.LoadBalancer, port: number) =>
       tcpForward(
-        name,
+        prefix,
         {
-          loadBalancerArn: this.loadBalancer.arn,
+          loadBalancerArn: lb.arn,
           vpcId: args.vpcId,
           port,
           instanceIds: args.instanceIds,
@@ -116,10 +90,91 @@ export class ControlPlaneEndpoint extends pulumi.ComponentResource {
         },
         parent,
       );
-    this.api = forward(API_PORT);
-    this.supervisor = forward(SUPERVISOR_PORT);
+
+    // Public: 6443 from admin networks only.
+    const sg = new aws.ec2.SecurityGroup(
+      `${name}-nlb`,
+      {
+        vpcId: args.vpcId,
+        description: "rancher-ha public NLB",
+        tags: resourceTags(args.tags, `${name}-nlb`),
+      },
+      parent,
+    );
+    this.securityGroupId = sg.id;
+    allowIngress(
+      name,
+      sg.id,
+      { ...API, role: "api-admin" },
+      args.adminCidrs.map((cidr) => ({ cidr })),
+      parent,
+      args.tags,
+    );
+    allowEgressTo(`${name}-to-nodes`, sg.id, API, args.nodeSecurityGroupId, parent, args.tags);
+    allowIngress(
+      `${name}-from-nlb`,
+      args.nodeSecurityGroupId,
+      API,
+      [{ securityGroupId: sg.id }],
+      parent,
+      args.tags,
+    );
+    this.loadBalancer = new aws.lb.LoadBalancer(
+      `${name}-nlb`,
+      lbArgs(false, sg.id, `${name}-nlb`),
+      {
+        parent: this,
+        protect: args.protect,
+      },
+    );
+    this.api = forward(name, this.loadBalancer, API_PORT);
+
+    // Internal: 6443 and 9345 from the servers only.
+    const internal = `${name}-int`;
+    const isg = new aws.ec2.SecurityGroup(
+      internal,
+      {
+        vpcId: args.vpcId,
+        description: "rancher-ha internal NLB",
+        tags: resourceTags(args.tags, internal),
+      },
+      parent,
+    );
+    for (const rule of [API, SUPERVISOR]) {
+      allowIngress(internal, isg.id, rule, [nodes], parent, args.tags);
+      allowEgressTo(
+        `${internal}-to-nodes`,
+        isg.id,
+        rule,
+        args.nodeSecurityGroupId,
+        parent,
+        args.tags,
+      );
+      allowIngress(
+        `${internal}-from-nlb`,
+        args.nodeSecurityGroupId,
+        rule,
+        [{ securityGroupId: isg.id }],
+        parent,
+        args.tags,
+      );
+    }
+    this.internalLoadBalancer = new aws.lb.LoadBalancer(internal, lbArgs(true, isg.id, internal), {
+      parent: this,
+      protect: args.protect,
+    });
+    this.internalApi = forward(internal, this.internalLoadBalancer, API_PORT);
+    this.supervisor = forward(internal, this.internalLoadBalancer, SUPERVISOR_PORT);
+
+    this.dnsName = this.loadBalancer.dnsName;
+    this.zoneId = this.loadBalancer.zoneId;
+    this.registrationHost = this.internalLoadBalancer.dnsName;
     this.apiEndpoint = pulumi.interpolate`https://${this.dnsName}:${API_PORT}`;
-    this.registrationUrl = pulumi.interpolate`https://${this.dnsName}:${SUPERVISOR_PORT}`;
-    this.registerOutputs({ dnsName: this.dnsName, apiEndpoint: this.apiEndpoint });
+    this.registrationUrl = pulumi.interpolate`https://${this.registrationHost}:${SUPERVISOR_PORT}`;
+    this.registerOutputs({
+      dnsName: this.dnsName,
+      apiEndpoint: this.apiEndpoint,
+      registrationUrl: this.registrationUrl,
+    });
   }
 }

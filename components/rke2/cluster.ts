@@ -38,8 +38,10 @@ export interface Rke2ClusterArgs {
   loadBalancer: LoadBalancerMode;
   vpcCidr: pulumi.Input<string>;
   hostname: string;
-  /** The fixed registration address (the control-plane NLB's DNS name). */
+  /** The fixed registration address the servers use (the internal NLB's DNS name). */
   registrationHost: pulumi.Input<string>;
+  /** The public API host admins and the kubeconfig use (the public NLB's DNS name). */
+  apiHost: pulumi.Input<string>;
   /** Joins go through the NLB, so they wait for its listeners and targets. */
   registrationReady: pulumi.Resource[];
 }
@@ -68,7 +70,11 @@ export class Rke2Cluster extends pulumi.ComponentResource {
 
     this.token = new random.RandomPassword(`${name}-token`, { length: 48, special: false }, parent);
     const token = pulumi.secret(this.token.result);
-    const controlPlaneEndpoint = pulumi.interpolate`https://${args.registrationHost}:6443`;
+    const controlPlaneEndpoint = pulumi.interpolate`https://${args.apiHost}:6443`;
+    // Every name a client may use for 6443 goes into the servers' certificate.
+    const tlsSans = pulumi
+      .all([args.apiHost, args.registrationHost])
+      .apply(([api, registration]) => [args.hostname, api, registration]);
     const ingress = pulumi.output(args.vpcCidr).apply((vpcCidr) =>
       renderIngressHelmChartConfig({
         ingressController: args.ingressController,
@@ -100,39 +106,46 @@ export class Rke2Cluster extends pulumi.ComponentResource {
         parent,
       );
       const copyOpts = { parent: this, dependsOn: [stage] };
+      // A copy only re-runs when its content changes: a replacement server (same content, new
+      // host) needs its files too, so every copy follows the instance.
+      const copyTriggers = [server.instanceId];
       const scripts = new command.remote.CopyToRemote(
         `${n}-scripts`,
         {
           connection,
           source: new pulumi.asset.FileArchive(NODE_SCRIPTS_DIR),
           remotePath: STAGING_DIR,
+          triggers: copyTriggers,
         },
         copyOpts,
       );
-      const paramsText = pulumi.output(args.registrationHost).apply((registrationAddress) =>
-        renderNodeParams({
-          role,
-          nodeName: server.nodeName,
-          rke2Version: args.rke2Version,
-          registrationAddress,
-          controlPlaneEndpoint: `https://${registrationAddress}:6443`,
-        }),
-      );
+      const paramsText = pulumi
+        .all([args.registrationHost, controlPlaneEndpoint])
+        .apply(([registrationAddress, endpoint]) =>
+          renderNodeParams({
+            role,
+            nodeName: server.nodeName,
+            rke2Version: args.rke2Version,
+            registrationAddress,
+            controlPlaneEndpoint: endpoint,
+          }),
+        );
       const params = new command.remote.CopyToRemote(
         `${n}-params`,
         {
           connection,
           source: paramsText.apply((t) => new pulumi.asset.StringAsset(t)),
           remotePath: PARAMS_ON_NODE,
+          triggers: copyTriggers,
         },
         copyOpts,
       );
-      const configText = pulumi.output(args.registrationHost).apply((host) =>
+      const configText = pulumi.all([args.registrationHost, tlsSans]).apply(([host, sans]) =>
         renderRke2ServerConfig({
           role,
           nodeName: server.nodeName,
           ...(role === "join" ? { serverUrl: `https://${host}:9345` } : {}),
-          tlsSans: [args.hostname, host],
+          tlsSans: sans,
           ingressController: args.ingressController,
         }),
       );
@@ -142,6 +155,7 @@ export class Rke2Cluster extends pulumi.ComponentResource {
           connection,
           source: configText.apply((t) => new pulumi.asset.StringAsset(t)),
           remotePath: `${STAGING_DIR}/config.yaml`,
+          triggers: copyTriggers,
         },
         copyOpts,
       );
@@ -151,6 +165,7 @@ export class Rke2Cluster extends pulumi.ComponentResource {
           connection,
           source: ingress.apply((m) => new pulumi.asset.StringAsset(m.manifest)),
           remotePath: pulumi.interpolate`${STAGING_DIR}/manifests/${ingress.apply((m) => m.fileName)}`,
+          triggers: copyTriggers,
         },
         copyOpts,
       );
@@ -225,7 +240,8 @@ export class Rke2Cluster extends pulumi.ComponentResource {
       {
         connection: { host: first.host, user: args.sshUser, privateKey: args.sshPrivateKey },
         create: nodeScript("rke2-kubeconfig.sh"),
-        triggers: [first.instanceId, controlPlaneEndpoint],
+        // Re-read after an upgrade too: RKE2 renews the admin client certificate on restart.
+        triggers: [first.instanceId, controlPlaneEndpoint, args.rke2Version],
         logging: "none",
       },
       { parent: this, dependsOn: [starts[0]], additionalSecretOutputs: ["stdout"] },

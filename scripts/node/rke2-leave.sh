@@ -19,21 +19,22 @@ find_uninstaller() {
   return 1
 }
 
-# Delete our Node through the local API when this server runs, else through the control-plane
-# endpoint (with the same admin credentials) so a broken node can still be removed.
+# Delete our Node through the local API when this server runs, else through the other servers'
+# API behind the internal registration address (with the same admin credentials), so a broken
+# node can still be removed. (The public endpoint admits admin networks only.)
 leave_cluster() {
-  local kubeconfig=$RKE2_KUBECONFIG
+  local kubeconfig=$RKE2_KUBECONFIG api="https://$REGISTRATION_ADDRESS:6443"
   if [[ ! -x $RKE2_KUBECTL || ! -f $RKE2_KUBECONFIG ]]; then
     warn "no kubectl or kubeconfig on this node; cannot remove $NODE_NAME from the cluster"
     return 0
   fi
   if ! systemctl is-active --quiet "$SERVICE"; then
     kubeconfig="$WORKDIR/kubeconfig"
-    if ! (umask 077 && rewrite_kubeconfig "$RKE2_KUBECONFIG" "$CONTROL_PLANE_ENDPOINT" >"$kubeconfig"); then
-      warn "cannot build a kubeconfig for $CONTROL_PLANE_ENDPOINT; not deleting node $NODE_NAME"
+    if ! (umask 077 && rewrite_kubeconfig "$RKE2_KUBECONFIG" "$api" >"$kubeconfig"); then
+      warn "cannot build a kubeconfig for $api; not deleting node $NODE_NAME"
       return 0
     fi
-    log "$SERVICE is not running; deleting node $NODE_NAME through $CONTROL_PLANE_ENDPOINT"
+    log "$SERVICE is not running; deleting node $NODE_NAME through $api"
   fi
   set_deadline "$LEAVE_TIMEOUT"
   if bounded "$RKE2_KUBECTL" --kubeconfig "$kubeconfig" --request-timeout=30s \
