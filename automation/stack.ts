@@ -95,9 +95,14 @@ export function validateSettings(
   stackName: string,
   settings: RancherHaSettings,
   region: string,
+  previousRke2Version?: string,
 ): ResolvedConfig {
   try {
-    return resolveConfig(settings, { stack: stackName, region });
+    return resolveConfig(settings, {
+      stack: stackName,
+      region,
+      ...(previousRke2Version ? { previousRke2Version } : {}),
+    });
   } catch (e) {
     if (e instanceof ConfigError) throw new InvalidConfigError(e.problems);
     throw e;
@@ -164,6 +169,10 @@ export async function openStack(args: OpenStackArgs): Promise<RancherHaStack> {
       settings = { ...storedSettings(current, keep), ...args.settings };
       validateSettings(args.stackName, settings, args.region);
     }
+    // RKE2 upgrades one minor at a time and never back: the deployed version (an output) makes
+    // a skip or a downgrade a config error before anything runs.
+    const previous = await deployedRke2Version(stack);
+    if (previous) validateSettings(args.stackName, settings, args.region, previous);
     await syncStackConfig(stack, args.settings, args.region, {
       defaults: declaredDefaults(ws.workDir),
       keep,
@@ -173,6 +182,12 @@ export async function openStack(args: OpenStackArgs): Promise<RancherHaStack> {
   } catch (e) {
     throw mapEngineError(e, { stackName: args.stackName, operation: "config" });
   }
+}
+
+/** The RKE2 version the last update deployed, from the stack's `rke2Version` output. */
+async function deployedRke2Version(stack: EngineStack): Promise<string | undefined> {
+  const value: unknown = (await stack.outputs()).rke2Version?.value;
+  return typeof value === "string" ? value : undefined;
 }
 
 /** Outputs of an existing stack, without touching its config. */

@@ -4,6 +4,8 @@
 import { parseArgs } from "node:util";
 import { ConfigError } from "../components/config";
 import { renderJson, renderTree } from "../plan/format";
+import { renderMermaid } from "../plan/mermaid";
+import { checkPlan, formatViolation } from "../policy/offline";
 import { runPlan } from "../plan/run";
 
 export const USAGE =
@@ -14,7 +16,17 @@ export interface Io {
   err(text: string): void;
 }
 
-export async function main(argv: string[], io: Io, projectDir = process.cwd()): Promise<number> {
+/** Seams for tests: the policy check (default: the policy pack's offline checker). */
+export interface PlanDeps {
+  checkPlan?: typeof checkPlan;
+}
+
+export async function main(
+  argv: string[],
+  io: Io,
+  projectDir = process.cwd(),
+  deps: PlanDeps = {},
+): Promise<number> {
   let values;
   try {
     ({ values } = parseArgs({
@@ -51,20 +63,19 @@ export async function main(argv: string[], io: Io, projectDir = process.cwd()): 
   try {
     const plan = await runPlan({ stack: values.stack, overrides: values.config ?? [], projectDir });
     if (values.policy) {
-      const { checkPlan } = await import("../policy/offline");
-      const violations = checkPlan(plan);
+      // The stack's own `protect` setting is what the protection rule holds it to.
+      const check = deps.checkPlan ?? checkPlan;
+      const violations = check(plan, { requireProtection: plan.config.protect });
       if (violations.length > 0) {
         io.err(`policy violations (${violations.length}):\n`);
-        for (const v of violations) io.err(`  - [${v.policy}] ${v.resourceName}: ${v.message}\n`);
+        for (const v of violations) io.err(`  - ${formatViolation(v)}\n`);
         return 3;
       }
       io.err("policy: no violations\n");
     }
     if (format === "json") io.out(renderJson(plan, showSecrets));
-    else if (format === "mermaid") {
-      const { renderMermaid } = await import("../plan/mermaid");
-      io.out(renderMermaid(plan));
-    } else io.out(renderTree(plan, showSecrets));
+    else if (format === "mermaid") io.out(renderMermaid(plan));
+    else io.out(renderTree(plan, showSecrets));
     return 0;
   } catch (e) {
     if (e instanceof ConfigError) {

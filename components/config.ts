@@ -409,13 +409,15 @@ function parseValue(key: string, type: KeyType, value: string, problems: ConfigP
     }
     case "map": {
       const parsed = tryJson(value);
+      // `pulumi config set --path tags.year 2024` stores a number: tags are strings to AWS.
+      const scalar = (v: unknown) => ["string", "number", "boolean"].includes(typeof v);
       if (
         parsed !== null &&
         typeof parsed === "object" &&
         !Array.isArray(parsed) &&
-        Object.values(parsed).every((v) => typeof v === "string")
+        Object.values(parsed).every(scalar)
       ) {
-        return parsed;
+        return Object.fromEntries(Object.entries(parsed).map(([k, v]) => [k, String(v)]));
       }
       problems.push({
         key,
@@ -688,7 +690,8 @@ export function resolveConfig(settings: RancherHaSettings, ctx: ConfigContext): 
     const policy = s.sslPolicy ?? DEFAULTS.sslPolicy;
     if (!/^ELBSecurityPolicy-/.test(policy)) {
       bad("sslPolicy", `"${policy}" is not an ELB security policy name`);
-    } else if (!/TLS13|TLS-1-2/.test(policy)) {
+    } else if (!/^ELBSecurityPolicy-(TLS13-1-[23]|TLS-1-2|FS-1-2)-/.test(policy)) {
+      // TLS13-1-0/1-1 policies still accept TLS 1.0/1.1 alongside 1.3.
       bad("sslPolicy", `"${policy}" allows TLS below 1.2; use ${DEFAULTS.sslPolicy}`);
     }
     const idle = s.idleTimeoutSeconds ?? DEFAULTS.idleTimeoutSeconds;
@@ -735,6 +738,10 @@ export function resolveConfig(settings: RancherHaSettings, ctx: ConfigContext): 
   const leEnv = s.letsEncryptEnvironment ?? DEFAULTS.letsEncryptEnvironment;
   if (leEnv !== "production" && leEnv !== "staging") {
     bad("letsEncryptEnvironment", `"${String(leEnv)}" is not production or staging`);
+  } else if (leEnv === "staging" && tlsSource === "letsEncrypt") {
+    warnings.push(
+      "rancher-ha:letsEncryptEnvironment is staging: browsers and Rancher agents do not trust staging certificates; use it only to test issuance",
+    );
   }
 
   if (s.bootstrapPassword !== undefined && s.bootstrapPassword.length < 12) {

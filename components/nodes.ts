@@ -110,8 +110,10 @@ export class ServerNodes extends pulumi.ComponentResource {
         },
         {
           parent: this,
-          // A newer "latest" AMI must not replace running servers.
-          ignoreChanges: args.amiId === undefined ? ["ami"] : [],
+          // Both force a replacement, and all servers at once would take etcd down with them:
+          // a newer default AMI or a new key pair applies to servers created from then on
+          // (replace servers one at a time with `pulumi up --replace` to roll them).
+          ignoreChanges: ["ami", "keyName"],
           // The replacement reuses the node name, so the old member must leave first.
           deleteBeforeReplace: true,
           protect: args.protect,

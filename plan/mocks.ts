@@ -19,6 +19,7 @@ export interface RecordedResource {
   deletedWith: string | null;
   deleteBeforeReplace: boolean;
   ignoreChanges: string[];
+  replaceOnChanges: string[];
   additionalSecretOutputs: string[];
 }
 
@@ -140,6 +141,7 @@ interface RegisterRequest {
   getDeletedwith(): string;
   getDeletebeforereplace(): boolean;
   getIgnorechangesList(): string[];
+  getReplaceonchangesList(): string[];
   getAdditionalsecretoutputsList(): string[];
 }
 
@@ -173,6 +175,7 @@ export class Recorder {
       deletedWith: r.getDeletedwith() || null,
       deleteBeforeReplace: r.getDeletebeforereplace(),
       ignoreChanges: r.getIgnorechangesList(),
+      replaceOnChanges: r.getReplaceonchangesList(),
       additionalSecretOutputs: r.getAdditionalsecretoutputsList(),
     });
   }

@@ -138,7 +138,11 @@ describe("automation: settings → stack config", () => {
     );
     const before = s.calls.length;
     await openStack({ stackName: "t", settings: MIN, region: REGION, options: { engine } });
-    assert.deepEqual(s.calls.slice(before), ["getAllConfig"], "nothing rewritten the second time");
+    assert.deepEqual(
+      s.calls.slice(before),
+      ["outputs", "getAllConfig"],
+      "nothing rewritten the second time (outputs: the deployed RKE2 version)",
+    );
   });
 
   it("rewrites a plaintext secret as a secret", async () => {
@@ -245,6 +249,24 @@ describe("automation: validation before the engine", () => {
       );
     }
     assert.deepEqual(engine.calls, []);
+  });
+});
+
+describe("automation: upgrades", () => {
+  it("refuses an RKE2 upgrade that skips a minor, from the deployed version, before writing config", async () => {
+    const engine = new FakeEngine();
+    engine.stack("t").outputValues = { rke2Version: { value: "v1.34.10+rke2r1", secret: false } };
+    await assert.rejects(
+      openStack({ stackName: "t", settings: MIN, region: REGION, options: { engine } }),
+      (e: unknown) =>
+        e instanceof InvalidConfigError &&
+        /rancher-ha:rke2Version: v1\.34\.10\+rke2r1 → v1\.36\.3\+rke2r1 skips 1 minor release/.test(
+          e.message,
+        ),
+    );
+    assert.ok(!engine.calls.some((c) => c.includes("setAllConfig")), "no config written");
+    engine.stack("t").outputValues = { rke2Version: { value: "v1.35.7+rke2r1", secret: false } };
+    await openStack({ stackName: "t", settings: MIN, region: REGION, options: { engine } });
   });
 });
 

@@ -487,6 +487,7 @@ describe("deploy: the real entry point as a process", function () {
         'case "$1" in',
         "  version) echo v3.248.0 ;;",
         '  config) if [[ " $* " == *" --json "* ]]; then echo "{}"; fi ;;',
+        '  stack) if [[ "$2" == output ]]; then echo "{}"; fi ;;',
         "  up)",
         "    trap 'echo \"error: update canceled\" >&2; exit 255' INT",
         '    echo "Updating (dev)"',

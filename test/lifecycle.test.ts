@@ -7,7 +7,7 @@ import { byName, ofType, plan, TYPES, unwrap, waitsFor } from "./helpers";
 describe("lifecycle", function () {
   this.timeout(120_000);
 
-  it("an RKE2 upgrade updates install and start in place, keeping instances and the init", async () => {
+  it("an RKE2 upgrade re-runs install and start, keeping instances, membership and the init", async () => {
     const before = await plan("dev");
     const after = await plan("dev", ["rke2Version=v1.36.4+rke2r1"]);
     for (const i of [1, 2, 3]) {
@@ -15,9 +15,12 @@ describe("lifecycle", function () {
         const a = byName(before, `rancher-rke2-${i}-${step}`, TYPES.command);
         const b = byName(after, `rancher-rke2-${i}-${step}`, TYPES.command);
         assert.equal(a.urn, b.urn);
-        // An `update` command makes a trigger change an in-place update, never a replacement
-        // (a replacement of start would not re-run the init, but of member would leave etcd).
-        assert.equal(b.inputs.update, b.inputs.create, `${step} ${i} updates with the same script`);
+        // The command provider replaces on a trigger change (replaceOnChanges triggers[*]).
+        // With no delete command and the same script for create and update, replacing is
+        // exactly "run the step again": nothing is torn down.
+        assert.deepEqual(b.replaceOnChanges, ["triggers[*]"]);
+        assert.equal(b.inputs.delete, undefined, `${step} ${i} has nothing to undo`);
+        assert.equal(b.inputs.update, b.inputs.create);
         assert.notDeepEqual(a.inputs.triggers, b.inputs.triggers, `${step} ${i} re-runs`);
         assert.deepEqual(a.inputs.connection, b.inputs.connection);
       }
@@ -28,11 +31,24 @@ describe("lifecycle", function () {
     for (const inst of ofType(before, TYPES.instance)) {
       assert.deepEqual(byName(after, inst.name, TYPES.instance).inputs, inst.inputs);
     }
-    // The init server's config is unchanged; only params (the version) differ.
-    assert.deepEqual(
-      byName(after, "rancher-rke2-1-config").inputs,
-      byName(before, "rancher-rke2-1-config").inputs,
+    // The servers' RKE2 config is unchanged (no re-init); only params (the version) differ.
+    for (const i of [1, 2, 3]) {
+      const name = `rancher-rke2-${i}-config`;
+      assert.deepEqual(byName(after, name).inputs, byName(before, name).inputs);
+    }
+    assert.notDeepEqual(
+      byName(after, "rancher-rke2-1-params").inputs,
+      byName(before, "rancher-rke2-1-params").inputs,
     );
+  });
+
+  it("every copy to a server follows its instance, so a replacement gets its files", async () => {
+    const p = await plan("dev");
+    for (const c of ofType(p, TYPES.copy)) {
+      const i = /rancher-rke2-(\d)-/.exec(c.name)![1];
+      assert.deepEqual(c.inputs.triggers, [`rancher-server-${i}-id`], c.name);
+      assert.deepEqual(c.replaceOnChanges, ["triggers[*]"], c.name);
+    }
   });
 
   it("restarts servers one at a time, and upgrades Rancher after the cluster", async () => {

@@ -119,3 +119,51 @@ describe("plan command", function () {
     });
   }
 });
+
+describe("plan command --policy", function () {
+  this.timeout(120_000);
+
+  for (const stack of ["dev", "prod"]) {
+    it(`${stack}: the policy pack passes, holding the stack to its own protect setting`, async () => {
+      const r = await run(["--stack", stack, "--policy", "--json"]);
+      assert.equal(r.code, 0, r.err);
+      assert.match(r.err, /policy: no violations/);
+      assert.ok(JSON.parse(r.out).resources.length > 100);
+    });
+  }
+
+  it("fails with the violated rule and resource named, and prints no plan", async () => {
+    // A test double for the checker: the CLI's own output path is what is under test; the
+    // rules themselves are tested on failing shapes in policy.*.test.ts.
+    let seen: boolean | undefined;
+    let out = "";
+    let err = "";
+    const code = await main(
+      ["--stack", "dev", "--policy", "--json"],
+      { out: (t) => (out += t), err: (t) => (err += t) },
+      process.cwd(),
+      {
+        checkPlan: (plan, options) => {
+          seen = options?.requireProtection;
+          const ssh = plan.resources.find((x) => x.name === "rancher-sec-ssh-admin")!;
+          return [
+            {
+              policy: "admin-ports-restricted",
+              resourceUrn: ssh.urn,
+              resourceName: ssh.name,
+              resourceType: ssh.type,
+              message: "port 22 is open to 0.0.0.0/0",
+            },
+          ];
+        },
+      },
+    );
+    assert.equal(seen, false, "dev does not set protect");
+    assert.equal(code, 3);
+    assert.equal(out, "");
+    assert.match(
+      err,
+      /policy violations \(1\):\n {2}- \[admin-ports-restricted\] rancher-sec-ssh-admin \(aws:vpc\/securityGroupIngressRule:SecurityGroupIngressRule\): port 22 is open to 0\.0\.0\.0\/0/,
+    );
+  });
+});

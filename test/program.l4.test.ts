@@ -31,7 +31,11 @@ describe("program: dev stack (l4)", function () {
       assert.equal(root.volumeSize, 100);
       assert.equal(i.inputs.userData, undefined, "no user data (it is stored in clear text)");
       assert.equal(i.inputs.instanceType, "m6i.xlarge");
-      assert.deepEqual(i.ignoreChanges, ["ami"], "a newer default AMI never replaces servers");
+      assert.deepEqual(
+        i.ignoreChanges,
+        ["ami", "keyName"],
+        "a newer AMI or key never replaces servers",
+      );
       assert.equal(i.deleteBeforeReplace, true);
       const tags = i.inputs.tags as Record<string, string>;
       assert.equal(tags.environment, "dev");

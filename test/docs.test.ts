@@ -1,0 +1,42 @@
+import * as assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
+import { renderReadmeDiagrams } from "../bin/docs";
+import { CONFIG_KEYS, SETTING_KEYS } from "../components/config";
+
+const README = path.resolve(__dirname, "../README.md");
+
+describe("README", function () {
+  this.timeout(120_000);
+  const text = readFileSync(README, "utf8");
+
+  it("opens with the two commands: the offline plan and the tests", () => {
+    const firstBlock = /```sh\n([\s\S]*?)```/.exec(text)![1];
+    const lines = firstBlock.trim().split("\n");
+    assert.equal(lines.length, 2);
+    assert.match(lines[0], /^npm ci && npm run plan -- --stack dev/);
+    assert.match(lines[1], /^npm ci && npm test/);
+    assert.ok(text.indexOf("pulumi up -s dev") < 600, "pulumi up is next to the plan command");
+  });
+
+  it("embeds the current diagrams of both example stacks (npm run docs)", async () => {
+    for (const stack of ["dev", "prod"]) {
+      assert.match(
+        text,
+        new RegExp(`<!-- BEGIN plan:${stack}:mermaid -->\\n\`\`\`mermaid\\nflowchart`),
+      );
+    }
+    assert.equal(await renderReadmeDiagrams(text), text, "stale diagrams: run npm run docs");
+  });
+
+  it("documents every configuration key", () => {
+    for (const key of SETTING_KEYS) {
+      assert.ok(text.includes(`\`${key}\``), `${key} (${CONFIG_KEYS[key].description}) missing`);
+    }
+  });
+
+  it("the staleness check can fail", async () => {
+    const stale = text.replace(/rancher-server-1/, "rancher-server-x");
+    assert.notEqual(await renderReadmeDiagrams(stale), stale);
+  });
+});
