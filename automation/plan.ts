@@ -13,7 +13,8 @@ import {
 import { renderMermaid } from "../plan/mermaid";
 import { Plan, runPlan } from "../plan/run";
 import { readProject } from "../plan/stackFile";
-import { reveal, SECRET_TEXT } from "../plan/values";
+import { planDocument } from "../plan/format";
+import { SECRET_TEXT } from "../plan/values";
 import { InvalidConfigError } from "./errors";
 import { PROJECT_DIR, validateSettings, validateStackName } from "./stack";
 import { REGION_KEY } from "./stackConfig";
@@ -92,22 +93,16 @@ export function planData(plan: Plan, opts: { showSecrets?: boolean } = {}): Plan
   }
   const counts: Record<string, number> = {};
   for (const r of plan.resources) counts[r.type] = (counts[r.type] ?? 0) + 1;
+  // The same document `npm run plan -- --json` prints, plus what a portal shows around it.
+  const doc = planDocument(plan, show);
   return {
-    project: plan.project,
-    stack: plan.stack,
-    warnings: plan.warnings,
+    project: doc.project,
+    stack: doc.stack,
+    warnings: doc.warnings,
     config,
     counts,
-    resources: plan.resources.map((r) => ({
-      urn: r.urn,
-      type: r.type,
-      name: r.name,
-      parent: r.parent,
-      dependsOn: r.dependsOn,
-      protect: r.protect,
-      inputs: reveal(r.inputs, show),
-    })),
-    outputs: reveal(plan.outputs, show),
+    resources: doc.resources.map((r, i) => ({ ...r, protect: plan.resources[i].protect })),
+    outputs: doc.outputs,
     mermaid: renderMermaid(plan),
   };
 }

@@ -1,9 +1,7 @@
 // Config: defaults, every key, Pulumi.yaml in step with the code, and every invalid input
 // reported at once through the plan command, before anything is registered.
 import * as assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
 import { main } from "../bin/plan";
@@ -20,6 +18,7 @@ import {
 } from "../components/config";
 import { mockRuntimeStats } from "../plan/mocks";
 import { projectDefaults, readProject } from "../plan/stackFile";
+import { selfSigned } from "./certs";
 
 const CTX = { stack: "t", region: "us-east-1" };
 const MIN: RancherHaSettings = {
@@ -227,35 +226,6 @@ describe("Pulumi.yaml", () => {
 // Every bad input through the plan command: exit code, message, nothing on stdout, nothing
 // registered.
 
-function pem(dir: string, name: string, host: string, days = 30): { cert: string; key: string } {
-  const key = path.join(dir, `${name}.key`);
-  const cert = path.join(dir, `${name}.crt`);
-  execFileSync(
-    "openssl",
-    [
-      "req",
-      "-x509",
-      "-newkey",
-      "ec",
-      "-pkeyopt",
-      "ec_paramgen_curve:prime256v1",
-      "-nodes",
-      "-keyout",
-      key,
-      "-out",
-      cert,
-      "-days",
-      String(days),
-      "-subj",
-      `/CN=${host}`,
-      "-addext",
-      `subjectAltName=DNS:${host}`,
-    ],
-    { stdio: "ignore" },
-  );
-  return { cert: readFileSync(cert, "utf8"), key: readFileSync(key, "utf8") };
-}
-
 async function runPlanCommand(args: string[]) {
   let out = "";
   let err = "";
@@ -269,9 +239,8 @@ async function runPlanCommand(args: string[]) {
 
 describe("plan command: invalid input", function () {
   this.timeout(60_000);
-  const dir = mkdtempSync(path.join(tmpdir(), "rancher-ha-certs-"));
-  const good = pem(dir, "good", "rancher-dev.example.com");
-  const other = pem(dir, "other", "elsewhere.example.org");
+  const good = selfSigned("rancher-dev.example.com");
+  const other = selfSigned("elsewhere.example.org");
   const j = (v: unknown) => JSON.stringify(v);
 
   const cases: [string, string[], RegExp][] = [

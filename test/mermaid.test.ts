@@ -1,13 +1,10 @@
 // The Mermaid architecture diagram: derived from the plan (servers per AZ, listeners, target
 // groups, DNS, certificate, Helm releases), deterministic, and structurally valid Mermaid.
 import * as assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import * as path from "node:path";
 import { escapeLabel, renderMermaid } from "../plan/mermaid";
 import { Plan, runPlan } from "../plan/run";
 import { UNKNOWN } from "../plan/values";
+import { selfSigned } from "./certs";
 
 const plans = new Map<string, Promise<Plan>>();
 function plan(overrides: string[] = []): Promise<Plan> {
@@ -198,49 +195,20 @@ describe("mermaid diagram", function () {
   });
 
   it("cert-manager only when the TLS source needs it (none for tlsSource secret)", async function () {
-    const dir = mkdtempSync(path.join(tmpdir(), "mermaid-tls-"));
-    try {
-      execFileSync(
-        "openssl",
-        [
-          "req",
-          "-x509",
-          "-newkey",
-          "ec",
-          "-pkeyopt",
-          "ec_paramgen_curve:prime256v1",
-          "-nodes",
-          "-keyout",
-          path.join(dir, "k.pem"),
-          "-out",
-          path.join(dir, "c.pem"),
-          "-days",
-          "30",
-          "-subj",
-          "/CN=rancher-dev.example.com",
-          "-addext",
-          "subjectAltName=DNS:rancher-dev.example.com",
-        ],
-        { stdio: "ignore" },
-      );
-      const cert = readFileSync(path.join(dir, "c.pem"), "utf8");
-      const key = readFileSync(path.join(dir, "k.pem"), "utf8");
-      const p = parse(
-        renderMermaid(
-          await plan(["tlsSource=secret", `tlsCertificate=${cert}`, `tlsPrivateKey=${key}`]),
-        ),
-      );
-      assert.deepEqual(
-        nodeIds(p, "rel_").map((r) => p.nodes.get(r)!.split("<br/>")[0]),
-        ["rancher 2.15.0"],
-      );
-      const le = parse(
-        renderMermaid(await plan(["tlsSource=letsEncrypt", "letsEncryptEmail=ops@example.com"])),
-      );
-      assert.equal(nodeIds(le, "rel_").length, 2, "Let's Encrypt needs cert-manager");
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    const { cert, key } = selfSigned("rancher-dev.example.com");
+    const p = parse(
+      renderMermaid(
+        await plan(["tlsSource=secret", `tlsCertificate=${cert}`, `tlsPrivateKey=${key}`]),
+      ),
+    );
+    assert.deepEqual(
+      nodeIds(p, "rel_").map((r) => p.nodes.get(r)!.split("<br/>")[0]),
+      ["rancher 2.15.0"],
+    );
+    const le = parse(
+      renderMermaid(await plan(["tlsSource=letsEncrypt", "letsEncryptEmail=ops@example.com"])),
+    );
+    assert.equal(nodeIds(le, "rel_").length, 2, "Let's Encrypt needs cert-manager");
   });
 
   it("follows serverCount: 5 servers spread over 3 AZs", async () => {

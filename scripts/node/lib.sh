@@ -216,14 +216,15 @@ sync_manifests() {
 }
 
 # ------------------------------------------------------------------------------------ rke2 bits
-# The installer puts rke2 in /usr/local/bin (tarball) or /usr/bin (rpm).
-rke2_bin() {
+# The installer puts its files in /usr/local/bin (tarball) or /usr/bin (rpm): print where NAME is.
+installed_bin() {
   local p
-  for p in "$RANCHER_HA_ROOT/usr/local/bin/rke2" "$RANCHER_HA_ROOT/usr/bin/rke2"; do
+  for p in "$RANCHER_HA_ROOT/usr/local/bin/$1" "$RANCHER_HA_ROOT/usr/bin/$1"; do
     [[ -x $p ]] && printf '%s' "$p" && return 0
   done
   return 1
 }
+rke2_bin() { installed_bin rke2; }
 
 # Prints the installed version ("v1.36.3+rke2r1"), or nothing when rke2 is not installed.
 installed_rke2_version() {

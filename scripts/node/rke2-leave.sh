@@ -11,14 +11,6 @@ set -euo pipefail
 # shellcheck source=lib.sh # (lib.sh sits next to this script)
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-find_uninstaller() {
-  local p
-  for p in "$RANCHER_HA_ROOT/usr/local/bin/rke2-uninstall.sh" "$RANCHER_HA_ROOT/usr/bin/rke2-uninstall.sh"; do
-    [[ -x $p ]] && printf '%s' "$p" && return 0
-  done
-  return 1
-}
-
 # Delete our Node through the local API when this server runs, else through the other servers'
 # API behind the internal registration address (with the same admin credentials), so a broken
 # node can still be removed. (The public endpoint admits admin networks only.)
@@ -50,7 +42,7 @@ main() {
   read_params "$1"
   require_root
   local uninstaller=""
-  uninstaller="$(find_uninstaller)" || true
+  uninstaller="$(installed_bin rke2-uninstall.sh)" || true
   if ! rke2_bin >/dev/null && [[ -z $uninstaller ]]; then
     log "RKE2 is not installed; nothing to do"
     return 0
