@@ -4,6 +4,7 @@ import { hostedZoneId, RancherDns } from "./dns";
 import { AlbFrontEnd } from "./frontend/alb";
 import { ControlPlaneEndpoint } from "./frontend/controlPlane";
 import { NlbFrontEnd } from "./frontend/nlb";
+import { IngressTuningArgs } from "./frontend/ingress";
 import { FrontEnd } from "./frontend/types";
 import { Network } from "./network";
 import { ServerNodes } from "./nodes";
@@ -25,6 +26,7 @@ interface FrontEndInputs {
   instanceIds: pulumi.Output<string>[];
   controlPlane: ControlPlaneEndpoint;
   zoneId: pulumi.Output<string>;
+  ingress: IngressTuningArgs;
   tags: Record<string, string>;
   parent: pulumi.Resource;
 }
@@ -40,6 +42,7 @@ export function createFrontEnd(mode: LoadBalancerMode, i: FrontEndInputs): Front
           nodeSecurityGroupId: i.nodeSecurityGroupId,
           instanceIds: i.instanceIds,
           ingressCidrs: i.config.ingressCidrs,
+          ingress: i.ingress,
           tags: i.tags,
         },
         { parent: i.parent },
@@ -60,7 +63,7 @@ export function createFrontEnd(mode: LoadBalancerMode, i: FrontEndInputs): Front
             : {}),
           sslPolicy: i.config.sslPolicy,
           idleTimeoutSeconds: i.config.idleTimeoutSeconds,
-          ingressController: i.config.ingressController,
+          ingress: i.ingress,
           tags: i.tags,
           protect: i.config.protect,
         },
@@ -170,33 +173,6 @@ export class RancherHa extends pulumi.ComponentResource {
       },
       parent,
     );
-    const cluster = new Rke2Cluster(
-      `${name}-rke2`,
-      {
-        servers: servers.nodes.map((n) => ({
-          nodeName: n.nodeName,
-          host: n.instance.publicIp,
-          instanceId: n.instance.id,
-        })),
-        sshUser: servers.sshUser,
-        sshPrivateKey: servers.sshPrivateKey,
-        rke2Version: config.rke2Version,
-        ingressController: config.ingressController,
-        loadBalancer: config.loadBalancer,
-        vpcCidr: network.vpcCidr,
-        hostname: config.hostname,
-        registrationHost: controlPlane.registrationHost,
-        apiHost: controlPlane.dnsName,
-        registrationReady: [
-          controlPlane.supervisor.listener,
-          controlPlane.internalApi.listener,
-          ...controlPlane.supervisor.attachments,
-          ...controlPlane.internalApi.attachments,
-        ],
-      },
-      parent,
-    );
-
     const zoneId = hostedZoneId(
       config.hostedZoneId !== undefined
         ? { id: config.hostedZoneId }
@@ -212,9 +188,42 @@ export class RancherHa extends pulumi.ComponentResource {
       instanceIds,
       controlPlane,
       zoneId,
+      ingress: {
+        nodes: servers.nodes.map((n) => ({ host: n.instance.publicIp, instanceId: n.instance.id })),
+        sshUser: servers.sshUser,
+        sshPrivateKey: servers.sshPrivateKey,
+        ingressController: config.ingressController,
+        vpcCidr: network.vpcCidr,
+      },
       tags,
       parent: this,
     });
+    const cluster = new Rke2Cluster(
+      `${name}-rke2`,
+      {
+        servers: servers.nodes.map((n) => ({
+          nodeName: n.nodeName,
+          host: n.instance.publicIp,
+          instanceId: n.instance.id,
+        })),
+        sshUser: servers.sshUser,
+        sshPrivateKey: servers.sshPrivateKey,
+        rke2Version: config.rke2Version,
+        ingressController: config.ingressController,
+        hostname: config.hostname,
+        registrationHost: controlPlane.registrationHost,
+        apiHost: controlPlane.dnsName,
+        registrationReady: [
+          controlPlane.supervisor.listener,
+          controlPlane.internalApi.listener,
+          ...controlPlane.supervisor.attachments,
+          ...controlPlane.internalApi.attachments,
+        ],
+        beforeStart: this.frontEnd.ingressTuning,
+      },
+      parent,
+    );
+
     const dns = new RancherDns(
       `${name}-dns`,
       { hostname: config.hostname, zoneId, target: this.frontEnd, protect: config.protect },

@@ -130,20 +130,25 @@ describe("program: prod stack (l7)", function () {
   it("writes the forwarded-header trust for Traefik (VPC CIDR, not insecure) on every server", async () => {
     const p = await plan("prod");
     for (const i of [1, 2, 3]) {
-      const copy = byName(p, `rancher-rke2-${i}-ingress-manifest`, TYPES.copy);
-      const doc = parse((copy.inputs.source as { text: string }).text);
+      const tuning = byName(p, `rancher-l7-ingress-${i}`, TYPES.command);
+      assert.ok(tuning.urn.includes("rancher-ha:frontend:AlbFrontEnd"), "owned by the front end");
+      // The manifest travels on stdin; the command line is fixed text.
+      assert.equal(
+        tuning.inputs.create,
+        "sudo -n install -D -m 0600 /dev/stdin /var/lib/rancher/rke2/server/manifests/rancher-ha-ingress.yaml",
+      );
+      const doc = parse(tuning.inputs.stdin as string) as any;
       assert.equal(doc.kind, "HelmChartConfig");
       assert.equal(doc.metadata.name, "rke2-traefik");
-      const values = parse(doc.spec.valuesContent);
+      const values = parse(doc.spec.valuesContent) as any;
       assert.deepEqual(values.ports.web.forwardedHeaders, {
         trustedIPs: ["10.20.0.0/16"],
         insecure: false,
       });
-      // Before RKE2 first starts: the start waits for the manifest to be installed.
+      // Before RKE2 first starts: the start step waits for it.
       const start = byName(p, `rancher-rke2-${i}-start`, TYPES.command);
-      assert.ok(
-        start.dependsOn.includes(byName(p, `rancher-rke2-${i}-ingress-config`, TYPES.command).urn),
-      );
+      assert.ok(start.dependsOn.includes(tuning.urn));
+      assert.deepEqual(tuning.inputs.triggers, [`rancher-server-${i}-id`]);
     }
   });
 
@@ -154,9 +159,7 @@ describe("program: prod stack (l7)", function () {
       unknown
     >;
     assert.equal(hc.path, "/healthz");
-    const doc = parse(
-      (byName(p, "rancher-rke2-1-ingress-manifest").inputs.source as { text: string }).text,
-    );
+    const doc = parse(byName(p, "rancher-l7-ingress-1").inputs.stdin as string);
     assert.equal(doc.metadata.name, "rke2-ingress-nginx");
     assert.equal(parse(doc.spec.valuesContent).controller.config["use-forwarded-headers"], "true");
     const values = unwrap(byName(p, "rancher-install-rancher").inputs.values) as any;
@@ -166,10 +169,6 @@ describe("program: prod stack (l7)", function () {
 
 describe("l4 ↔ l7 switch", function () {
   this.timeout(120_000);
-
-  // Per-node resources whose inputs may change: the ingress controller's forwarded-header trust,
-  // applied live by RKE2's deploy controller (no restart, no reinstall).
-  const FRONT_END_TUNING = /-ingress-(manifest|config)$/;
 
   it("keeps every server and RKE2 resource's URN and inputs", async () => {
     const l4 = await plan("dev");
@@ -181,22 +180,20 @@ describe("l4 ↔ l7 switch", function () {
           r.type === "aws:ec2/keyPair:KeyPair" ||
           r.type.startsWith("aws:ec2/vpc") ||
           r.type === TYPES.subnet ||
-          r.name.startsWith("rancher-cp-") ||
-          (r.urn.includes("rancher-ha:rke2:Rke2Cluster") && !FRONT_END_TUNING.test(r.name)),
+          r.urn.includes("rancher-ha:frontend:ControlPlaneEndpoint") ||
+          r.urn.includes("rancher-ha:rke2:Rke2Cluster"),
       );
     const before = new Map(stable(l4).map((r) => [r.urn, r]));
     const after = new Map(stable(l7).map((r) => [r.urn, r]));
-    assert.ok(before.size > 30, `compared ${before.size} resources`);
+    assert.ok(before.size > 60, `compared ${before.size} resources`);
+    assert.ok([...before.keys()].some((u) => u.includes("rancher-rke2-3-start")));
     assert.deepEqual([...after.keys()].sort(), [...before.keys()].sort());
     for (const [urn, r] of before) {
-      // Only the 80/443 front-end rules may differ on shared groups; the resources themselves not.
       assert.deepEqual(after.get(urn)!.inputs, r.inputs, `inputs of ${r.name} changed`);
     }
-    const tuning = l4.resources.filter((r) => FRONT_END_TUNING.test(r.name));
-    assert.equal(tuning.length, 6, "only the per-node ingress tuning follows the mode");
   });
 
-  it("replaces only the front end, certificate and DNS target", async () => {
+  it("replaces only the front end (with its ingress tuning), certificate and DNS target", async () => {
     const l4 = await plan("dev");
     const l7 = await plan("dev", ["loadBalancer=l7"]);
     const urns = (p: typeof l4) => new Set(p.resources.map((r) => r.urn));
@@ -205,6 +202,12 @@ describe("l4 ↔ l7 switch", function () {
     for (const u of [...gone, ...added])
       assert.match(u, /rancher-ha:frontend:(NlbFrontEnd|AlbFrontEnd)|cert-manager/, u);
     assert.ok(added.some((u) => u.includes("Certificate")));
+    assert.ok(gone.some((u) => u.endsWith("rancher-l4-ingress-1")));
+    assert.ok(added.some((u) => u.endsWith("rancher-l7-ingress-1")));
+    // The changed DNS target and Rancher values are updates of the same resources.
+    for (const name of ["rancher-dns-alias", "rancher-install-rancher"]) {
+      assert.ok(urns(l4).has(byName(l7, name).urn), name);
+    }
   });
 });
 

@@ -7,7 +7,6 @@ const SCRIPTS = [
   "node-prepare",
   "rke2-install",
   "rke2-start",
-  "rke2-manifests",
   "rke2-kubeconfig",
   "rke2-leave",
 ];

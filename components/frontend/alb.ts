@@ -4,6 +4,7 @@ import type { IngressController } from "../config";
 import { allowEgressTo, allowIngress } from "../security";
 import { resourceTags } from "../tags";
 import { HTTP_RULE, HTTPS_RULE } from "./nlb";
+import { installIngressTuning, IngressTuningArgs } from "./ingress";
 import { attachInstances } from "./targets";
 import { FrontEnd } from "./types";
 
@@ -19,7 +20,8 @@ export interface AlbFrontEndArgs {
   certificateArn?: string;
   sslPolicy: string;
   idleTimeoutSeconds: number;
-  ingressController: IngressController;
+  /** The servers, for the ingress controller's tuning (trust the ALB's forwarded headers). */
+  ingress: IngressTuningArgs;
   tags: Record<string, string>;
   protect: boolean;
 }
@@ -48,6 +50,7 @@ export class AlbFrontEnd extends pulumi.ComponentResource implements FrontEnd {
   public readonly zoneId: pulumi.Output<string>;
   public readonly listeners: pulumi.Resource[];
   public readonly certificateArn: pulumi.Output<string>;
+  public readonly ingressTuning: pulumi.Resource[];
 
   constructor(name: string, args: AlbFrontEndArgs, opts?: pulumi.ComponentResourceOptions) {
     super("rancher-ha:frontend:AlbFrontEnd", name, {}, opts);
@@ -133,7 +136,7 @@ export class AlbFrontEnd extends pulumi.ComponentResource implements FrontEnd {
       this.certificateArn = validation.certificateArn;
     }
 
-    const health = ALB_HEALTH_CHECKS[args.ingressController];
+    const health = ALB_HEALTH_CHECKS[args.ingress.ingressController];
     const targetGroup = new aws.lb.TargetGroup(
       `${name}-http`,
       {
@@ -188,6 +191,7 @@ export class AlbFrontEnd extends pulumi.ComponentResource implements FrontEnd {
       parent,
     );
     this.listeners = [https, http];
+    this.ingressTuning = installIngressTuning(name, this.mode, args.ingress, this);
     this.dnsName = alb.dnsName;
     this.zoneId = alb.zoneId;
     this.registerOutputs({ dnsName: this.dnsName, certificateArn: this.certificateArn });

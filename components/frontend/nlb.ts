@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { allowEgressTo, allowIngress, PortRule } from "../security";
 import { ControlPlaneEndpoint } from "./controlPlane";
+import { installIngressTuning, IngressTuningArgs } from "./ingress";
 import { tcpForward } from "./targets";
 import { FrontEnd } from "./types";
 
@@ -10,6 +11,8 @@ export interface NlbFrontEndArgs {
   nodeSecurityGroupId: pulumi.Input<string>;
   instanceIds: pulumi.Input<string>[];
   ingressCidrs: string[];
+  /** The servers, for the ingress controller's tuning (no forwarded headers trusted in l4). */
+  ingress: IngressTuningArgs;
   tags: Record<string, string>;
 }
 
@@ -37,6 +40,7 @@ export class NlbFrontEnd extends pulumi.ComponentResource implements FrontEnd {
   public readonly dnsName: pulumi.Output<string>;
   public readonly zoneId: pulumi.Output<string>;
   public readonly listeners: pulumi.Resource[];
+  public readonly ingressTuning: pulumi.Resource[];
 
   constructor(name: string, args: NlbFrontEndArgs, opts?: pulumi.ComponentResourceOptions) {
     super("rancher-ha:frontend:NlbFrontEnd", name, {}, opts);
@@ -70,6 +74,7 @@ export class NlbFrontEnd extends pulumi.ComponentResource implements FrontEnd {
           parent,
         ).listener,
     );
+    this.ingressTuning = installIngressTuning(name, this.mode, args.ingress, this);
     this.dnsName = args.controlPlane.dnsName;
     this.zoneId = args.controlPlane.zoneId;
     this.registerOutputs({ dnsName: this.dnsName });

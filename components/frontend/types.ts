@@ -14,4 +14,9 @@ export interface FrontEnd {
   readonly tlsTermination: "ingress" | "load-balancer";
   /** Listeners users' traffic depends on; Rancher waits for them. */
   readonly listeners: pulumi.Resource[];
+  /**
+   * Per server (in order): the ingress controller's tuning for this front end, installed on the
+   * server. RKE2's start step on that server waits for it.
+   */
+  readonly ingressTuning: pulumi.Resource[];
 }

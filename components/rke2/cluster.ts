@@ -4,13 +4,13 @@ import * as random from "@pulumi/random";
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
 import * as path from "node:path";
-import type { IngressController, LoadBalancerMode } from "../config";
+import type { IngressController } from "../config";
 import { renderNodeParams } from "./params";
-import { renderIngressHelmChartConfig, renderRke2ServerConfig } from "./render";
+import { renderRke2ServerConfig } from "./render";
 
 /** Where the node scripts live in the repository (relative to the project directory). */
 export const NODE_SCRIPTS_DIR = "scripts/node";
-/** Staging directory on every node: scripts, parameters, config and manifests, mode 0700. */
+/** Staging directory on every node: scripts, parameters and config, mode 0700. */
 export const STAGING_DIR = "/opt/rancher-ha";
 const SCRIPTS_ON_NODE = `${STAGING_DIR}/node`;
 const PARAMS_ON_NODE = `${STAGING_DIR}/params.env`;
@@ -34,9 +34,6 @@ export interface Rke2ClusterArgs {
   sshPrivateKey: pulumi.Input<string>;
   rke2Version: string;
   ingressController: IngressController;
-  /** Mode and VPC CIDR only shape the ingress controller's forwarded-header trust. */
-  loadBalancer: LoadBalancerMode;
-  vpcCidr: pulumi.Input<string>;
   hostname: string;
   /** The fixed registration address the servers use (the internal NLB's DNS name). */
   registrationHost: pulumi.Input<string>;
@@ -44,6 +41,8 @@ export interface Rke2ClusterArgs {
   apiHost: pulumi.Input<string>;
   /** Joins go through the NLB, so they wait for its listeners and targets. */
   registrationReady: pulumi.Resource[];
+  /** Per server (in order): what must be on it before RKE2 first starts (the front end's tuning). */
+  beforeStart?: pulumi.Resource[];
 }
 
 /**
@@ -75,13 +74,6 @@ export class Rke2Cluster extends pulumi.ComponentResource {
     const tlsSans = pulumi
       .all([args.apiHost, args.registrationHost])
       .apply(([api, registration]) => [args.hostname, api, registration]);
-    const ingress = pulumi.output(args.vpcCidr).apply((vpcCidr) =>
-      renderIngressHelmChartConfig({
-        ingressController: args.ingressController,
-        mode: args.loadBalancer,
-        vpcCidr,
-      }),
-    );
 
     let previousStart: command.remote.Command | undefined;
     const starts: command.remote.Command[] = [];
@@ -159,17 +151,6 @@ export class Rke2Cluster extends pulumi.ComponentResource {
         },
         copyOpts,
       );
-      const manifest = new command.remote.CopyToRemote(
-        `${n}-ingress-manifest`,
-        {
-          connection,
-          source: ingress.apply((m) => new pulumi.asset.StringAsset(m.manifest)),
-          remotePath: pulumi.interpolate`${STAGING_DIR}/manifests/${ingress.apply((m) => m.fileName)}`,
-          triggers: copyTriggers,
-        },
-        copyOpts,
-      );
-
       // Parallel on every node: wait for cloud-init and apt, then install the pinned binaries.
       // Installing never restarts the service, which is what makes upgrades rolling.
       const installCmd = `${nodeScript("node-prepare.sh")} && ${nodeScript("rke2-install.sh")}`;
@@ -182,17 +163,6 @@ export class Rke2Cluster extends pulumi.ComponentResource {
           triggers: [server.instanceId, args.rke2Version],
         },
         { parent: this, dependsOn: [scripts, params] },
-      );
-      // Applied live by RKE2's deploy controller; on a fresh node it is in place before start.
-      const applyManifests = new command.remote.Command(
-        `${n}-ingress-config`,
-        {
-          connection,
-          create: nodeScript("rke2-manifests.sh"),
-          update: nodeScript("rke2-manifests.sh"),
-          triggers: [server.instanceId, ingress.apply((m) => sha256(m.manifest))],
-        },
-        { parent: this, dependsOn: [scripts, params, manifest] },
       );
       // Membership: replaced with its instance, so the old server leaves the cluster (and etcd)
       // before the old instance is deleted. On destroy the whole cluster goes: skip the leave.
@@ -223,8 +193,8 @@ export class Rke2Cluster extends pulumi.ComponentResource {
           dependsOn: [
             install,
             config,
-            applyManifests,
             member,
+            ...(args.beforeStart?.[i] ? [args.beforeStart[i]] : []),
             ...(role === "join" ? args.registrationReady : []),
             ...(previousStart ? [previousStart] : []),
           ],
