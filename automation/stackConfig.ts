@@ -4,9 +4,14 @@
 // holds real YAML lists/maps: Pulumi.yaml declares them `type: array`/`object`, and the CLI
 // rejects a JSON string for such a key. Only keys whose value changes are written, and keys the
 // settings no longer have are removed, so the stored config always equals the settings.
+//
+// Stored `rancher-ha:` keys that are not config keys at all are almost always typos made with
+// `pulumi config set` (`rancher-ha:hostnmae`): they are reported, as the program reports them,
+// never deleted — the user fixes the name and keeps the value.
 import type { ConfigMap } from "@pulumi/pulumi/automation";
 import {
   CONFIG_KEYS,
+  ConfigProblem,
   parseSettings,
   PROJECT,
   RancherHaSettings,
@@ -16,6 +21,7 @@ import {
 } from "../components/config";
 import { projectDefaults, readProject } from "../plan/stackFile";
 import type { EngineStack } from "./engine";
+import { InvalidConfigError } from "./errors";
 
 export const REGION_KEY = "aws:region";
 
@@ -50,8 +56,21 @@ export function pathEntries(key: SettingKey, settings: RancherHaSettings): Confi
   return { [base]: { value: settingsToRaw({ [key]: v })[base].value, secret } };
 }
 
+/**
+ * Stored keys of this project that are not config keys, each with the problem `pulumi up`
+ * reports for it (parseSettings' "unknown key; did you mean …?").
+ */
+export function unknownStoredKeys(current: ConfigMap): ConfigProblem[] {
+  const known = new Set<string>(SETTING_KEYS);
+  const raw: Record<string, string> = {};
+  for (const [k, v] of Object.entries(current)) {
+    if (k.startsWith(`${PROJECT}:`)) raw[k] = v.value;
+  }
+  return parseSettings(raw).problems.filter((p) => !known.has(p.key));
+}
+
 export interface ConfigChanges {
-  /** Keys removed first (stale keys, and lists/maps about to be rewritten). */
+  /** Keys removed first (settings no longer set, and lists/maps about to be rewritten). */
   remove: string[];
   /** `--path` entries set afterwards. */
   set: ConfigMap;
@@ -61,6 +80,8 @@ export interface ConfigChanges {
  * What must change so the stored config equals `settings` + region. `current` is what
  * `pulumi config --json` reports; `defaults` the Pulumi.yaml defaults (`rancher-ha:key` → raw),
  * so a key left at its declared default is not churned; `keep` are keys never touched.
+ * Throws InvalidConfigError when `current` holds keys of this project that are not config keys
+ * (see unknownStoredKeys): those are the user's to rename, not ours to delete.
  */
 export function configChanges(
   current: ConfigMap,
@@ -69,6 +90,8 @@ export function configChanges(
   defaults: Record<string, string> = {},
   keep: readonly SettingKey[] = [],
 ): ConfigChanges {
+  const unknown = unknownStoredKeys(current);
+  if (unknown.length > 0) throw new InvalidConfigError(unknown);
   const remove: string[] = [];
   const set: ConfigMap = {};
   for (const key of SETTING_KEYS) {
@@ -85,12 +108,6 @@ export function configChanges(
     if (cur !== undefined && (want === undefined || structured || !secretOk)) remove.push(k);
     Object.assign(set, pathEntries(key, settings));
   }
-  // Keys of this project that are not settings at all (typos, removed keys): the program would
-  // reject them, so they go.
-  const known = new Set(SETTING_KEYS.map(fullKey));
-  for (const k of Object.keys(current).sort()) {
-    if (k.startsWith(`${PROJECT}:`) && !known.has(k)) remove.push(k);
-  }
   if (current[REGION_KEY]?.value !== region || current[REGION_KEY]?.secret) {
     set[REGION_KEY] = { value: region, secret: false };
   }
@@ -106,7 +123,10 @@ export function declaredDefaults(workDir: string): Record<string, string> {
   }
 }
 
-/** Brings the stack's stored config in line with the settings; returns what changed. */
+/**
+ * Brings the stack's stored config in line with the settings; returns what changed. Throws
+ * InvalidConfigError, writing nothing, when the stored config holds unknown project keys.
+ */
 export async function syncStackConfig(
   stack: EngineStack,
   settings: RancherHaSettings,

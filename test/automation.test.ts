@@ -108,7 +108,7 @@ describe("automation: settings → stack config", () => {
     }
   });
 
-  it("is idempotent, removes stale and unknown keys, and rewrites a shrunk list exactly", async () => {
+  it("is idempotent, removes stale keys, and rewrites a shrunk list exactly", async () => {
     const engine = new FakeEngine();
     const s = engine.stack("t");
     await s.setAllConfig(
@@ -117,8 +117,8 @@ describe("automation: settings → stack config", () => {
         "rancher-ha:adminCidrs[1]": { value: "10.2.0.0/16" },
         "rancher-ha:adminCidrs[2]": { value: "10.3.0.0/16" },
         "rancher-ha:sslPolicy": { value: "ELBSecurityPolicy-TLS13-1-2-2021-06" },
-        "rancher-ha:hostnmae": { value: "typo.example.com" },
         "rancher-ha:loadBalancer": { value: "l4" },
+        "other:hostnmae": { value: "another project's key" },
       },
       true,
     );
@@ -130,7 +130,11 @@ describe("automation: settings → stack config", () => {
     await openStack({ stackName: "t", settings: MIN, region: REGION, options: { engine } });
     assert.deepEqual(s.config.get("rancher-ha:adminCidrs")?.value, ["203.0.113.0/24"]);
     assert.equal(s.config.has("rancher-ha:sslPolicy"), false, "stale key removed");
-    assert.equal(s.config.has("rancher-ha:hostnmae"), false, "unknown key removed");
+    assert.equal(
+      s.config.get("other:hostnmae")?.value,
+      "another project's key",
+      "other namespaces are not ours",
+    );
     assert.equal(
       s.config.get("rancher-ha:loadBalancer")?.value,
       "l4",
@@ -143,6 +147,68 @@ describe("automation: settings → stack config", () => {
       ["outputs", "getAllConfig"],
       "nothing rewritten the second time (outputs: the deployed RKE2 version)",
     );
+  });
+
+  it("refuses stored keys that are not config keys (typos) with the program's problems, writing nothing", async () => {
+    const engine = new FakeEngine();
+    const s = engine.stack("t");
+    const stored = {
+      "rancher-ha:hostnmae": { value: "typo.example.com" },
+      "rancher-ha:zzzzzzzzzzzzzz": { value: "1" },
+      "rancher-ha:sslPolicy": { value: "ELBSecurityPolicy-TLS13-1-2-2021-06" },
+      "rancher-ha:serverCount": { value: "not-a-number" },
+    };
+    await s.setAllConfig(stored);
+    const snapshot = JSON.stringify([...s.config]);
+    engine.calls.length = 0;
+    // The problems `pulumi up` reports for these keys (the known, invalid one aside).
+    const expected = parseSettings({
+      "rancher-ha:hostnmae": "typo.example.com",
+      "rancher-ha:zzzzzzzzzzzzzz": "1",
+    }).problems;
+    assert.equal(expected.length, 2);
+    let thrown: unknown;
+    await assert.rejects(
+      openStack({ stackName: "t", settings: MIN, region: REGION, options: { engine } }),
+      (e: unknown) => {
+        thrown = e;
+        return e instanceof InvalidConfigError;
+      },
+    );
+    const err = thrown as InvalidConfigError;
+    assert.deepEqual(
+      [...err.problems].sort((a, b) => a.key.localeCompare(b.key)),
+      [...expected].sort((a, b) => a.key.localeCompare(b.key)),
+    );
+    assert.match(
+      err.message,
+      /rancher-ha:hostnmae: unknown key; did you mean "hostname"\? \(known keys are listed in Pulumi\.yaml\)/,
+    );
+    assert.match(err.message, /rancher-ha:zzzzzzzzzzzzzz: unknown key \(known keys/);
+    assert.doesNotMatch(err.message, /sslPolicy|serverCount/, "only the unknown keys");
+    assert.ok(
+      !engine.calls.some((c) => /setAllConfig|removeAllConfig/.test(c)),
+      `nothing written: ${JSON.stringify(engine.calls)}`,
+    );
+    assert.equal(JSON.stringify([...s.config]), snapshot, "stored config unchanged");
+    // With stored keys kept (read before validating), the same refusal.
+    engine.calls.length = 0;
+    await assert.rejects(
+      openStack({
+        stackName: "t",
+        settings: { ...MIN, bootstrapPassword: "correct-horse-battery" },
+        region: REGION,
+        options: { engine, keepStoredKeys: ["bootstrapPassword"] },
+      }),
+      (e: unknown) => e instanceof InvalidConfigError && /rancher-ha:hostnmae/.test(e.message),
+    );
+    assert.ok(!engine.calls.some((c) => /setAllConfig|removeAllConfig/.test(c)));
+    // Once the user has dealt with the typos, the sync goes ahead (stale and invalid known keys go).
+    await s.removeAllConfig(["rancher-ha:hostnmae", "rancher-ha:zzzzzzzzzzzzzz"]);
+    await openStack({ stackName: "t", settings: MIN, region: REGION, options: { engine } });
+    assert.equal(s.config.has("rancher-ha:sslPolicy"), false);
+    assert.equal(s.config.has("rancher-ha:serverCount"), false);
+    assert.equal(s.config.get("rancher-ha:hostname")?.value, "rancher.example.com");
   });
 
   it("rewrites a plaintext secret as a secret", async () => {

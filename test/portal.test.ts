@@ -1,6 +1,6 @@
 // The example portal over real HTTP on 127.0.0.1, with the engine replaced by the fake at the
 // library boundary: 202 + server-sent events in order, 409 while busy, 400 with the problem
-// list, unknown stacks rejected, outputs, plan.
+// list (invalid settings, unknown or malformed stack names), outputs, plan.
 import * as assert from "node:assert/strict";
 import type { AddressInfo } from "node:net";
 import type { Server } from "node:http";
@@ -247,26 +247,65 @@ describe("portal", function () {
     assert.deepEqual(engine.calls, []);
   });
 
-  it("rejects unknown stacks (404) and bad names (400); accepts allow-listed ones", async () => {
+  it("rejects unknown stacks and bad names with 400 and a stack problem naming the allowed stacks; accepts allow-listed ones", async () => {
+    const allowedList = /allowed stacks: dev, prod, sandbox, scratch$/;
+    const rejected = (r: { status: number; body: Record<string, any> }, what: RegExp) => {
+      assert.equal(r.status, 400, JSON.stringify(r.body));
+      assert.match(r.body.error, what);
+      assert.match(r.body.error, allowedList);
+      assert.deepEqual(r.body.problems, [{ key: "stack", message: r.body.error }]);
+    };
     const unknown = await call("POST", "/stacks/nope/up", devBody());
-    assert.equal(unknown.status, 404);
-    assert.match(unknown.body.error, /unknown stack nope/);
-    assert.equal((await call("GET", "/stacks/nope/outputs")).status, 404);
-    assert.equal((await call("GET", "/stacks/nope/events")).status, 404);
-    assert.equal(
-      (await call("POST", `/stacks/${encodeURIComponent("a b")}/up`, devBody())).status,
-      400,
+    rejected(unknown, /^unknown stack "nope": no stacks\/Pulumi\.nope\.yaml/);
+    for (const [method, route] of [
+      ["POST", "preview"],
+      ["POST", "destroy"],
+      ["POST", "cancel"],
+      ["GET", "outputs"],
+      ["GET", "events"],
+      ["GET", "plan"],
+      ["POST", "plan"],
+    ]) {
+      const body = method === "POST" ? devBody() : undefined;
+      rejected(await call(method, `/stacks/nope/${route}`, body), /^unknown stack "nope"/);
+    }
+    rejected(
+      await call("POST", `/stacks/${encodeURIComponent("a b")}/up`, devBody()),
+      /^invalid stack name "a b": use letters/,
     );
-    assert.equal(
-      (await call("POST", `/stacks/${encodeURIComponent("../x")}/up`, devBody())).status,
-      400,
-      "an encoded slash is part of the name, and not a valid one",
+    rejected(
+      await call("POST", `/stacks/${encodeURIComponent("../x")}/up`, devBody()),
+      /^invalid stack name "\.\.\/x"/,
     );
+    rejected(await call("GET", "/stacks/%E0%A4/outputs"), /^invalid stack name "%E0%A4"/);
     assert.deepEqual(engine.calls, []);
     const sandbox = await call("POST", "/stacks/sandbox/preview", devBody());
     assert.equal(sandbox.status, 202);
+    // 404 is for routes only.
     assert.equal((await call("GET", "/stacks/dev/whatever")).status, 404);
+    assert.equal((await call("GET", "/stacks/nope/whatever")).status, 404);
+    assert.equal((await call("GET", "/stacks/%E0%A4/whatever")).status, 404);
+    assert.equal((await call("GET", "/nothing")).status, 404);
     assert.equal((await call("GET", "/stacks/dev/up")).status, 405);
+  });
+
+  it("400 with the problems when the stack's stored config holds unknown keys; nothing written", async () => {
+    await engine
+      .stack("dev")
+      .setAllConfig({ "rancher-ha:hostnmae": { value: "typo.example.com" } });
+    engine.calls.length = 0;
+    const r = await call("POST", "/stacks/dev/up", devBody());
+    assert.equal(r.status, 400, JSON.stringify(r.body));
+    assert.equal(r.body.type, "InvalidConfigError");
+    assert.deepEqual(r.body.problems, [
+      {
+        key: "hostnmae",
+        message: 'unknown key; did you mean "hostname"? (known keys are listed in Pulumi.yaml)',
+      },
+    ]);
+    assert.ok(!engine.calls.some((c) => /setAllConfig|removeAllConfig/.test(c)));
+    assert.equal(engine.stack("dev").config.get("rancher-ha:hostnmae")?.value, "typo.example.com");
+    assert.equal((await call("POST", "/stacks/dev/preview", devBody())).status, 400, "not busy");
   });
 
   it("outputs: secrets hidden; 404 for a stack the backend does not have", async () => {

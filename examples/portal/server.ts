@@ -55,6 +55,7 @@ export interface PortalOptions {
 
 export const OPERATIONS = ["preview", "up", "destroy"] as const;
 type OperationKind = (typeof OPERATIONS)[number];
+const ACTIONS = [...OPERATIONS, "events", "cancel", "outputs", "plan"] as const;
 
 type StreamRecord =
   | { event: "engine"; data: EngineEvent }
@@ -143,14 +144,27 @@ export function createPortal(opts: PortalOptions = {}): http.Server {
   /** Settings last posted for a stack (for GET plan of a stack without a file). */
   const posted = new Map<string, { settings: RancherHaSettings; region: string }>();
 
+  /** Stacks the portal serves: those with a stack file, and the allow-listed ones. */
+  function allowedStacks(): string[] {
+    return [...new Set([...listStacks(projectDir), ...allowed])].sort();
+  }
+
+  /** A rejected stack name: 400, as one problem (key "stack") naming the allowed stacks. */
+  function badStack(message: string): HttpError {
+    const names = allowedStacks();
+    const full = `${message}; allowed stacks: ${names.length > 0 ? names.join(", ") : "none"}`;
+    return new HttpError(400, full, { problems: [{ key: "stack", message: full }] });
+  }
+
   function checkStack(name: string): void {
     if (!STACK_NAME_PATTERN.test(name)) {
-      throw new HttpError(400, `invalid stack name ${JSON.stringify(name)}`);
+      throw badStack(
+        `invalid stack name ${JSON.stringify(name)}: use letters, digits, ".", "_" and "-" only`,
+      );
     }
     if (!allowed.has(name) && !listStacks(projectDir).includes(name)) {
-      throw new HttpError(
-        404,
-        `unknown stack ${name}: no stacks/Pulumi.${name}.yaml and not allowed by the portal`,
+      throw badStack(
+        `unknown stack ${JSON.stringify(name)}: no stacks/Pulumi.${name}.yaml and not in the portal's allowed stacks`,
       );
     }
   }
@@ -327,12 +341,14 @@ export function createPortal(opts: PortalOptions = {}): http.Server {
   async function route(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const url = new URL(req.url ?? "/", "http://portal.invalid");
     const m = /^\/stacks\/([^/]+)\/([a-z]+)$/.exec(url.pathname);
-    if (!m) throw new HttpError(404, `no route ${url.pathname}`);
+    if (!m || !(ACTIONS as readonly string[]).includes(m[2])) {
+      throw new HttpError(404, `no route ${url.pathname}`);
+    }
     let name: string;
     try {
       name = decodeURIComponent(m[1]);
     } catch {
-      throw new HttpError(400, "invalid stack name encoding");
+      throw badStack(`invalid stack name ${JSON.stringify(m[1])}: not valid percent-encoding`);
     }
     const action = m[2];
     const method = req.method ?? "GET";
