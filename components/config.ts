@@ -61,6 +61,7 @@ export interface RancherHaSettings {
   tags?: Record<string, string>;
   protect?: boolean;
   auditLogLevel?: number;
+  replaceServer?: number;
 }
 
 export type SettingKey = keyof RancherHaSettings;
@@ -100,6 +101,8 @@ export interface RancherHaConfig {
   tags: Record<string, string>;
   protect: boolean;
   auditLogLevel?: 0 | 1 | 2 | 3;
+  /** 1-based: the one server that takes new instance settings (replaced, leaving etcd first). */
+  replaceServer?: number;
 }
 
 export interface ExistingNetwork {
@@ -302,6 +305,12 @@ export const CONFIG_KEYS: Readonly<Record<SettingKey, KeySpec>> = {
     description:
       "Deletion protection on the load balancers and Pulumi protect on stateful resources.",
     default: DEFAULTS.protect,
+  },
+  replaceServer: {
+    type: "integer",
+    description:
+      "Replace this one server (1-based) with the current amiId, instanceType and SSH key; the others keep theirs. Roll a change with one up per server: 1, 2, 3.",
+    unset: "0",
   },
   auditLogLevel: {
     type: "integer",
@@ -758,6 +767,15 @@ export function resolveConfig(settings: RancherHaSettings, ctx: ConfigContext): 
     if (v.length > 256) bad("tags", `tag "${k}" has a value over 256 characters`);
   }
 
+  if (
+    s.replaceServer !== undefined &&
+    (!Number.isInteger(s.replaceServer) || s.replaceServer < 1 || s.replaceServer > serverCount)
+  ) {
+    bad(
+      "replaceServer",
+      `${s.replaceServer} is not a server; use 1 to ${serverCount}, or unset it`,
+    );
+  }
   if (s.auditLogLevel !== undefined && ![0, 1, 2, 3].includes(s.auditLogLevel)) {
     bad(
       "auditLogLevel",
@@ -800,6 +818,7 @@ export function resolveConfig(settings: RancherHaSettings, ctx: ConfigContext): 
     tags,
     protect: s.protect ?? DEFAULTS.protect,
     ...(s.auditLogLevel !== undefined ? { auditLogLevel: s.auditLogLevel as 0 | 1 | 2 | 3 } : {}),
+    ...(s.replaceServer !== undefined ? { replaceServer: s.replaceServer } : {}),
   };
   return { config, warnings };
 }
@@ -866,6 +885,11 @@ export function instanceTypeProblem(type: string): string | undefined {
   const medium = size === "medium" && !/^t\d/.test(family);
   if (small || medium) {
     return `${type} is below RKE2's minimum of 2 vCPU and 4 GiB; use m6i.xlarge (recommended) or at least m6i.large`;
+  }
+  // Graviton families carry a "g" right after the generation (m7g, c6gn, t4g, im4gn): arm64,
+  // while the servers boot the amd64 Ubuntu image.
+  if (/^[a-z]+\d+g/.test(family)) {
+    return `${type} is an arm64 (Graviton) type but the servers run amd64 Ubuntu; use an x86 type such as m6i.xlarge`;
   }
   return undefined;
 }

@@ -20,7 +20,16 @@ export interface ServerNodesArgs {
   sshPrivateKey?: pulumi.Input<string>;
   tags: Record<string, string>;
   protect: boolean;
+  /** 1-based: the one server that takes new instance settings, by replacement. */
+  replaceServer?: number;
 }
+
+/**
+ * Instance settings whose change replaces (AMI, key pair) or stops (type) a server. Applied to
+ * all servers at once they would take etcd down, so each server keeps its own until it is the
+ * `replaceServer`.
+ */
+export const ROLLED_PROPERTIES = ["ami", "instanceType", "keyName"];
 
 export interface ServerNode {
   index: number;
@@ -110,10 +119,9 @@ export class ServerNodes extends pulumi.ComponentResource {
         },
         {
           parent: this,
-          // Both force a replacement, and all servers at once would take etcd down with them:
-          // a newer default AMI or a new key pair applies to servers created from then on
-          // (replace servers one at a time with `pulumi up --replace` to roll them).
-          ignoreChanges: ["ami", "keyName"],
+          ...(args.replaceServer === index + 1
+            ? { replaceOnChanges: ROLLED_PROPERTIES }
+            : { ignoreChanges: ROLLED_PROPERTIES }),
           // The replacement reuses the node name, so the old member must leave first.
           deleteBeforeReplace: true,
           protect: args.protect,

@@ -156,6 +156,7 @@ export class RancherHa extends pulumi.ComponentResource {
           : {}),
         tags,
         protect: config.protect,
+        ...(config.replaceServer !== undefined ? { replaceServer: config.replaceServer } : {}),
       },
       parent,
     );

@@ -82,6 +82,7 @@ describe("config", () => {
       tags: { team: "platform" },
       protect: true,
       auditLogLevel: 2,
+      replaceServer: 5,
     };
     const { config } = resolveConfig(all, CTX);
     assert.equal(config.serverCount, 5);
@@ -93,6 +94,7 @@ describe("config", () => {
       availabilityZones: ["us-east-1a", "us-east-1b"],
     });
     assert.equal(config.auditLogLevel, 2);
+    assert.equal(config.replaceServer, 5);
     const byo = resolveConfig(
       {
         ...MIN,
@@ -302,6 +304,11 @@ describe("plan command: invalid input", function () {
       "instance type below minimum",
       ["instanceType=t3.small"],
       /rancher-ha:instanceType: t3.small is below RKE2's minimum of 2 vCPU and 4 GiB/,
+    ],
+    [
+      "arm64 instance type",
+      ["instanceType=m7g.xlarge"],
+      /rancher-ha:instanceType: m7g.xlarge is an arm64 \(Graviton\) type/,
     ],
     [
       "non-t medium instance",

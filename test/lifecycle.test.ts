@@ -99,6 +99,28 @@ describe("lifecycle", function () {
     }
   });
 
+  it("replaceServer lets exactly one server take new instance settings, by replacement", async () => {
+    const p = await plan("dev", ["replaceServer=2", "instanceType=m6i.2xlarge"]);
+    for (const i of [1, 2, 3]) {
+      const inst = byName(p, `rancher-server-${i}`, TYPES.instance);
+      assert.equal(inst.inputs.instanceType, "m6i.2xlarge", "the config value is the goal");
+      if (i === 2) {
+        assert.deepEqual(inst.ignoreChanges, []);
+        assert.deepEqual(inst.replaceOnChanges, ["ami", "instanceType", "keyName"]);
+        assert.equal(inst.deleteBeforeReplace, true, "leave, delete, then a new one joins");
+      } else {
+        assert.deepEqual(inst.ignoreChanges, ["ami", "instanceType", "keyName"], `server ${i}`);
+        assert.deepEqual(inst.replaceOnChanges, []);
+      }
+    }
+    assert.throws(
+      () => planConfig({ stack: "dev", overrides: ["replaceServer=4"] }),
+      (e: unknown) =>
+        e instanceof ConfigError &&
+        /rancher-ha:replaceServer: 4 is not a server; use 1 to 3/.test(e.message),
+    );
+  });
+
   it("on destroy, nothing inside the cluster is deleted one by one", async () => {
     const p = await plan("dev");
     const token = byName(p, "rancher-rke2-token").urn;

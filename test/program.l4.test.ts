@@ -33,8 +33,8 @@ describe("program: dev stack (l4)", function () {
       assert.equal(i.inputs.instanceType, "m6i.xlarge");
       assert.deepEqual(
         i.ignoreChanges,
-        ["ami", "keyName"],
-        "a newer AMI or key never replaces servers",
+        ["ami", "instanceType", "keyName"],
+        "a new AMI, type or key never touches all servers at once",
       );
       assert.equal(i.deleteBeforeReplace, true);
       const tags = i.inputs.tags as Record<string, string>;

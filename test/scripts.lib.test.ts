@@ -3,13 +3,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { SCRIPTS_DIR, Sandbox, explain } from "./sandbox/sandbox";
 
-const SCRIPTS = [
-  "node-prepare",
-  "rke2-install",
-  "rke2-start",
-  "rke2-kubeconfig",
-  "rke2-leave",
-];
+const SCRIPTS = ["node-prepare", "rke2-install", "rke2-start", "rke2-kubeconfig", "rke2-leave"];
 
 describe("scripts: lib.sh and conventions", () => {
   let sb: Sandbox;
