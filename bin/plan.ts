@@ -9,7 +9,7 @@ import { checkPlan, formatViolation } from "../policy/offline";
 import { runPlan } from "../plan/run";
 
 export const USAGE =
-  "usage: npm run plan -- --stack <name> [--config key=value]... [--json] [--show-secrets] [--format tree|json|mermaid] [--policy]";
+  "usage: npm run plan -- --stack <name> [--config key=value]... [--json] [--show-secrets] [--format tree|json|mermaid] [--policy] [--previous-rke2-version <version>]";
 
 export interface Io {
   out(text: string): void;
@@ -38,6 +38,7 @@ export async function main(
         "show-secrets": { type: "boolean" },
         format: { type: "string" },
         policy: { type: "boolean" },
+        "previous-rke2-version": { type: "string" },
         help: { type: "boolean", short: "h" },
       },
       strict: true,
@@ -61,7 +62,14 @@ export async function main(
   }
   const showSecrets = values["show-secrets"] === true;
   try {
-    const plan = await runPlan({ stack: values.stack, overrides: values.config ?? [], projectDir });
+    const previous = values["previous-rke2-version"];
+    const plan = await runPlan({
+      stack: values.stack,
+      overrides: values.config ?? [],
+      projectDir,
+      // The deployed version (`pulumi stack output rke2Version`): refuses skips and downgrades.
+      ...(previous ? { previousRke2Version: previous } : {}),
+    });
     if (values.policy) {
       // The stack's own `protect` setting is what the protection rule holds it to.
       const check = deps.checkPlan ?? checkPlan;

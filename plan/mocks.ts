@@ -143,6 +143,7 @@ interface RegisterRequest {
   getIgnorechangesList(): string[];
   getReplaceonchangesList(): string[];
   getAdditionalsecretoutputsList(): string[];
+  getProvider(): string;
 }
 
 interface UrnMaker {
@@ -160,6 +161,9 @@ export class Recorder {
       propertyDependencies[k] = v.getUrnsList();
     });
     const deps = new Set(r.getDependenciesList());
+    // An explicit provider ("<urn>::<id>") is waited for too: its config comes from resources.
+    const provider = r.getProvider();
+    if (provider) deps.add(provider.slice(0, provider.lastIndexOf("::")));
     for (const urns of Object.values(propertyDependencies)) urns.forEach((u) => deps.add(u));
     const inputs = (fromWire(r.getObject()?.toJavaScript() ?? {}) ?? {}) as Record<string, unknown>;
     this.recorded.push({

@@ -15,7 +15,7 @@ describe("README", function () {
     const lines = firstBlock.trim().split("\n");
     assert.equal(lines.length, 2);
     assert.match(lines[0], /^npm ci && npm run plan -- --stack dev/);
-    assert.match(lines[1], /^npm ci && npm test/);
+    assert.match(lines[1], /^bash \.ci\/run /);
     assert.ok(text.indexOf("pulumi up -s dev") < 600, "pulumi up is next to the plan command");
   });
 

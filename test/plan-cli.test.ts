@@ -5,6 +5,7 @@ import { main } from "../bin/plan";
 import { MOCK_SECRET_PREFIX } from "../plan/mocks";
 import { runPlan } from "../plan/run";
 import { plainStrings, secretStrings } from "../plan/values";
+import { selfSigned } from "./certs";
 
 async function run(args: string[]) {
   let out = "";
@@ -67,6 +68,18 @@ describe("plan command", function () {
     assert.equal(ssh.inputs.cidrIpv4, "198.51.100.0/24");
   });
 
+  it("refuses an RKE2 upgrade that skips a minor, given the deployed version", async () => {
+    const r = await run(["--stack", "dev", "--previous-rke2-version", "v1.34.10+rke2r1"]);
+    assert.equal(r.code, 1);
+    assert.equal(r.out, "");
+    assert.match(
+      r.err,
+      /rancher-ha:rke2Version: v1\.34\.10\+rke2r1 → v1\.36\.3\+rke2r1 skips 1 minor release/,
+    );
+    const ok = await run(["--stack", "dev", "--previous-rke2-version", "v1.35.7+rke2r1"]);
+    assert.equal(ok.code, 0, ok.err);
+  });
+
   it("rejects bad arguments with usage and exit 2", async () => {
     for (const args of [
       [],
@@ -119,6 +132,54 @@ describe("plan command", function () {
     });
   }
 });
+
+describe("plan command: user-supplied secrets", function () {
+  this.timeout(120_000);
+
+  it("never shows a supplied TLS key, bootstrap password or SSH key outside a secret", async () => {
+    const tls = selfSigned("rancher-dev.example.com");
+    const ssh = selfSigned("ssh.invalid").key; // any PEM private key will do for the plan
+    const password = "supplied-bootstrap-password-0123";
+    const overrides = [
+      "tlsSource=secret",
+      `tlsCertificate=${tls.cert}`,
+      `tlsPrivateKey=${tls.key}`,
+      `bootstrapPassword=${password}`,
+      `sshPrivateKey=${ssh}`,
+    ];
+    const plan = await runPlan({ stack: "dev", overrides });
+    const needles = [password, keyBody(tls.key), keyBody(ssh)];
+    // They are there, as secrets: the search below could find them.
+    const secrets = [
+      ...plan.resources.flatMap((r) => secretStrings(r.inputs)),
+      ...secretStrings(plan.outputs),
+    ].join("\n");
+    for (const n of needles) assert.ok(secrets.includes(n), "supplied secret present as a secret");
+    for (const r of plan.resources) {
+      for (const s of [...plainStrings(r.inputs), { path: "name", value: r.name }]) {
+        for (const n of needles) assert.ok(!s.value.includes(n), `secret in ${r.name}.${s.path}`);
+      }
+    }
+    for (const s of plainStrings(plan.outputs)) {
+      for (const n of needles) assert.ok(!s.value.includes(n), `secret in output ${s.path}`);
+    }
+    const printed = await run([
+      "--stack",
+      "dev",
+      "--json",
+      ...overrides.flatMap((o) => ["--config", o]),
+    ]);
+    assert.equal(printed.code, 0, printed.err);
+    for (const n of needles) {
+      assert.ok(!printed.out.includes(n) && !printed.err.includes(n), "secret printed");
+    }
+  });
+});
+
+/** The base64 body of a PEM key: what must never leak, whatever the line breaks. */
+function keyBody(pem: string): string {
+  return pem.split("\n").filter((l) => l && !l.startsWith("-----"))[0];
+}
 
 describe("plan command --policy", function () {
   this.timeout(120_000);

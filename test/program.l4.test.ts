@@ -307,6 +307,10 @@ describe("program: dev stack (l4)", function () {
     const certManager = byName(p, "rancher-install-cert-manager", TYPES.release);
     const closure = waitsFor(p, rancher);
     assert.ok(closure.has(certManager.urn));
+    // Through the Kubernetes provider, which waits for the kubeconfig read off server 1.
+    const provider = byName(p, "rancher-install-k8s", "pulumi:providers:kubernetes");
+    assert.ok(rancher.dependsOn.includes(provider.urn));
+    assert.ok(waitsFor(p, provider).has(byName(p, "rancher-rke2-kubeconfig").urn));
     for (const i of [1, 2, 3])
       assert.ok(closure.has(byName(p, `rancher-rke2-${i}-start`).urn), `join ${i}`);
     assert.equal(certManager.inputs.namespace, "cert-manager");

@@ -216,6 +216,16 @@ describe("l7 config errors", () => {
   const cases: [string, string[], RegExp][] = [
     ["tlsSource with l7", ["tlsSource=rancher"], /rancher-ha:tlsSource: does not apply to l7/],
     [
+      "tlsCertificate with l7",
+      ["tlsCertificate=-----BEGIN CERTIFICATE-----"],
+      /rancher-ha:tlsCertificate: does not apply to l7/,
+    ],
+    [
+      "tlsPrivateKey with l7",
+      ["tlsPrivateKey=-----BEGIN PRIVATE KEY-----"],
+      /rancher-ha:tlsPrivateKey: does not apply to l7/,
+    ],
+    [
       "letsEncryptEmail with l7",
       ["letsEncryptEmail=a@example.com"],
       /rancher-ha:letsEncryptEmail: does not apply to l7/,
