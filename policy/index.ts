@@ -7,8 +7,9 @@ import { packPolicies, POLICY_PACK_NAME } from "./policies";
 new PolicyPack(POLICY_PACK_NAME, {
   description:
     "rancher-ha guardrails: no world-open ports but 80/443 on a public load balancer, admin " +
-    "ports restricted, IMDSv2, encrypted volumes, no secrets in user data or command logs, " +
-    "TLS 1.2+ listeners, ALB header hygiene, and protection when the stack asks for it.",
+    "ports restricted, the servers' ports open only to load balancers, each other and admins, " +
+    "IMDSv2, encrypted volumes, no secrets in user data or command logs, TLS 1.2+ listeners, " +
+    "ALB header hygiene, and protection when the stack asks for it.",
   enforcementLevel: "mandatory",
   policies: packPolicies,
 });

@@ -150,18 +150,31 @@ function openings(
   sources: unknown[],
 ): WorldOpening[] {
   const world = sources.filter(isWorldCidr);
+  if (world.length === 0) return [];
+  const range = portRange(protocolValue, fromValue, toValue);
+  if (range === undefined) return [];
+  return world.map((source) => ({ where, ...range, source }));
+}
+
+/**
+ * A permission's protocol and port range: "all" covers 0-65535, -1/-1 too. Undefined when the
+ * protocol or the ports are unknown (a preview value): nothing can be decided; the update run
+ * checks again.
+ */
+function portRange(
+  protocolValue: unknown,
+  fromValue: unknown,
+  toValue: unknown,
+): { protocol: string; fromPort: number; toPort: number } | undefined {
   const protocol = normalizeProtocol(protocolValue);
-  if (world.length === 0 || protocol === undefined) return [];
-  let fromPort = 0;
-  let toPort = 65535;
-  if (protocol !== "all") {
-    const from = num(fromValue);
-    const to = num(toValue) ?? from;
-    // Unknown ports (a preview value): nothing can be decided; the update run checks again.
-    if (from === undefined || to === undefined) return [];
-    [fromPort, toPort] = from === -1 && to === -1 ? [0, 65535] : [from, to];
-  }
-  return world.map((source) => ({ where, protocol, fromPort, toPort, source }));
+  if (protocol === undefined) return undefined;
+  if (protocol === "all") return { protocol, fromPort: 0, toPort: 65535 };
+  const from = num(fromValue);
+  const to = num(toValue) ?? from;
+  if (from === undefined || to === undefined) return undefined;
+  return from === -1 && to === -1
+    ? { protocol, fromPort: 0, toPort: 65535 }
+    : { protocol, fromPort: from, toPort: to };
 }
 
 /** Every world-open ingress permission a resource declares. */
@@ -216,6 +229,12 @@ function ingressGroupKeys(r: PolicyResourceShape): string[] {
   return [...(id !== undefined ? [id] : []), ...(r.propertyDependencies?.securityGroupId ?? [])];
 }
 
+/** Keys (IDs, and URNs from property dependencies) of the groups a resource property lists. */
+function attachedGroupKeys(r: PolicyResourceShape, property: string, keys: Set<string>): void {
+  for (const id of list(r.props[property])) if (typeof id === "string") keys.add(id);
+  for (const urn of r.propertyDependencies?.[property] ?? []) keys.add(urn);
+}
+
 /** Keys (group IDs and URNs) of every security group used by an internet-facing load balancer. */
 function publicLoadBalancerGroupKeys(resources: readonly PolicyResourceShape[]): Set<string> {
   const keys = new Set<string>();
@@ -223,8 +242,7 @@ function publicLoadBalancerGroupKeys(resources: readonly PolicyResourceShape[]):
     if (!LOAD_BALANCERS.includes(lb.type) || lb.props.internal === true) continue;
     // `internal` unknown: cannot be called public.
     if (lb.props.internal === UNKNOWN) continue;
-    for (const id of list(lb.props.securityGroups)) if (typeof id === "string") keys.add(id);
-    for (const urn of lb.propertyDependencies?.securityGroups ?? []) keys.add(urn);
+    attachedGroupKeys(lb, "securityGroups", keys);
   }
   return keys;
 }
@@ -292,6 +310,305 @@ const adminPortsRestricted: Rule = {
       }
     }
     return messages;
+  },
+};
+
+// ---------------------------------------------------------------------------------------------
+// The servers' security group: which source may reach which port.
+
+/** A protocol and an inclusive port range. */
+export interface PortSpec {
+  protocol: "tcp" | "udp";
+  fromPort: number;
+  toPort: number;
+}
+
+const tcp = (fromPort: number, toPort = fromPort): PortSpec => ({
+  protocol: "tcp",
+  fromPort,
+  toPort,
+});
+const udp = (fromPort: number, toPort = fromPort): PortSpec => ({
+  protocol: "udp",
+  fromPort,
+  toPort,
+});
+
+/**
+ * RKE2's node-to-node ports (rke2-docs install/requirements.md, Canal): kubelet, etcd client/
+ * peer/metrics, NodePorts, Canal VXLAN, WireGuard and health checks. The program's list is
+ * components/security.ts NODE_TO_NODE_RULES, which also has 6443 and 9345 (ruled separately).
+ */
+export const NODE_TO_NODE_PORTS: readonly PortSpec[] = [
+  tcp(10250),
+  tcp(2379, 2381),
+  tcp(30000, 32767),
+  udp(8472),
+  udp(51820, 51821),
+  tcp(9099),
+];
+
+/** Where an ingress permission comes from, as a resource declares it. */
+export type IngressSource =
+  | { kind: "cidr"; cidr: string }
+  | { kind: "prefix-list"; id: string }
+  /** Another group (or the same), by ID and/or by URN (its ID unknown during preview). */
+  | { kind: "group"; keys: string[]; label: string }
+  /** `self: true`: the rule's own group. */
+  | { kind: "self" };
+
+/** One ingress permission: protocol, ports and one source. */
+export interface IngressPermission {
+  where: string;
+  protocol: string;
+  fromPort: number;
+  toPort: number;
+  source: IngressSource;
+}
+
+function cidrSources(values: unknown[]): IngressSource[] {
+  return values
+    .filter((v): v is string => typeof v === "string" && v !== "")
+    .map((cidr) => ({ kind: "cidr", cidr }));
+}
+
+function prefixListSources(values: unknown[]): IngressSource[] {
+  return values
+    .filter((v): v is string => typeof v === "string" && v !== "")
+    .map((id) => ({ kind: "prefix-list", id }));
+}
+
+/** The last URN segment: the resource's name. */
+function urnName(urn: string): string {
+  return urn.slice(urn.lastIndexOf("::") + 2);
+}
+
+/**
+ * A referenced group. Not set: none. Its ID unknown (preview): known by the URNs it depends on;
+ * with none, nothing can be decided and the source is left out.
+ */
+function groupSource(value: unknown, dependencies: readonly string[] = []): IngressSource[] {
+  if (value === undefined || value === null || value === "") return [];
+  const id = str(value);
+  const keys = [...(id !== undefined ? [id] : []), ...dependencies];
+  if (keys.length === 0) return [];
+  return [{ kind: "group", keys, label: id ?? urnName(dependencies[0]) }];
+}
+
+function permissions(
+  where: string,
+  protocolValue: unknown,
+  fromValue: unknown,
+  toValue: unknown,
+  sources: IngressSource[],
+): IngressPermission[] {
+  if (sources.length === 0) return [];
+  const range = portRange(protocolValue, fromValue, toValue);
+  if (range === undefined) return [];
+  return sources.map((source) => ({ where, ...range, source }));
+}
+
+/** Every ingress permission a resource declares, from any source, in the three shapes. */
+export function ingressPermissions(r: PolicyResourceShape): IngressPermission[] {
+  const p = r.props;
+  const deps = r.propertyDependencies ?? {};
+  switch (r.type) {
+    case TYPES.ingressRule:
+      return permissions("", p.ipProtocol, p.fromPort, p.toPort, [
+        ...cidrSources([p.cidrIpv4, p.cidrIpv6]),
+        ...prefixListSources([p.prefixListId]),
+        ...groupSource(p.referencedSecurityGroupId, deps.referencedSecurityGroupId),
+      ]);
+    case TYPES.securityGroupRule:
+      if (p.type !== "ingress") return [];
+      return permissions("", p.protocol, p.fromPort, p.toPort, [
+        ...cidrSources([...list(p.cidrBlocks), ...list(p.ipv6CidrBlocks)]),
+        ...prefixListSources(list(p.prefixListIds)),
+        ...groupSource(p.sourceSecurityGroupId, deps.sourceSecurityGroupId),
+        ...(p.self === true ? [{ kind: "self" } as const] : []),
+      ]);
+    case TYPES.securityGroup:
+      return list(p.ingress).flatMap((rule, i) =>
+        permissions(
+          `ingress[${i}]: `,
+          field(rule, "protocol"),
+          field(rule, "fromPort"),
+          field(rule, "toPort"),
+          [
+            ...cidrSources([
+              ...list(field(rule, "cidrBlocks")),
+              ...list(field(rule, "ipv6CidrBlocks")),
+            ]),
+            ...prefixListSources(list(field(rule, "prefixListIds"))),
+            // Inline references carry no per-element dependencies: known IDs only.
+            ...list(field(rule, "securityGroups")).flatMap((id) =>
+              typeof id === "string" ? groupSource(id) : [],
+            ),
+            ...(field(rule, "self") === true ? [{ kind: "self" } as const] : []),
+          ],
+        ),
+      );
+    default:
+      return [];
+  }
+}
+
+/** A source relative to the servers' group and the load balancers' groups. */
+export type SourceKind =
+  "self" | "load-balancer" | "other-group" | "cidr" | "world" | "prefix-list";
+
+function sourceKind(
+  source: IngressSource,
+  serverGroups: ReadonlySet<string>,
+  lbGroups: ReadonlySet<string>,
+): SourceKind {
+  switch (source.kind) {
+    case "self":
+      return "self";
+    case "cidr":
+      return isWorldCidr(source.cidr) ? "world" : "cidr";
+    case "prefix-list":
+      return "prefix-list";
+    case "group":
+      if (source.keys.some((k) => serverGroups.has(k))) return "self";
+      if (source.keys.some((k) => lbGroups.has(k))) return "load-balancer";
+      return "other-group";
+  }
+}
+
+function describeSource(source: IngressSource, kind: SourceKind): string {
+  if (kind === "self") return "the servers' own group";
+  switch (source.kind) {
+    case "cidr":
+      return source.cidr;
+    case "prefix-list":
+      return `prefix list ${source.id}`;
+    case "group":
+      return kind === "load-balancer"
+        ? `load balancer group ${source.label}`
+        : `security group ${source.label}`;
+    default:
+      return "the servers' own group";
+  }
+}
+
+/** Who may reach one set of the servers' ports. */
+export interface ServerPorts {
+  ports: readonly PortSpec[];
+  allowed: readonly SourceKind[];
+  requirement: string;
+}
+
+/**
+ * The servers' ports and their allowed sources. A prefix list counts as admin networks where
+ * CIDRs are allowed (its entries are not visible here) and as a CIDR where they are not.
+ */
+export const SERVER_PORTS: readonly ServerPorts[] = [
+  {
+    ports: [tcp(80), tcp(443)],
+    allowed: ["load-balancer"],
+    requirement:
+      "80 and 443 on the servers may only be opened to a load balancer's security group, " +
+      "never to a CIDR",
+  },
+  {
+    ports: NODE_TO_NODE_PORTS,
+    allowed: ["self"],
+    requirement:
+      "RKE2's node-to-node ports (kubelet, etcd, NodePorts, Canal VXLAN, WireGuard and health) " +
+      "may only be opened to the servers' own group",
+  },
+  {
+    ports: [tcp(6443)],
+    allowed: ["self", "load-balancer", "cidr", "prefix-list"],
+    requirement:
+      "6443 on the servers may only be opened to the servers' own group, a load balancer's " +
+      "group or admin networks (never the world)",
+  },
+  {
+    ports: [tcp(9345)],
+    allowed: ["self", "load-balancer"],
+    requirement:
+      "9345 (RKE2 supervisor) on the servers may only be opened to the servers' own group or a " +
+      "load balancer's group",
+  },
+  {
+    ports: [tcp(22)],
+    // Only CIDRs are judged here: a group source for SSH is left alone.
+    allowed: ["self", "load-balancer", "other-group", "cidr", "prefix-list"],
+    requirement: "22 (SSH) on the servers may only be opened to admin networks, never the world",
+  },
+];
+
+/** The part of `spec` a permission opens, if any. */
+function overlap(p: IngressPermission, spec: PortSpec): PortSpec | undefined {
+  if (p.protocol !== "all" && p.protocol !== spec.protocol) return undefined;
+  const fromPort = Math.max(p.fromPort, spec.fromPort);
+  const toPort = Math.min(p.toPort, spec.toPort);
+  return fromPort <= toPort ? { protocol: spec.protocol, fromPort, toPort } : undefined;
+}
+
+function describePorts(specs: readonly PortSpec[]): string {
+  return specs
+    .map((s) => {
+      const ports = s.fromPort === s.toPort ? `${s.fromPort}` : `${s.fromPort}-${s.toPort}`;
+      return `${s.protocol.toUpperCase()} ${ports}`;
+    })
+    .join(", ");
+}
+
+/** Keys (group IDs and URNs) of every security group attached to an EC2 instance. */
+function serverGroupKeys(resources: readonly PolicyResourceShape[]): Set<string> {
+  const keys = new Set<string>();
+  for (const r of resources) {
+    if (r.type === TYPES.instance) attachedGroupKeys(r, "vpcSecurityGroupIds", keys);
+  }
+  return keys;
+}
+
+/** Keys (group IDs and URNs) of every security group attached to any load balancer. */
+function loadBalancerGroupKeys(resources: readonly PolicyResourceShape[]): Set<string> {
+  const keys = new Set<string>();
+  for (const lb of resources) {
+    if (LOAD_BALANCERS.includes(lb.type)) attachedGroupKeys(lb, "securityGroups", keys);
+  }
+  return keys;
+}
+
+const nodeIngressLeastPrivilege: Rule = {
+  name: "node-ingress-least-privilege",
+  description:
+    "The servers' security group (the one their instances use) opens 80/443 only to a load " +
+    "balancer's group, RKE2's node-to-node ports only to itself, 6443 only to itself, a load " +
+    "balancer's group or non-world CIDRs, 9345 only to itself or a load balancer's group, and " +
+    "22 never to the world.",
+  enforcementLevel: "mandatory",
+  resourceTypes: INGRESS_TYPES,
+  validateStack(resources) {
+    const serverGroups = serverGroupKeys(resources);
+    if (serverGroups.size === 0) return [];
+    const lbGroups = loadBalancerGroupKeys(resources);
+    const findings: StackFinding[] = [];
+    for (const r of resources) {
+      if (!INGRESS_TYPES.includes(r.type)) continue;
+      // A group not known yet (a preview) or another group: not this rule's business.
+      if (!ingressGroupKeys(r).some((k) => serverGroups.has(k))) continue;
+      for (const p of ingressPermissions(r)) {
+        const kind = sourceKind(p.source, serverGroups, lbGroups);
+        for (const { ports, allowed, requirement } of SERVER_PORTS) {
+          if (allowed.includes(kind)) continue;
+          const opened = ports.flatMap((spec) => overlap(p, spec) ?? []);
+          if (opened.length === 0) continue;
+          findings.push({
+            resource: r,
+            message:
+              `${p.where}opens ${describePorts(opened)} on the servers' security group to ` +
+              `${describeSource(p.source, kind)}: ${requirement}`,
+          });
+        }
+      }
+    }
+    return findings;
   },
 };
 
@@ -592,6 +909,7 @@ const remoteCommandsNoSecretLogging: Rule = {
 export const RULES: readonly Rule[] = [
   noWorldIngressExceptWeb,
   adminPortsRestricted,
+  nodeIngressLeastPrivilege,
   imdsv2Required,
   encryptedRootVolume,
   noSecretsInUserData,

@@ -1,11 +1,18 @@
 // checkPlan over the real program's offline plans: the dev stack passes in both modes, and
 // plans changed to break a rule are reported with the rule and resource named.
 import * as assert from "node:assert/strict";
+import { NODE_TO_NODE_RULES } from "../components/security";
 import type { RecordedResource } from "../plan/mocks";
 import { Plan, runPlan } from "../plan/run";
-import { Secret } from "../plan/values";
+import { Secret, UNKNOWN } from "../plan/values";
 import { checkPlan, formatViolation, toPolicyResource, Violation } from "../policy/offline";
-import { runRules, TYPES, worldOpenings } from "../policy/rules";
+import {
+  ingressPermissions,
+  NODE_TO_NODE_PORTS,
+  runRules,
+  TYPES,
+  worldOpenings,
+} from "../policy/rules";
 
 type Resources = Pick<Plan, "resources">;
 
@@ -71,7 +78,7 @@ describe("policy: checkPlan on the offline plan", () => {
     assert.deepEqual(checkPlan(l7), []);
   });
 
-  it("reports SSH opened to the world, by both rules, naming the resource", () => {
+  it("reports SSH opened to the world, by all three group rules, naming the resource", () => {
     const plan = changed(l4, "rancher-sec-ssh-admin", (i) => {
       i.cidrIpv4 = "0.0.0.0/0";
     });
@@ -79,6 +86,7 @@ describe("policy: checkPlan on the offline plan", () => {
     assert.deepEqual(pairs(vs), [
       "no-world-ingress-except-web rancher-sec-ssh-admin",
       "admin-ports-restricted rancher-sec-ssh-admin",
+      "node-ingress-least-privilege rancher-sec-ssh-admin",
     ]);
     assert.equal(vs[0].resourceUrn, find(l4, "rancher-sec-ssh-admin").urn);
     assert.equal(vs[0].resourceType, TYPES.ingressRule);
@@ -97,11 +105,161 @@ describe("policy: checkPlan on the offline plan", () => {
       };
     });
     const vs = checkPlan(plan);
-    assert.deepEqual(pairs(vs), ["no-world-ingress-except-web rancher-l4-https"]);
+    assert.deepEqual(pairs(vs), [
+      "no-world-ingress-except-web rancher-l4-https",
+      "node-ingress-least-privilege rancher-l4-https",
+    ]);
     assert.match(
       vs[0].message,
       /^opens TCP 443 to 0\.0\.0\.0\/0 on a security group that no internet-facing/,
     );
+  });
+
+  describe("node-ingress-least-privilege", () => {
+    const POLICY = "node-ingress-least-privilege";
+    const WEB =
+      "80 and 443 on the servers may only be opened to a load balancer's security group, never to a CIDR";
+
+    /** A copy of the plan with one rule on the servers' group opened to a CIDR instead. */
+    const toCidr = (plan: Resources, name: string, cidr: string) =>
+      changed(plan, name, (i, r) => {
+        assert.equal(i.securityGroupId, "rancher-sec-nodes-id", `${name} is on the servers`);
+        delete i.referencedSecurityGroupId;
+        i.cidrIpv4 = cidr;
+        const deps = { ...r.propertyDependencies };
+        delete deps.referencedSecurityGroupId;
+        return { propertyDependencies: deps };
+      });
+
+    it("the program's node-to-node ports are the rule's, plus 6443 and 9345", () => {
+      const program = NODE_TO_NODE_RULES.map((r) => ({
+        protocol: r.protocol,
+        fromPort: r.fromPort,
+        toPort: r.toPort ?? r.fromPort,
+      }));
+      const key = (p: { protocol: string; fromPort: number; toPort: number }) =>
+        `${p.protocol} ${p.fromPort}-${p.toPort}`;
+      assert.deepEqual(
+        program.map(key).sort(),
+        [...NODE_TO_NODE_PORTS.map(key), "tcp 6443-6443", "tcp 9345-9345"].sort(),
+      );
+    });
+
+    it("the plans open the servers' ports the way the rule allows (so passing means something)", () => {
+      /** `protocol ports <- source` for every permission on the instances' group. */
+      const onServers = (plan: Plan) => {
+        const shapes = plan.resources.map(toPolicyResource);
+        const groups = new Set(
+          shapes
+            .filter((r) => r.type === TYPES.instance)
+            .flatMap((r) => r.props.vpcSecurityGroupIds),
+        );
+        assert.deepEqual([...groups], ["rancher-sec-nodes-id"]);
+        return shapes
+          .filter((r) => r.type === TYPES.ingressRule && groups.has(r.props.securityGroupId))
+          .flatMap(ingressPermissions)
+          .map((p) => {
+            const s = p.source;
+            const from = s.kind === "cidr" ? s.cidr : s.kind === "group" ? s.label : s.kind;
+            return `${p.protocol} ${p.fromPort}-${p.toPort} <- ${from}`;
+          });
+      };
+      const l4Rules = onServers(l4);
+      for (const expected of [
+        "tcp 80-80 <- rancher-cp-nlb-id",
+        "tcp 443-443 <- rancher-cp-nlb-id",
+        "tcp 10250-10250 <- rancher-sec-nodes-id",
+        "udp 8472-8472 <- rancher-sec-nodes-id",
+        "tcp 6443-6443 <- rancher-cp-int-id",
+        "tcp 9345-9345 <- rancher-cp-int-id",
+        "tcp 9345-9345 <- rancher-sec-nodes-id",
+        "tcp 6443-6443 <- 203.0.113.0/24",
+        "tcp 22-22 <- 203.0.113.0/24",
+      ]) {
+        assert.ok(l4Rules.includes(expected), `l4: ${expected}`);
+      }
+      const l7Rules = onServers(l7);
+      assert.ok(l7Rules.includes("tcp 80-80 <- rancher-l7-alb-id"));
+      assert.ok(!l7Rules.some((r) => r.startsWith("tcp 443-443")), "L7 keeps 443 closed");
+    });
+
+    it("the dev (L4, L7) and prod plans pass it", async () => {
+      const prod = await runPlan({ stack: "prod" });
+      for (const [what, plan] of [
+        ["dev", l4],
+        ["dev l7", l7],
+        ["prod", prod],
+      ] as const) {
+        assert.deepEqual(checkPlan(plan, { policies: [POLICY] }), [], what);
+        assert.deepEqual(checkPlan(plan, { requireProtection: plan.config.protect }), [], what);
+      }
+    });
+
+    it("reports 443 on the servers' group opened to a CIDR, naming the rule and resource", () => {
+      const plan = toCidr(l4, "rancher-l4-from-lb-https", "10.0.0.0/8");
+      const vs = checkPlan(plan);
+      assert.deepEqual(vs.map(formatViolation), [
+        `[${POLICY}] rancher-l4-from-lb-https (${TYPES.ingressRule}): opens TCP 443 on the ` +
+          `servers' security group to 10.0.0.0/8: ${WEB}`,
+      ]);
+      assert.equal(vs[0].resourceUrn, find(l4, "rancher-l4-from-lb-https").urn);
+      // From the world, the world rule (443 off a public LB's group) reports it too.
+      const world = toCidr(l4, "rancher-l4-from-lb-https", "0.0.0.0/0");
+      assert.deepEqual(pairs(checkPlan(world)), [
+        "no-world-ingress-except-web rancher-l4-from-lb-https",
+        `${POLICY} rancher-l4-from-lb-https`,
+      ]);
+      // L7: plain HTTP from the ALB, opened to a CIDR.
+      const http = toCidr(l7, "rancher-l7-from-alb-http", "10.0.0.0/8");
+      assert.deepEqual(pairs(checkPlan(http)), [`${POLICY} rancher-l7-from-alb-http`]);
+    });
+
+    it("reports the supervisor opened to the admin networks and kubelet to the public NLB", () => {
+      let plan = toCidr(l4, "rancher-sec-self-supervisor", "203.0.113.0/24");
+      plan = changed(plan, "rancher-sec-self-kubelet", (i, r) => {
+        i.referencedSecurityGroupId = "rancher-cp-nlb-id";
+        const nlb = find(l4, "rancher-cp-nlb");
+        const group = nlb.propertyDependencies.securityGroups;
+        return {
+          propertyDependencies: { ...r.propertyDependencies, referencedSecurityGroupId: group },
+        };
+      });
+      assert.deepEqual(
+        checkPlan(plan).map((v) => `${v.resourceName}: ${v.message.split(":")[0]}`),
+        [
+          "rancher-sec-self-supervisor: opens TCP 9345 on the servers' security group to 203.0.113.0/24",
+          "rancher-sec-self-kubelet: opens TCP 10250 on the servers' security group to load balancer group rancher-cp-nlb-id",
+        ],
+      );
+    });
+
+    it("links the groups by URN when every ID is unknown (a first preview)", () => {
+      /** Every mock ID ("<name>-id") replaced by the plan's unknown marker. */
+      const unknownIds = (v: unknown): unknown => {
+        if (typeof v === "string" && /^rancher-[a-z0-9-]+-id$/.test(v)) return UNKNOWN;
+        if (Array.isArray(v)) return v.map(unknownIds);
+        if (v instanceof Secret) return v;
+        if (v !== null && typeof v === "object") {
+          return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, unknownIds(x)]));
+        }
+        return v;
+      };
+      const preview = (plan: Resources): Resources => ({
+        resources: plan.resources.map((r) => ({
+          ...r,
+          inputs: unknownIds(r.inputs) as Record<string, unknown>,
+        })),
+      });
+      const pending = preview(l4);
+      const server = toPolicyResource(find(pending, "rancher-server-1"));
+      assert.deepEqual(server.props.vpcSecurityGroupIds, [Symbol.for("rancher-ha.policy.unknown")]);
+      assert.deepEqual(checkPlan(pending, { policies: [POLICY] }), []);
+      assert.deepEqual(checkPlan(preview(l7), { policies: [POLICY] }), []);
+      const opened = preview(toCidr(l4, "rancher-l4-from-lb-https", "10.0.0.0/8"));
+      assert.deepEqual(pairs(checkPlan(opened, { policies: [POLICY] })), [
+        `${POLICY} rancher-l4-from-lb-https`,
+      ]);
+    });
   });
 
   it("reports IMDSv1 left on, an unencrypted root volume and secrets in user data", () => {

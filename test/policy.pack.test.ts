@@ -74,7 +74,7 @@ describe("policy pack", () => {
       policies.map((p) => p.name),
       RULE_NAMES,
     );
-    assert.equal(RULE_NAMES.length, 9);
+    assert.equal(RULE_NAMES.length, 10);
     for (const p of policies) {
       const rule = RULES.find((r) => r.name === p.name);
       assert.equal(p.enforcementLevel, "mandatory");
@@ -86,7 +86,12 @@ describe("policy pack", () => {
     const world = policy("no-world-ingress-except-web");
     assert.equal(typeof world.validateResource, "function");
     assert.equal(typeof world.validateStack, "function");
-    for (const p of policies.filter((x) => x.name !== "no-world-ingress-except-web")) {
+    // Which group is the servers' is only known from the whole stack.
+    const nodes = policy("node-ingress-least-privilege");
+    assert.equal(nodes.validateResource, undefined);
+    assert.equal(typeof nodes.validateStack, "function");
+    const stackOnly = ["no-world-ingress-except-web", "node-ingress-least-privilege"];
+    for (const p of policies.filter((x) => !stackOnly.includes(x.name))) {
       assert.equal(typeof p.validateResource, "function", p.name);
       assert.equal(p.validateStack, undefined, p.name);
     }
@@ -325,6 +330,28 @@ describe("policy pack", () => {
       }));
     }
 
+    /** A resource as AnalyzeStack gets it, with one dependency URN per named property. */
+    function resource(
+      type: string,
+      name: string,
+      props: Record<string, unknown>,
+      deps: Record<string, string> = {},
+    ) {
+      const r = new analyzer.AnalyzerResource()
+        .setType(type)
+        .setName(name)
+        .setUrn(urnOf(type, name))
+        .setProperties(Struct.fromJavaScript(props as never))
+        .setOptions(options());
+      for (const [k, urn] of Object.entries(deps)) {
+        r.getPropertydependenciesMap().set(
+          k,
+          new analyzer.AnalyzerPropertyDependencies().setUrnsList([urn]),
+        );
+      }
+      return r;
+    }
+
     it("answers GetAnalyzerInfo with the pack's name and every policy", async () => {
       const info = await rpc.info();
       assert.equal(info.getName(), "rancher-ha");
@@ -413,26 +440,6 @@ describe("policy pack", () => {
     it("reports world-open 443 on a group no public LB uses, in AnalyzeStack, with its URN", async () => {
       const sgUrn = urnOf(TYPES.securityGroup, "rancher-cp-nlb");
       const nodesUrn = urnOf(TYPES.securityGroup, "rancher-sec-nodes");
-      const resource = (
-        type: string,
-        name: string,
-        props: Record<string, unknown>,
-        deps: Record<string, string>,
-      ) => {
-        const r = new analyzer.AnalyzerResource()
-          .setType(type)
-          .setName(name)
-          .setUrn(urnOf(type, name))
-          .setProperties(Struct.fromJavaScript(props as never))
-          .setOptions(options());
-        for (const [k, urn] of Object.entries(deps)) {
-          r.getPropertydependenciesMap().set(
-            k,
-            new analyzer.AnalyzerPropertyDependencies().setUrnsList([urn]),
-          );
-        }
-        return r;
-      };
       const lb = resource(
         TYPES.lbLoadBalancer,
         "rancher-cp-nlb",
@@ -461,6 +468,82 @@ describe("policy pack", () => {
       assert.deepEqual(
         res.getDiagnosticsList().map((d) => [d.getPolicyname(), d.getUrn()]),
         [["no-world-ingress-except-web", urnOf(TYPES.ingressRule, "stray-https")]],
+      );
+    });
+
+    it("reports the servers' group opened too widely, in AnalyzeStack, with IDs unknown", async () => {
+      const groupUrn = (name: string) => urnOf(TYPES.securityGroup, name);
+      const server = resource(
+        TYPES.instance,
+        "rancher-server-1",
+        { vpcSecurityGroupIds: [UNKNOWN_STRING] },
+        { vpcSecurityGroupIds: groupUrn("rancher-sec-nodes") },
+      );
+      const lb = resource(
+        TYPES.lbLoadBalancer,
+        "rancher-cp-int",
+        { loadBalancerType: "network", internal: true, securityGroups: [UNKNOWN_STRING] },
+        { securityGroups: groupUrn("rancher-cp-int") },
+      );
+      const onServers = (name: string, port: number, source: Record<string, unknown>) =>
+        resource(
+          TYPES.ingressRule,
+          name,
+          {
+            securityGroupId: UNKNOWN_STRING,
+            ipProtocol: "tcp",
+            fromPort: port,
+            toPort: port,
+            ...source,
+          },
+          {
+            securityGroupId: groupUrn("rancher-sec-nodes"),
+            ...(source.referencedSecurityGroupId
+              ? { referencedSecurityGroupId: groupUrn("rancher-cp-int") }
+              : {}),
+          },
+        );
+      const fromLb = onServers("supervisor-from-lb", 9345, {
+        referencedSecurityGroupId: UNKNOWN_STRING,
+      });
+      const fromCidr = onServers("supervisor-from-cidr", 9345, { cidrIpv4: "10.0.0.0/8" });
+      // The resource phase cannot tell whose group a rule is on: nothing there.
+      assert.deepEqual(
+        await analyze(TYPES.ingressRule, "supervisor-from-cidr", {
+          securityGroupId: UNKNOWN_STRING,
+          ipProtocol: "tcp",
+          fromPort: 9345,
+          toPort: 9345,
+          cidrIpv4: "10.0.0.0/8",
+        }),
+        [],
+      );
+      // The SDK keeps only the dependencies it finds among the request's resources (the engine
+      // sends them all): the groups must be there for the URN links to hold.
+      const groups = ["rancher-sec-nodes", "rancher-cp-int"].map((name) =>
+        resource(TYPES.securityGroup, name, { vpcId: "vpc-1" }),
+      );
+      const res = await rpc.analyzeStack(
+        new analyzer.AnalyzeStackRequest().setResourcesList([
+          ...groups,
+          server,
+          lb,
+          fromLb,
+          fromCidr,
+        ]),
+      );
+      const rule = RULES.find((r) => r.name === "node-ingress-least-privilege");
+      // The SDK prefixes each message with the policy's description.
+      assert.deepEqual(
+        res.getDiagnosticsList().map((d) => [d.getPolicyname(), d.getUrn(), d.getMessage()]),
+        [
+          [
+            "node-ingress-least-privilege",
+            urnOf(TYPES.ingressRule, "supervisor-from-cidr"),
+            `${rule?.description}\n` +
+              "opens TCP 9345 on the servers' security group to 10.0.0.0/8: 9345 (RKE2 supervisor) on the servers may only be opened to the servers' own group or a load balancer's group",
+          ],
+        ],
       );
     });
 
