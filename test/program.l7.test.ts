@@ -137,10 +137,10 @@ describe("program: prod stack (l7)", function () {
         tuning.inputs.create,
         "sudo -n install -D -m 0600 /dev/stdin /var/lib/rancher/rke2/server/manifests/rancher-ha-ingress.yaml",
       );
-      const doc = parse(tuning.inputs.stdin as string) as any;
+      const doc = parse(tuning.inputs.stdin as string);
       assert.equal(doc.kind, "HelmChartConfig");
       assert.equal(doc.metadata.name, "rke2-traefik");
-      const values = parse(doc.spec.valuesContent) as any;
+      const values = parse(doc.spec.valuesContent);
       assert.deepEqual(values.ports.web.forwardedHeaders, {
         trustedIPs: ["10.20.0.0/16"],
         insecure: false,
