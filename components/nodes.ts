@@ -124,7 +124,9 @@ export class ServerNodes extends pulumi.ComponentResource {
             : { ignoreChanges: ROLLED_PROPERTIES }),
           // The replacement reuses the node name, so the old member must leave first.
           deleteBeforeReplace: true,
-          protect: args.protect,
+          // The engine lets a resource be unprotected and replaced in one update; the next up
+          // without replaceServer protects the new server again.
+          protect: args.protect && args.replaceServer !== index + 1,
         },
       );
       return { index, nodeName, instance };

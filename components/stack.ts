@@ -256,6 +256,7 @@ export class RancherHa extends pulumi.ComponentResource {
         ...(config.auditLogLevel !== undefined ? { auditLogLevel: config.auditLogLevel } : {}),
         waitFor: [...cluster.joined, dns.record, ...this.frontEnd.listeners],
         clusterLifetime: cluster.token,
+        clusterIdentifier: `${config.project}/${config.stack}`,
         protect: config.protect,
       },
       parent,

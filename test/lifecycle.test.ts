@@ -107,6 +107,7 @@ describe("lifecycle", function () {
       assert.equal(inst.inputs.instanceType, "m6i.2xlarge", "the config value is the goal");
       if (i === 2) {
         assert.deepEqual(inst.ignoreChanges, []);
+        assert.equal(inst.protect, false, "unprotected for its replacement");
         assert.deepEqual(inst.replaceOnChanges, ["ami", "instanceType", "keyName"]);
         assert.equal(inst.deleteBeforeReplace, true, "leave, delete, then a new one joins");
       } else {
@@ -120,6 +121,22 @@ describe("lifecycle", function () {
         e instanceof ConfigError &&
         /rancher-ha:replaceServer: 4 is not a server; use 1 to 3/.test(e.message),
     );
+  });
+
+  it("replaceServer on a protected stack unprotects only that server", async () => {
+    const p = await plan("prod", ["replaceServer=3"]);
+    assert.deepEqual(
+      [1, 2, 3].map((i) => byName(p, `rancher-server-${i}`, TYPES.instance).protect),
+      [true, true, false],
+    );
+  });
+
+  it("re-reading the kubeconfig never replaces the Kubernetes provider (stable cluster identity)", async () => {
+    const p = await plan("prod");
+    const provider = byName(p, "rancher-install-k8s", "pulumi:providers:kubernetes");
+    assert.equal(provider.inputs.clusterIdentifier, "rancher-ha/prod");
+    const kubeconfig = byName(p, "rancher-rke2-kubeconfig", TYPES.command);
+    assert.ok((kubeconfig.inputs.triggers as unknown[]).includes("v1.36.3+rke2r1"));
   });
 
   it("on destroy, nothing inside the cluster is deleted one by one", async () => {

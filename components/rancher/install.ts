@@ -35,6 +35,8 @@ export interface RancherInstallArgs {
    * block `pulumi destroy` (the cluster goes with its servers).
    */
   clusterLifetime: pulumi.Resource;
+  /** Names the cluster for the provider's lifetime, e.g. `rancher-ha/<stack>`. */
+  clusterIdentifier: string;
   protect: boolean;
 }
 
@@ -48,9 +50,11 @@ export class RancherInstall extends pulumi.ComponentResource {
   constructor(name: string, args: RancherInstallArgs, opts?: pulumi.ComponentResourceOptions) {
     super("rancher-ha:rancher:RancherInstall", name, {}, opts);
     const k8sOpts = { parent: this, deletedWith: args.clusterLifetime };
+    // A stable identity: re-reading the kubeconfig (unknown during preview) must never replace
+    // the provider, which would replace every release on it (and fail on protected ones).
     const provider = new k8s.Provider(
       `${name}-k8s`,
-      { kubeconfig: args.kubeconfig },
+      { kubeconfig: args.kubeconfig, clusterIdentifier: args.clusterIdentifier },
       { parent: this },
     );
     const withProvider = { ...k8sOpts, provider };
