@@ -19,18 +19,6 @@ import {
 } from "./sandbox/sandbox";
 
 const STAMP = "/var/lib/rancher-ha/applied.sha256";
-const HELM_CHART_CONFIG = `apiVersion: helm.cattle.io/v1
-kind: HelmChartConfig
-metadata:
-  name: rke2-traefik
-  namespace: kube-system
-spec:
-  valuesContent: |-
-    ports:
-      web:
-        forwardedHeaders:
-          trustedIPs: ["10.0.0.0/16"]
-`;
 
 const serviceActions = (r: RunResult) =>
   systemctlVerbs(r).filter((v) => ["start", "restart", "stop"].includes(v));
@@ -46,21 +34,16 @@ describe("scripts: rke2-start.sh", () => {
   const start = (token = TOKEN) => sb.run("rke2-start", { stdin: `${token}\n` });
 
   describe("first server (init)", () => {
-    it("installs token, config and manifests 0600 before starting, enables and starts, waits for Ready", async () => {
-      sb.stageManifest("rke2-traefik-config.yaml", HELM_CHART_CONFIG);
+    it("installs token and config 0600 before starting, enables and starts, waits for Ready", async () => {
       const r = await start();
       expectOk(r);
       assert.equal(sb.read("/etc/rancher/rke2/token"), `${TOKEN}\n`);
       assert.equal(sb.mode("/etc/rancher/rke2/token"), 0o600);
       assert.equal(sb.read("/etc/rancher/rke2/config.yaml"), DEFAULT_CONFIG);
       assert.equal(sb.mode("/etc/rancher/rke2/config.yaml"), 0o600);
-      const manifest = "/var/lib/rancher/rke2/server/manifests/rke2-traefik-config.yaml";
-      assert.equal(sb.read(manifest), HELM_CHART_CONFIG);
-      assert.equal(sb.mode(manifest), 0o600);
       // Everything was in place when the service started.
       const snapshot = fs.readFileSync(path.join(sb.state, "start.snapshot"), "utf8").split("\n");
-      for (const f of ["config.yaml", "token", "rke2-traefik-config.yaml"])
-        assert.ok(snapshot.includes(f), f);
+      for (const f of ["config.yaml", "token"]) assert.ok(snapshot.includes(f), f);
 
       assert.deepEqual(systemctlVerbs(r), ["is-enabled", "enable", "is-active", "start"]);
       assert.ok(sb.serviceEnabled);
@@ -287,7 +270,6 @@ describe("scripts: rke2-start.sh", () => {
 
   describe("idempotency", () => {
     beforeEach(async () => {
-      sb.stageManifest("rke2-traefik-config.yaml", HELM_CHART_CONFIG);
       expectOk(await start());
     });
 
@@ -338,20 +320,6 @@ describe("scripts: rke2-start.sh", () => {
       expectOk(r);
       assert.deepEqual(serviceActions(r), ["restart"]);
       assert.equal(sb.read("/etc/rancher/rke2/token"), "K10another::server:0000\n");
-    });
-
-    it("a changed manifest is applied without a restart", async () => {
-      sb.stageManifest(
-        "rke2-traefik-config.yaml",
-        HELM_CHART_CONFIG.replace("10.0.0.0/16", "10.1.0.0/16"),
-      );
-      const r = await start();
-      expectOk(r);
-      assert.deepEqual(serviceActions(r), []);
-      assert.match(
-        sb.read("/var/lib/rancher/rke2/server/manifests/rke2-traefik-config.yaml"),
-        /10\.1\.0\.0\/16/,
-      );
     });
 
     it("a stopped service is started, not restarted", async () => {

@@ -92,7 +92,7 @@ export class Rke2Cluster extends pulumi.ComponentResource {
         `${n}-stage`,
         {
           connection: { ...connection, dialErrorLimit: 30 },
-          create: `sudo -n install -d -m 0700 -o "$(id -u)" -g "$(id -g)" ${STAGING_DIR} ${STAGING_DIR}/manifests`,
+          create: `sudo -n install -d -m 0700 -o "$(id -u)" -g "$(id -g)" ${STAGING_DIR}`,
           triggers: [server.instanceId],
         },
         parent,

@@ -14,7 +14,6 @@ RKE2_ETC="$RANCHER_HA_ROOT/etc/rancher/rke2"
 RKE2_CONFIG="$RKE2_ETC/config.yaml"
 RKE2_TOKEN="$RKE2_ETC/token"
 RKE2_KUBECONFIG="$RKE2_ETC/rke2.yaml"
-RKE2_MANIFESTS="$RANCHER_HA_ROOT/var/lib/rancher/rke2/server/manifests"
 RKE2_KUBECTL="$RANCHER_HA_ROOT/var/lib/rancher/rke2/bin/kubectl"
 STATE_DIR="$RANCHER_HA_ROOT/var/lib/rancher-ha"
 SERVICE=rke2-server
@@ -67,7 +66,7 @@ SECONDS_RE='^[0-9]+(\.[0-9]{1,6})?$'
 
 # read_params FILE: set one shell variable per key. Never sourced or eval'ed: values are taken
 # literally, unknown or duplicate keys and malformed lines are errors, every key is required.
-# Also sets STAGE_DIR, the staging directory holding the file (config.yaml, manifests/).
+# Also sets STAGE_DIR, the staging directory holding the file (and config.yaml).
 read_params() {
   local file=$1 line key value n=0
   local -A seen=()
@@ -179,40 +178,6 @@ install_file() {
   mv -f "$tmp" "$dst"
   FILE_CHANGED=1
   log "installed $dst (mode $mode)"
-}
-
-# sync_manifests: install the staged manifests/*.yaml into RKE2's manifests directory (0600) and
-# remove the ones an earlier run installed that are no longer staged. Files RKE2 or others put
-# there are never touched. Sets MANIFESTS_CHANGED=1 when anything was written or removed.
-MANIFESTS_CHANGED=0
-sync_manifests() {
-  local list="$STATE_DIR/manifests.list" src name old
-  local -a staged=()
-  MANIFESTS_CHANGED=0
-  mkdir -p "$STATE_DIR" "$RKE2_MANIFESTS"
-  chmod 0700 "$STATE_DIR"
-  shopt -s nullglob
-  for src in "$STAGE_DIR"/manifests/*.yaml; do
-    name=${src##*/}
-    # RKE2 names an AddOn after the file: it must be a lower-case DNS name.
-    [[ $name =~ ^[a-z0-9]([a-z0-9.-]*[a-z0-9])?\.yaml$ ]] || die "bad manifest file name: $name"
-    install_file "$src" "$RKE2_MANIFESTS/$name" 0600
-    ((FILE_CHANGED == 0)) || MANIFESTS_CHANGED=1
-    staged+=("$name")
-  done
-  shopt -u nullglob
-  if [[ -f $list ]]; then
-    while IFS= read -r old; do
-      [[ -n $old && " ${staged[*]} " != *" $old "* ]] || continue
-      # The deploy controller does not delete in-cluster objects for removed files; this only
-      # stops RKE2 from re-applying a manifest we no longer stage.
-      rm -f "$RKE2_MANIFESTS/$old"
-      MANIFESTS_CHANGED=1
-      log "removed $RKE2_MANIFESTS/$old (no longer staged)"
-    done <"$list"
-  fi
-  printf '%s\n' "${staged[@]}" >"$list.tmp"
-  mv -f "$list.tmp" "$list"
 }
 
 # ------------------------------------------------------------------------------------ rke2 bits

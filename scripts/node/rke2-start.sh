@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # shellcheck source-path=SCRIPTDIR
 # rke2-start.sh PARAMS_FILE  (join token on stdin, one line)
-# Installs the token, config.yaml and staged manifests (all 0600), then makes rke2-server run
+# Installs the token and config.yaml (both 0600), then makes rke2-server run
 # them: enabled; started when stopped; restarted only when the token, the config or the installed
 # RKE2 version changed since the last successful run; left alone otherwise. Then waits until the
 # API answers /readyz and this node is Ready on the installed version.
@@ -119,7 +119,6 @@ main() {
   # Everything in place before the service first starts: RKE2 reads it only at startup.
   install_file "$WORKDIR/token" "$RKE2_TOKEN" 0600
   install_file "$STAGE_DIR/config.yaml" "$RKE2_CONFIG" 0600
-  sync_manifests
   join_if_cluster_exists
 
   converge_service

@@ -213,15 +213,6 @@ export class Sandbox {
     fs.writeFileSync(path.join(this.stage, "config.yaml"), text);
   }
 
-  stageManifest(name: string, text: string): void {
-    fs.mkdirSync(path.join(this.stage, "manifests"), { recursive: true });
-    fs.writeFileSync(path.join(this.stage, "manifests", name), text);
-  }
-
-  unstageManifest(name: string): void {
-    fs.rmSync(path.join(this.stage, "manifests", name));
-  }
-
   /** Plans a stub's outcomes: consumed in order, the last one repeats. */
   plan(key: string, ...outcomes: string[]): void {
     fs.writeFileSync(path.join(this.ctl, key), outcomes.join("\n") + "\n");
