@@ -205,6 +205,7 @@ export class RancherHa extends pulumi.ComponentResource {
         servers: servers.nodes.map((n) => ({
           nodeName: n.nodeName,
           host: n.instance.publicIp,
+          privateIp: n.instance.privateIp,
           instanceId: n.instance.id,
         })),
         sshUser: servers.sshUser,

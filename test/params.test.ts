@@ -57,6 +57,7 @@ describe("renderNodeParams", () => {
         "INSTALL_URL=https://get.rke2.io",
         "LEAVE_TIMEOUT=120",
         "NODE_NAME=rancher-ha-dev-server-2",
+        "PEERS=none",
         "POLL_INTERVAL=5",
         "READY_TIMEOUT=900",
         `REGISTRATION_ADDRESS=${BASE.registrationAddress}`,
@@ -198,7 +199,7 @@ describe("lib.sh read_params", () => {
   it("rejects an unknown key, naming it", () => {
     const r = readBack(renderNodeParams(BASE) + "EXTRA_FLAG=1\n");
     assert.equal(r.code, 1);
-    assert.match(r.stderr, /params\.env:18: unknown key EXTRA_FLAG/);
+    assert.match(r.stderr, /params\.env:19: unknown key EXTRA_FLAG/);
     assert.equal(r.stdout, "");
   });
 
@@ -210,7 +211,7 @@ describe("lib.sh read_params", () => {
 
   const malformed: [string, (t: string) => string, RegExp][] = [
     ["a duplicate key", (t) => t + "ROLE=init\n", /duplicate key ROLE/],
-    ["a lower-case key", (t) => t + "role=init\n", /:18: not a KEY=VALUE line/],
+    ["a lower-case key", (t) => t + "role=init\n", /:19: not a KEY=VALUE line/],
     ["a comment line", (t) => "# generated\n" + t, /:1: not a KEY=VALUE line/],
     ["an export prefix", (t) => t.replace("ROLE=", "export ROLE="), /not a KEY=VALUE line/],
     [
@@ -265,5 +266,27 @@ describe("lib.sh read_params", () => {
     );
     assert.equal(r.status, 1);
     assert.match(r.stderr, /params file \/nonexistent\/params\.env is missing or unreadable/);
+  });
+});
+
+describe("renderNodeParams: peers", () => {
+  const base = {
+    role: "init" as const,
+    nodeName: "rancher-server-1",
+    rke2Version: "v1.36.3+rke2r1",
+    registrationAddress: "nlb.example.com",
+    controlPlaneEndpoint: "https://api.example.com:6443",
+  };
+  it("lists the other servers' addresses, or none", () => {
+    assert.match(
+      renderNodeParams({ ...base, peers: ["10.20.64.11", "10.20.128.12"] }),
+      /^PEERS=10\.20\.64\.11,10\.20\.128\.12$/m,
+    );
+    assert.match(renderNodeParams(base), /^PEERS=none$/m);
+  });
+  it("rejects anything but IPv4 addresses", () => {
+    for (const bad of ["10.0.0.300", "host.example.com", "10.0.0.1,10.0.0.2", "::1"]) {
+      assert.throws(() => renderNodeParams({ ...base, peers: [bad] }), /peers\[0\]/, bad);
+    }
   });
 });

@@ -60,11 +60,8 @@ describe("scripts: rke2-start.sh", () => {
       assert.match(r.stderr, /rke2-server v1\.36\.3\+rke2r1 is ready on rancher-ha-test-server-1/);
       assert.match(sb.read(STAMP), /^[0-9a-f]{64}\n$/);
       assert.equal(sb.mode("/var/lib/rancher-ha"), 0o700);
-      // An init server only probes for an existing cluster; it never waits for /ping.
-      assert.ok(
-        callsOf(r, "curl").every((c) => c.argv.at(-1)!.endsWith("/cacerts")),
-        explain(r),
-      );
+      // A single init server neither probes for a cluster nor waits for /ping.
+      assert.deepEqual(callsOf(r, "curl"), []);
     });
 
     it("never shows the token on stdout, stderr or in any command's argv or environment", async () => {
@@ -114,19 +111,39 @@ describe("scripts: rke2-start.sh", () => {
     });
   });
 
-  describe("replacement first server", () => {
-    it("joins the existing cluster instead of initialising a second one", async () => {
+  describe("first server: initialise only when no cluster runs", () => {
+    const PEERS = ["10.20.64.11", "10.20.128.12"];
+    const DROPIN = "/etc/rancher/rke2/config.yaml.d/50-rancher-ha-join.yaml";
+    const probes = (r: RunResult) =>
+      callsOf(r, "curl")
+        .filter((c) => c.argv.at(-1)!.endsWith("/cacerts"))
+        .map((c) => c.argv.at(-1));
+    beforeEach(() => sb.setParams({ peers: PEERS }));
+
+    it("initialises when every other server refuses (nothing runs RKE2 yet)", async () => {
+      const r = await start();
+      expectOk(r);
+      assert.deepEqual(
+        probes(r),
+        PEERS.map((p) => `https://${p}:9345/cacerts`),
+      );
+      assert.ok(!sb.exists(DROPIN));
+      assert.match(
+        r.stderr,
+        /no other server runs RKE2 yet \(10\.20\.64\.11, 10\.20\.128\.12 refused\): initialising/,
+      );
+      assert.deepEqual(serviceActions(r), ["start"]);
+    });
+
+    it("a replacement first server joins the cluster another server runs", async () => {
       sb.plan("curl.cacerts", "fail", "ok");
       const r = await start();
       expectOk(r);
-      assert.equal(
-        sb.read("/etc/rancher/rke2/config.yaml.d/50-rancher-ha-join.yaml"),
-        `server: https://${NLB}:9345\n`,
-      );
-      assert.equal(sb.mode("/etc/rancher/rke2/config.yaml.d/50-rancher-ha-join.yaml"), 0o600);
+      assert.equal(sb.read(DROPIN), `server: https://${NLB}:9345\n`);
+      assert.equal(sb.mode(DROPIN), 0o600);
       assert.match(
         r.stderr,
-        /a cluster already answers at .*:9345: joining it instead of initialising/,
+        /a cluster already runs on 10\.20\.128\.12: joining it through .* instead of initialising/,
       );
       // As a joiner it also waits for the registration address before starting.
       const pingAt = r.calls.findIndex(
@@ -136,21 +153,45 @@ describe("scripts: rke2-start.sh", () => {
       assert.ok(pingAt >= 0 && pingAt < startAt, explain(r));
     });
 
-    it("initialises when no cluster answers (bounded probe)", async () => {
+    it("waits while a server does not answer, then decides", async () => {
+      sb.plan("curl.cacerts", "timeout", "timeout", "fail", "fail");
       const r = await start();
       expectOk(r);
-      assert.ok(!sb.exists("/etc/rancher/rke2/config.yaml.d/50-rancher-ha-join.yaml"));
-      assert.equal(callsOf(r, "curl").filter((c) => c.argv.at(-1)!.endsWith("/cacerts")).length, 3);
-      assert.match(r.stderr, /no cluster answers at .*: initialising a new one/);
+      assert.equal(probes(r).length, 4, explain(r));
+      assert.ok(!sb.exists(DROPIN));
     });
 
-    it("never probes on a server that already holds the datastore", async () => {
+    it("fails closed: never initialises while a server stays silent", async () => {
+      sb.setParams({ peers: PEERS, timeouts: { registration: SHORT } });
+      // The first server refuses once, then every probe of either server times out.
+      // The first server refuses once, then every probe of either server times out.
+      sb.plan("curl.cacerts", "fail", "timeout");
+      const r = await start();
+      expectFailure(
+        r,
+        /cannot tell whether a cluster already runs: 10\.20\.64\.11 10\.20\.128\.12 did not answer on port 9345 within 0\.2s; not initialising a second cluster/,
+      );
+      assert.deepEqual(serviceActions(r), []);
+      assert.ok(!sb.exists(DROPIN));
+    });
+
+    it("never probes on a server that already holds the datastore, or without peers", async () => {
       fs.mkdirSync(sb.rootPath("/var/lib/rancher/rke2/server/db/etcd"), { recursive: true });
       sb.plan("curl.cacerts", "ok");
       const r = await start();
       expectOk(r);
-      assert.deepEqual(callsOf(r, "curl"), []);
-      assert.ok(!sb.exists("/etc/rancher/rke2/config.yaml.d/50-rancher-ha-join.yaml"));
+      assert.deepEqual(probes(r), []);
+      assert.ok(!sb.exists(DROPIN));
+      const single = new Sandbox();
+      try {
+        single.preinstall(TEST_VERSION);
+        const s1 = await single.run("rke2-start", { stdin: `${TOKEN}\n` });
+        expectOk(s1);
+        assert.deepEqual(probes(s1), []);
+        assert.match(s1.stderr, /single server: initialising a new cluster/);
+      } finally {
+        single.cleanup();
+      }
     });
   });
 

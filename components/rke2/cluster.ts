@@ -23,6 +23,8 @@ export function nodeScript(script: string): string {
 export interface Rke2Server {
   nodeName: string;
   host: pulumi.Input<string>;
+  /** Private address: the first server asks the others whether a cluster already runs. */
+  privateIp: pulumi.Input<string>;
   /** Changes only when the instance is replaced. */
   instanceId: pulumi.Input<string>;
 }
@@ -111,15 +113,18 @@ export class Rke2Cluster extends pulumi.ComponentResource {
         },
         copyOpts,
       );
+      // Only the first server needs its peers (to never initialise a second cluster).
+      const peers = role === "init" ? args.servers.slice(1).map((p) => p.privateIp) : [];
       const paramsText = pulumi
-        .all([args.registrationHost, controlPlaneEndpoint])
-        .apply(([registrationAddress, endpoint]) =>
+        .all([args.registrationHost, controlPlaneEndpoint, pulumi.all(peers)])
+        .apply(([registrationAddress, endpoint, peerIps]) =>
           renderNodeParams({
             role,
             nodeName: server.nodeName,
             rke2Version: args.rke2Version,
             registrationAddress,
             controlPlaneEndpoint: endpoint,
+            peers: peerIps,
           }),
         );
       const params = new command.remote.CopyToRemote(

@@ -46,6 +46,11 @@ export interface NodeParams {
   registrationPort?: number;
   /** "https://<nlb-dns>:6443"; written into the kubeconfig handed back to Pulumi. */
   controlPlaneEndpoint: string;
+  /**
+   * Private IPv4 addresses of the other servers. The first server asks them whether a cluster
+   * already runs before it initialises one (a replacement first server must join instead).
+   */
+  peers?: string[];
   /** Installer script URL; default "https://get.rke2.io". */
   installUrl?: string;
   /** Seconds; defaults in DEFAULT_NODE_TIMEOUTS. */
@@ -84,6 +89,7 @@ export const NODE_PARAM_KEYS = [
   "INSTALL_URL",
   "LEAVE_TIMEOUT",
   "NODE_NAME",
+  "PEERS",
   "POLL_INTERVAL",
   "READY_TIMEOUT",
   "REGISTRATION_ADDRESS",
@@ -100,6 +106,7 @@ const RKE2_VERSION_RE = /^v\d+\.\d+\.\d+\+rke2r\d+$/;
 const NODE_NAME_RE = /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/;
 // DNS name or IPv4 address (IPv6 would need brackets in URLs; not supported).
 const HOST_RE = /^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$/;
+const IPV4_RE = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
 const ENDPOINT_RE = /^https:\/\/([A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?)(?::(\d+))?$/;
 // Anything a shell or a KEY=VALUE reader could trip on.
 const UNSAFE_RE = /[\s'"`$\\]|[\u0000-\u001f\u007f]/;
@@ -201,6 +208,13 @@ export function renderNodeParams(p: NodeParams): string {
       checkPort("registrationPort", p.registrationPort ?? DEFAULT_REGISTRATION_PORT),
     ),
     CONTROL_PLANE_ENDPOINT: endpoint,
+    // "none" rather than empty: every key must carry a value.
+    PEERS:
+      (p.peers ?? []).length === 0
+        ? "none"
+        : (p.peers ?? [])
+            .map((ip, i) => checkString(`peers[${i}]`, ip, IPV4_RE, "must be an IPv4 address", 15))
+            .join(","),
     INSTALL_URL: checkUrl("installUrl", p.installUrl ?? DEFAULT_INSTALL_URL),
     CLOUD_INIT_TIMEOUT: checkSeconds("timeouts.cloudInit", timeouts.cloudInit),
     APT_LOCK_TIMEOUT: checkSeconds("timeouts.aptLock", timeouts.aptLock),

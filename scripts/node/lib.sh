@@ -59,7 +59,7 @@ make_workdir() {
 # Keep in sync with NODE_PARAM_KEYS in components/rke2/params.ts (test/params.test.ts checks).
 PARAM_KEYS=(
   APT_LOCK_TIMEOUT CLOUD_INIT_TIMEOUT CONTROL_PLANE_ENDPOINT DOWNLOAD_ATTEMPTS DOWNLOAD_TIMEOUT
-  INSTALL_TIMEOUT INSTALL_URL LEAVE_TIMEOUT NODE_NAME POLL_INTERVAL READY_TIMEOUT
+  INSTALL_TIMEOUT INSTALL_URL LEAVE_TIMEOUT NODE_NAME PEERS POLL_INTERVAL READY_TIMEOUT
   REGISTRATION_ADDRESS REGISTRATION_PORT REGISTRATION_TIMEOUT RETRY_INTERVAL RKE2_VERSION ROLE
 )
 SECONDS_RE='^[0-9]+(\.[0-9]{1,6})?$'
@@ -87,6 +87,8 @@ read_params() {
 
   # Light type checks: the values feed arithmetic and command options.
   [[ $ROLE == init || $ROLE == join ]] || die "$file: ROLE must be init or join, not $ROLE"
+  [[ $PEERS == none || $PEERS =~ ^[0-9.]+(,[0-9.]+)*$ ]] ||
+    die "$file: PEERS must be none or comma-separated IPv4 addresses"
   for key in CLOUD_INIT_TIMEOUT APT_LOCK_TIMEOUT DOWNLOAD_TIMEOUT INSTALL_TIMEOUT \
     REGISTRATION_TIMEOUT READY_TIMEOUT LEAVE_TIMEOUT RETRY_INTERVAL POLL_INTERVAL; do
     [[ ${!key} =~ $SECONDS_RE && ${!key} =~ [1-9] ]] || die "$file: $key must be seconds > 0"

@@ -35,27 +35,56 @@ registration_answers() {
 ETCD_DATA="$RANCHER_HA_ROOT/var/lib/rancher/rke2/server/db/etcd"
 JOIN_DROPIN="$RKE2_ETC/config.yaml.d/50-rancher-ha-join.yaml"
 
-cluster_exists() {
-  timeout 10 curl -fsk --max-time 5 -o /dev/null "https://$REGISTRATION_ADDRESS:$REGISTRATION_PORT/cacerts"
+# How another server answers on the supervisor port: "answers" (a cluster runs there),
+# "refused" (nothing listens: no RKE2 yet), or "unknown" (timed out, still booting, filtered).
+peer_state() {
+  local rc=0
+  timeout 10 curl -fsk --connect-timeout 3 --max-time 5 -o /dev/null \
+    "https://$1:$REGISTRATION_PORT/cacerts" || rc=$?
+  case $rc in
+    0) printf answers ;;
+    7) printf refused ;;
+    *) printf unknown ;;
+  esac
 }
 
-# The first server initialises the cluster only when there is none yet. A replacement first
-# server (no datastore, while the others answer at the registration address) joins instead, so
-# it never starts a second cluster with the same token.
+# The first server initialises the cluster only when there is none: a replacement first server
+# (no datastore yet) must join the others instead of starting a second cluster with the same
+# token. It asks the other servers directly. One answering means a cluster exists: join it.
+# All refusing means none runs RKE2 yet: initialise. Anything else is not proof either way, so
+# it waits, and at REGISTRATION_TIMEOUT stops rather than guess (fail closed).
 join_if_cluster_exists() {
   [[ $ROLE == init && ! -d $ETCD_DATA ]] || return 0
-  local i
-  for i in 1 2 3; do
-    if cluster_exists; then
-      log "a cluster already answers at $REGISTRATION_ADDRESS:$REGISTRATION_PORT: joining it instead of initialising"
-      printf 'server: https://%s:%s\n' "$REGISTRATION_ADDRESS" "$REGISTRATION_PORT" >"$WORKDIR/join.yaml"
-      install_file "$WORKDIR/join.yaml" "$JOIN_DROPIN" 0600
-      ROLE="join"
+  if [[ $PEERS == none ]]; then
+    log "single server: initialising a new cluster"
+    return 0
+  fi
+  local -a peers unsure
+  local peer refused
+  IFS=, read -ra peers <<<"$PEERS"
+  set_deadline "$REGISTRATION_TIMEOUT"
+  while :; do
+    refused=0 unsure=()
+    for peer in "${peers[@]}"; do
+      case "$(peer_state "$peer")" in
+        answers)
+          log "a cluster already runs on $peer: joining it through $REGISTRATION_ADDRESS instead of initialising"
+          printf 'server: https://%s:%s\n' "$REGISTRATION_ADDRESS" "$REGISTRATION_PORT" >"$WORKDIR/join.yaml"
+          install_file "$WORKDIR/join.yaml" "$JOIN_DROPIN" 0600
+          ROLE="join"
+          return 0
+          ;;
+        refused) refused=$((refused + 1)) ;;
+        *) unsure+=("$peer") ;;
+      esac
+    done
+    if ((refused == ${#peers[@]})); then
+      log "no other server runs RKE2 yet (${PEERS//,/, } refused): initialising a new cluster"
       return 0
     fi
-    ((i == 3)) || sleep "$POLL_INTERVAL"
+    deadline_passed && die "cannot tell whether a cluster already runs: ${unsure[*]} did not answer on port $REGISTRATION_PORT within ${REGISTRATION_TIMEOUT}s; not initialising a second cluster (check that the other servers are running and their security group)"
+    sleep "$POLL_INTERVAL"
   done
-  log "no cluster answers at $REGISTRATION_ADDRESS:$REGISTRATION_PORT: initialising a new one"
 }
 
 LAST_STATUS=""
