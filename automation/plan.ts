@@ -13,7 +13,7 @@ import {
 import { renderMermaid } from "../plan/mermaid";
 import { Plan, runPlan } from "../plan/run";
 import { readProject } from "../plan/stackFile";
-import { planDocument } from "../plan/format";
+import { planDocument, PlanDocument } from "../plan/format";
 import { SECRET_TEXT } from "../plan/values";
 import { InvalidConfigError } from "./errors";
 import { PROJECT_DIR, validateSettings, validateStackName } from "./stack";
@@ -70,15 +70,8 @@ export interface PlanData {
   config: Record<string, unknown>;
   /** Resource count by type. */
   counts: Record<string, number>;
-  resources: {
-    urn: string;
-    type: string;
-    name: string;
-    parent: string | null;
-    dependsOn: string[];
-    protect: boolean;
-    inputs: unknown;
-  }[];
+  /** As `npm run plan -- --json` prints them, plus whether each is protected. */
+  resources: (PlanDocument["resources"][number] & { protect: boolean })[];
   outputs: unknown;
   /** The architecture as a Mermaid flowchart. */
   mermaid: string;

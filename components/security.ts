@@ -32,10 +32,7 @@ export function allowIngress(
       ruleName,
       {
         securityGroupId,
-        ipProtocol: rule.protocol,
-        fromPort: rule.fromPort,
-        toPort: rule.toPort ?? rule.fromPort,
-        description: rule.description,
+        ...portArgs(rule),
         ...sourceArgs(source),
         tags: resourceTags(tags, ruleName),
       },
@@ -58,15 +55,21 @@ export function allowEgressTo(
     ruleName,
     {
       securityGroupId,
-      ipProtocol: rule.protocol,
-      fromPort: rule.fromPort,
-      toPort: rule.toPort ?? rule.fromPort,
-      description: rule.description,
+      ...portArgs(rule),
       referencedSecurityGroupId: destinationSecurityGroupId,
       tags: resourceTags(tags, ruleName),
     },
     opts,
   );
+}
+
+function portArgs(rule: PortRule) {
+  return {
+    ipProtocol: rule.protocol,
+    fromPort: rule.fromPort,
+    toPort: rule.toPort ?? rule.fromPort,
+    description: rule.description,
+  };
 }
 
 function sourceArgs(source: RuleSource) {
