@@ -6,6 +6,8 @@
 //   is registered until the whole config is known to be good.
 import { X509Certificate, createPrivateKey } from "node:crypto";
 import { isIP } from "node:net";
+import { isFqdn, type IngressController, type LoadBalancerMode } from "./rke2/render";
+import type { TlsSource } from "./rancher/values";
 import {
   DEFAULT_VERSIONS,
   defaultIngressController,
@@ -19,9 +21,9 @@ import {
 
 export const PROJECT = "rancher-ha";
 
-export type LoadBalancerMode = "l4" | "l7";
-export type IngressController = "traefik" | "ingress-nginx";
-export type TlsSource = "rancher" | "letsEncrypt" | "secret";
+// The vocabulary is the renderers': config validates into it, components consume it.
+export type { IngressController, LoadBalancerMode } from "./rke2/render";
+export type { TlsSource } from "./rancher/values";
 export type ServerCount = 1 | 3 | 5 | 7;
 
 /** What a user may set. Names are the config keys (project namespace `rancher-ha`). */
@@ -842,14 +844,6 @@ export function loadConfig(
 
 // ---------------------------------------------------------------------------------------------
 // checks
-
-export function isFqdn(name: string): boolean {
-  if (name.length > 253) return false;
-  const labels = name.split(".");
-  if (labels.length < 2) return false;
-  if (/^\d+$/.test(labels[labels.length - 1])) return false;
-  return labels.every((l) => /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/.test(l));
-}
 
 export function cidrProblem(cidr: string): string | undefined {
   const m = /^([^/]+)\/(\d{1,3})$/.exec(cidr);

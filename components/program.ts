@@ -9,14 +9,13 @@ export const STACK_COMPONENT_NAME = "rancher";
  * Reads this stack's configuration from the Pulumi runtime and validates it. Invalid config
  * becomes a RunError: Pulumi prints its message (every problem) without a stack trace.
  */
-export function configFromRuntime(previousRke2Version?: string): ResolvedConfig {
+export function configFromRuntime(): ResolvedConfig {
   const raw = pulumi.runtime.allConfig();
   try {
     return loadConfig(raw, {
       project: pulumi.getProject(),
       stack: pulumi.getStack(),
       ...(raw["aws:region"] !== undefined ? { region: raw["aws:region"] } : {}),
-      ...(previousRke2Version !== undefined ? { previousRke2Version } : {}),
     });
   } catch (e) {
     if (e instanceof ConfigError) throw new pulumi.RunError(e.message);

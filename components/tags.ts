@@ -1,5 +1,3 @@
-import * as pulumi from "@pulumi/pulumi";
-
 /** Tags every taggable AWS resource gets: the user's, plus the stack and a Name. */
 export function resourceTags(
   base: Readonly<Record<string, string>>,
@@ -15,12 +13,4 @@ export function stackTags(
   stack: string,
 ): Record<string, string> {
   return { ...userTags, "rancher-ha:project": project, "rancher-ha:stack": stack };
-}
-
-/** Options for a child of `parent`, optionally protected. */
-export function childOpts(
-  parent: pulumi.Resource,
-  extra: pulumi.CustomResourceOptions = {},
-): pulumi.CustomResourceOptions {
-  return { parent, ...extra };
 }
