@@ -58,6 +58,11 @@ async function runtimeRaw(engine: FakeEngine, stack: string): Promise<Record<str
   return raw;
 }
 
+/** The common case: the minimal settings in REGION, on a given engine. */
+function open(engine: FakeEngine, stackName: string) {
+  return openStack({ stackName, settings: MIN, region: REGION, options: { engine } });
+}
+
 describe("automation: settings → stack config", () => {
   it("stores the dev stack's settings so the program resolves the same config as from the file", async () => {
     const engine = new FakeEngine();
@@ -127,7 +132,7 @@ describe("automation: settings → stack config", () => {
       "10.2.0.0/16",
       "10.3.0.0/16",
     ]);
-    await openStack({ stackName: "t", settings: MIN, region: REGION, options: { engine } });
+    await open(engine, "t");
     assert.deepEqual(s.config.get("rancher-ha:adminCidrs")?.value, ["203.0.113.0/24"]);
     assert.equal(s.config.has("rancher-ha:sslPolicy"), false, "stale key removed");
     assert.equal(
@@ -141,7 +146,7 @@ describe("automation: settings → stack config", () => {
       "a key at its declared default is left alone",
     );
     const before = s.calls.length;
-    await openStack({ stackName: "t", settings: MIN, region: REGION, options: { engine } });
+    await open(engine, "t");
     assert.deepEqual(
       s.calls.slice(before),
       ["outputs", "getAllConfig"],
@@ -168,13 +173,10 @@ describe("automation: settings → stack config", () => {
     }).problems;
     assert.equal(expected.length, 2);
     let thrown: unknown;
-    await assert.rejects(
-      openStack({ stackName: "t", settings: MIN, region: REGION, options: { engine } }),
-      (e: unknown) => {
-        thrown = e;
-        return e instanceof InvalidConfigError;
-      },
-    );
+    await assert.rejects(open(engine, "t"), (e: unknown) => {
+      thrown = e;
+      return e instanceof InvalidConfigError;
+    });
     const err = thrown as InvalidConfigError;
     assert.deepEqual(
       [...err.problems].sort((a, b) => a.key.localeCompare(b.key)),
@@ -205,7 +207,7 @@ describe("automation: settings → stack config", () => {
     assert.ok(!engine.calls.some((c) => /setAllConfig|removeAllConfig/.test(c)));
     // Once the user has dealt with the typos, the sync goes ahead (stale and invalid known keys go).
     await s.removeAllConfig(["rancher-ha:hostnmae", "rancher-ha:zzzzzzzzzzzzzz"]);
-    await openStack({ stackName: "t", settings: MIN, region: REGION, options: { engine } });
+    await open(engine, "t");
     assert.equal(s.config.has("rancher-ha:sslPolicy"), false);
     assert.equal(s.config.has("rancher-ha:serverCount"), false);
     assert.equal(s.config.get("rancher-ha:hostname")?.value, "rancher.example.com");
@@ -323,7 +325,7 @@ describe("automation: upgrades", () => {
     const engine = new FakeEngine();
     engine.stack("t").outputValues = { rke2Version: { value: "v1.34.10+rke2r1", secret: false } };
     await assert.rejects(
-      openStack({ stackName: "t", settings: MIN, region: REGION, options: { engine } }),
+      open(engine, "t"),
       (e: unknown) =>
         e instanceof InvalidConfigError &&
         /rancher-ha:rke2Version: v1\.34\.10\+rke2r1 → v1\.36\.3\+rke2r1 skips 1 minor release/.test(
@@ -332,7 +334,7 @@ describe("automation: upgrades", () => {
     );
     assert.ok(!engine.calls.some((c) => c.includes("setAllConfig")), "no config written");
     engine.stack("t").outputValues = { rke2Version: { value: "v1.35.7+rke2r1", secret: false } };
-    await openStack({ stackName: "t", settings: MIN, region: REGION, options: { engine } });
+    await open(engine, "t");
   });
 });
 
@@ -346,12 +348,7 @@ describe("automation: engine errors", () => {
       assert.ok(sdkError instanceof ConcurrentUpdateError, "the SDK's own class");
       const engine = new FakeEngine();
       engine.scripts.up = { error: sdkError };
-      const stack = await openStack({
-        stackName: "t",
-        settings: MIN,
-        region: REGION,
-        options: { engine },
-      });
+      const stack = await open(engine, "t");
       await assert.rejects(stack.up(), (e: unknown) => {
         assert.ok(e instanceof StackBusyError);
         assert.equal(e.stackName, "t");
@@ -366,10 +363,7 @@ describe("automation: engine errors", () => {
     engine.selectError = sdkCommandError({
       stderr: "error: the stack is currently locked by 1 lock(s).",
     });
-    await assert.rejects(
-      openStack({ stackName: "t", settings: MIN, region: REGION, options: { engine } }),
-      StackBusyError,
-    );
+    await assert.rejects(open(engine, "t"), StackBusyError);
   });
 
   it("turns the SDK's StackNotFoundError into StackNotFoundError", async () => {
@@ -393,12 +387,7 @@ describe("automation: engine errors", () => {
       "    error: update failed",
     ].join("\n");
     engine.scripts.up = { error: sdkCommandError({ stdout, stderr: "", code: 255 }) };
-    const stack = await openStack({
-      stackName: "dev",
-      settings: MIN,
-      region: REGION,
-      options: { engine },
-    });
+    const stack = await open(engine, "dev");
     await assert.rejects(stack.up(), (e: unknown) => {
       assert.ok(e instanceof EngineError);
       assert.equal(e.failedResource?.name, "rancher-server-2");
@@ -447,12 +436,7 @@ describe("automation: engine errors", () => {
       },
     ];
     engine.scripts.up = { events, error: sdkCommandError({ stderr: "error: update failed" }) };
-    const stack = await openStack({
-      stackName: "dev",
-      settings: MIN,
-      region: REGION,
-      options: { engine },
-    });
+    const stack = await open(engine, "dev");
     await assert.rejects(stack.up(), (e: unknown) => {
       assert.ok(e instanceof EngineError);
       assert.deepEqual(e.failedResource, {
@@ -468,14 +452,11 @@ describe("automation: engine errors", () => {
   it("reports a missing CLI as PulumiCliMissingError with install instructions, installing nothing", async () => {
     const engine = new FakeEngine();
     engine.cliMissing = true;
-    await assert.rejects(
-      openStack({ stackName: "t", settings: MIN, region: REGION, options: { engine } }),
-      (e: unknown) => {
-        assert.ok(e instanceof PulumiCliMissingError);
-        assert.match(e.message, /curl -fsSL https:\/\/get\.pulumi\.com \| sh/);
-        return true;
-      },
-    );
+    await assert.rejects(open(engine, "t"), (e: unknown) => {
+      assert.ok(e instanceof PulumiCliMissingError);
+      assert.match(e.message, /curl -fsSL https:\/\/get\.pulumi\.com \| sh/);
+      return true;
+    });
     assert.deepEqual(engine.calls, ["pulumiCommand"], "no install without installCli");
     engine.cliMissing = false;
     await openStack({
@@ -543,12 +524,7 @@ describe("automation: operations", () => {
       events,
       changes: { create: 95 },
     };
-    const stack = await openStack({
-      stackName: "t",
-      settings: MIN,
-      region: REGION,
-      options: { engine },
-    });
+    const stack = await open(engine, "t");
     engine.stack("t").outputValues = {
       rancherUrl: { value: "https://rancher.example.com", secret: false },
       bootstrapPassword: { value: `${MOCK_SECRET_PREFIX}pw`, secret: true },
@@ -581,12 +557,7 @@ describe("automation: operations", () => {
     const engine = new FakeEngine();
     engine.scripts.preview = { changes: { create: 3 } };
     engine.scripts.destroy = { changes: { delete: 3 } };
-    const stack = await openStack({
-      stackName: "t",
-      settings: MIN,
-      region: REGION,
-      options: { engine },
-    });
+    const stack = await open(engine, "t");
     assert.deepEqual((await stack.preview()).changes, { create: 3 });
     assert.deepEqual((await stack.refresh()).changes, {});
     assert.deepEqual((await stack.destroy()).changes, { delete: 3 });
@@ -596,12 +567,7 @@ describe("automation: operations", () => {
   it("aborting cancels the update and raises OperationCancelledError", async () => {
     const engine = new FakeEngine();
     engine.scripts.up = { hold: true };
-    const stack = await openStack({
-      stackName: "t",
-      settings: MIN,
-      region: REGION,
-      options: { engine },
-    });
+    const stack = await open(engine, "t");
     const ac = new AbortController();
     const running = stack.up({ signal: ac.signal });
     await new Promise((r) => setTimeout(r, 20));
@@ -616,12 +582,7 @@ describe("automation: operations", () => {
 
   it("an already-aborted signal starts nothing", async () => {
     const engine = new FakeEngine();
-    const stack = await openStack({
-      stackName: "t",
-      settings: MIN,
-      region: REGION,
-      options: { engine },
-    });
+    const stack = await open(engine, "t");
     await assert.rejects(stack.destroy({ signal: AbortSignal.abort() }), OperationCancelledError);
     assert.deepEqual(engine.started, []);
   });
