@@ -5,6 +5,7 @@ import { parse } from "yaml";
 import { MOCK_SECRET_PREFIX } from "../plan/mocks";
 import { plainStrings, Secret, secretStrings } from "../plan/values";
 import { byName, ofType, plan, TYPES, unwrap, waitsFor } from "./helpers";
+import { rancherValuesCheck } from "./reference";
 
 const DEV_ADMIN = "203.0.113.0/24";
 
@@ -339,6 +340,7 @@ describe("program: dev stack (l4)", function () {
     assert.equal(values.replicas, 3);
     assert.equal(values.ingress.ingressClassName, "traefik");
     assert.equal(values.ingress.tls.source, "rancher");
+    rancherValuesCheck().check(values, "dev Rancher values");
     assert.equal(values.bootstrapPassword.startsWith(MOCK_SECRET_PREFIX), true);
   });
 

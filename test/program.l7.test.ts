@@ -5,6 +5,7 @@ import { parse } from "yaml";
 import { ConfigError } from "../components/config";
 import { planConfig } from "../plan/run";
 import { byName, ofType, plan, TYPES, unwrap } from "./helpers";
+import { rancherValuesCheck } from "./reference";
 
 const ARN = "arn:aws:acm:eu-west-1:123456789012:certificate/0a1b2c3d-1111-2222-3333-444455556666";
 
@@ -124,6 +125,8 @@ describe("program: prod stack (l7)", function () {
     assert.equal(values.ingress.tls, undefined, "no ingress TLS settings with external TLS");
     assert.equal(values.letsEncrypt, undefined);
     assert.deepEqual(values.auditLog, { enabled: true, destination: "sidecar", level: 1 });
+    // The values the prod stack would install, checked against the real chart.
+    rancherValuesCheck().check(values, "prod Rancher values");
     assert.equal(rancher.protect, true);
   });
 

@@ -1,7 +1,10 @@
 // Loads the checked reference data in <repo>/../shared/reference (CI clones the repo with shared/
 // beside it). A missing directory is a failure with a clear message, never a skip.
+import Ajv2020 from "ajv/dist/2020";
+import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { parse } from "yaml";
 
 export const REFERENCE_DIR = path.resolve(__dirname, "../../shared/reference");
 export const RANCHER_CHART_DIR = "rancher-chart-2.15.0";
@@ -175,4 +178,38 @@ export function at(value: unknown, ...keys: string[]): unknown {
     cur = (cur as Record<string, unknown>)[k];
   }
   return cur;
+}
+
+export interface RancherValuesCheck {
+  known: KnownValueKeys;
+  /** Schema validation of the chart's defaults merged with `values`, as Helm does it. */
+  validate: (values: Record<string, unknown>) => boolean;
+  /** The schema's errors from the last `validate`. */
+  errors: () => unknown;
+  /** Asserts `values` pass the schema and use only keys the chart's values.yaml knows. */
+  check: (values: Record<string, unknown>, label: string) => void;
+}
+
+/**
+ * Validation of rendered Rancher values against the chart in shared/reference. Helm validates
+ * the chart's defaults merged with the user's values, not the user's alone (the chart's if/then
+ * on service.disableHTTP relies on the default being present).
+ */
+export function rancherValuesCheck(dir?: string): RancherValuesCheck {
+  const text = loadRancherValuesYaml(dir);
+  const known = parseKnownValueKeys(text);
+  const defaults = parse(text) as Record<string, unknown>;
+  const schema = new Ajv2020({ strict: false, allErrors: true }).compile(
+    loadRancherValuesSchema(dir),
+  );
+  const validate = (values: Record<string, unknown>) => schema(coalesceValues(defaults, values));
+  return {
+    known,
+    validate,
+    errors: () => schema.errors,
+    check: (values, label) => {
+      assert.ok(validate(values), `${label}: schema: ${JSON.stringify(schema.errors)}`);
+      assert.deepEqual(unknownValuePaths(values, known), [], `${label}: unknown keys`);
+    },
+  };
 }

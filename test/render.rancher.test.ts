@@ -1,9 +1,6 @@
 import { strict as assert } from "node:assert";
 import * as os from "node:os";
 import * as path from "node:path";
-import Ajv2020 from "ajv/dist/2020";
-import { parse } from "yaml";
-import type { ValidateFunction } from "ajv";
 import { INGRESS_CONTROLLERS, type IngressController } from "../components/rke2/render";
 import {
   RANCHER_TLS_SECRET_NAME,
@@ -15,13 +12,14 @@ import {
 } from "../components/rancher/values";
 import {
   coalesceValues,
-  loadRancherValuesSchema,
   loadRancherValuesYaml,
   parseKnownValueKeys,
   at,
   referenceFile,
+  rancherValuesCheck,
   unknownValuePaths,
   type KnownValueKeys,
+  type RancherValuesCheck,
 } from "./reference";
 
 const TLS_CASES: Record<string, RancherTls> = {
@@ -153,23 +151,9 @@ describe("reference: values.yaml key parser", () => {
 
 describe("Rancher values", () => {
   let known: KnownValueKeys;
-  let defaults: Record<string, unknown>;
-  let schema: ValidateFunction;
-  // Helm validates the chart's defaults merged with the user's values, not the user's alone (the
-  // chart's if/then on service.disableHTTP relies on the default being present).
-  const validate = (values: Record<string, unknown>) => schema(coalesceValues(defaults, values));
-  before(() => {
-    const text = loadRancherValuesYaml();
-    known = parseKnownValueKeys(text);
-    defaults = parse(text);
-    const ajv = new Ajv2020({ strict: false, allErrors: true });
-    schema = ajv.compile(loadRancherValuesSchema());
-  });
-
-  function check(values: Record<string, unknown>, label: string) {
-    assert.ok(validate(values), `${label}: schema: ${JSON.stringify(schema.errors)}`);
-    assert.deepEqual(unknownValuePaths(values, known), [], `${label}: unknown keys`);
-  }
+  let validate: RancherValuesCheck["validate"];
+  let check: RancherValuesCheck["check"];
+  before(() => ({ known, validate, check } = rancherValuesCheck()));
 
   it("validate against the chart schema and values.yaml keys for every combination", () => {
     let n = 0;
