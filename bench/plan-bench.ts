@@ -1,5 +1,6 @@
 // `npm run bench`: how long the offline plan takes and how much memory it needs, per stack shape.
 // Numbers are printed, never asserted (timing belongs here, not in tests).
+import * as path from "node:path";
 import { performance } from "node:perf_hooks";
 import { runPlan } from "../plan/run";
 
@@ -9,6 +10,8 @@ const CASES: { label: string; stack: string; overrides: string[] }[] = [
   { label: "dev (l4, 7 servers)", stack: "dev", overrides: ["serverCount=7"] },
 ];
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+// The tests' fixture copies of the example stacks: numbers stay comparable whatever stacks/ holds.
+const STACK_DIR = path.join(__dirname, "..", "test", "fixtures", "stacks");
 
 async function main(): Promise<void> {
   const startRss = process.memoryUsage().rss;
@@ -18,7 +21,7 @@ async function main(): Promise<void> {
     let resources = 0;
     for (let i = 0; i < RUNS; i++) {
       const t0 = performance.now();
-      const plan = await runPlan({ stack: c.stack, overrides: c.overrides });
+      const plan = await runPlan({ stack: c.stack, overrides: c.overrides, stackDir: STACK_DIR });
       times.push(performance.now() - t0);
       resources = plan.resources.length;
     }

@@ -1,6 +1,7 @@
 // `npm run plan -- --stack <name> [--config key=value]… [--json] [--show-secrets]
-//                 [--format tree|json|mermaid] [--policy]`
+//                 [--format tree|json|mermaid] [--policy] [--stack-dir <dir>]`
 // Evaluates the real program for a stack on Pulumi's mock runtime: no credentials, no cloud.
+import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { ConfigError } from "../components/config";
 import { renderJson, renderTree } from "../plan/format";
@@ -9,7 +10,7 @@ import { checkPlan, formatViolation } from "../policy/offline";
 import { runPlan } from "../plan/run";
 
 export const USAGE =
-  "usage: npm run plan -- --stack <name> [--config key=value]... [--json] [--show-secrets] [--format tree|json|mermaid] [--policy] [--previous-rke2-version <version>]";
+  "usage: npm run plan -- --stack <name> [--config key=value]... [--json] [--show-secrets] [--format tree|json|mermaid] [--policy] [--previous-rke2-version <version>] [--stack-dir <dir>]";
 
 export interface Io {
   out(text: string): void;
@@ -39,6 +40,7 @@ export async function main(
         format: { type: "string" },
         policy: { type: "boolean" },
         "previous-rke2-version": { type: "string" },
+        "stack-dir": { type: "string" },
         help: { type: "boolean", short: "h" },
       },
       strict: true,
@@ -67,6 +69,8 @@ export async function main(
       stack: values.stack,
       overrides: values.config ?? [],
       projectDir,
+      // Stack files from elsewhere than the project's stacks/ (the tests' fixture stacks).
+      ...(values["stack-dir"] ? { stackDir: path.resolve(values["stack-dir"]) } : {}),
       // The deployed version (`pulumi stack output rke2Version`): refuses skips and downgrades.
       ...(previous ? { previousRke2Version: previous } : {}),
     });

@@ -23,6 +23,8 @@ export interface PlanOptions {
   overrides?: string[];
   /** Directory holding Pulumi.yaml and stacks/ (default: the working directory). */
   projectDir?: string;
+  /** Directory holding the `Pulumi.<stack>.yaml` files (default: the project's stackConfigDir). */
+  stackDir?: string;
   /** RKE2 version of the previous deployment, when the caller knows it. */
   previousRke2Version?: string;
 }
@@ -34,7 +36,7 @@ export function planConfig(opts: PlanOptions): {
   warnings: string[];
 } {
   const projectDir = opts.projectDir ?? process.cwd();
-  const file = readStackConfig(projectDir, opts.stack);
+  const file = readStackConfig(projectDir, opts.stack, opts.stackDir);
   const raw = applyOverrides(file.values, opts.overrides ?? []);
   const unreadable = file.encrypted.filter((k) => raw[k] === undefined);
   try {

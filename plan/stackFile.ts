@@ -1,5 +1,7 @@
 // Reads a stack's configuration the way the Pulumi CLI would for `pulumi up`: the project's
-// declared defaults, then `stacks/Pulumi.<stack>.yaml`, then command-line overrides.
+// declared defaults, then `stacks/Pulumi.<stack>.yaml`, then command-line overrides. The stack
+// files may also come from another directory (`stackDir`): the tests plan their own fixture
+// stacks, so that the example stacks in stacks/ stay the user's to edit.
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
@@ -37,14 +39,17 @@ export function projectDefaults(project: ProjectFile): Record<string, string> {
   return out;
 }
 
-export function stackFilePath(projectDir: string, stack: string): string {
-  const project = readProject(projectDir);
-  return path.join(projectDir, project.stackConfigDir ?? ".", `Pulumi.${stack}.yaml`);
+/** Where the stack files are: `stackDir` when given, else the project's `stackConfigDir`. */
+export function stackConfigDir(projectDir: string, stackDir?: string): string {
+  return stackDir ?? path.join(projectDir, readProject(projectDir).stackConfigDir ?? ".");
 }
 
-export function listStacks(projectDir: string): string[] {
-  const project = readProject(projectDir);
-  const dir = path.join(projectDir, project.stackConfigDir ?? ".");
+export function stackFilePath(projectDir: string, stack: string, stackDir?: string): string {
+  return path.join(stackConfigDir(projectDir, stackDir), `Pulumi.${stack}.yaml`);
+}
+
+export function listStacks(projectDir: string, stackDir?: string): string[] {
+  const dir = stackConfigDir(projectDir, stackDir);
   return existsSync(dir)
     ? readdirSync(dir)
         .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
@@ -53,13 +58,17 @@ export function listStacks(projectDir: string): string[] {
     : [];
 }
 
-/** Loads a stack file; throws with the path when it does not exist. */
-export function readStackConfig(projectDir: string, stack: string): StackConfig {
-  const file = stackFilePath(projectDir, stack);
+/**
+ * Loads a stack file (from `stackDir` when given) on the project's declared defaults; throws with
+ * the path when it does not exist.
+ */
+export function readStackConfig(projectDir: string, stack: string, stackDir?: string): StackConfig {
+  const file = stackFilePath(projectDir, stack, stackDir);
   if (!existsSync(file)) {
-    const known = listStacks(projectDir);
+    const known = listStacks(projectDir, stackDir);
+    const shown = path.relative(projectDir, file);
     throw new Error(
-      `no stack file ${path.relative(projectDir, file)} (stacks: ${known.join(", ") || "none"})`,
+      `no stack file ${shown.startsWith("..") ? file : shown} (stacks: ${known.join(", ") || "none"})`,
     );
   }
   const doc = (parse(readFileSync(file, "utf8")) ?? {}) as { config?: Record<string, unknown> };

@@ -35,6 +35,7 @@ import {
 import { cliMissingError, FakeEngine, parseConfigPath, sdkCommandError } from "../automation/fake";
 import { MOCK_SECRET_PREFIX } from "../plan/mocks";
 import { projectDefaults, readProject, readStackConfig } from "../plan/stackFile";
+import { FIXTURE_STACKS } from "./helpers";
 
 const REGION = "us-east-1";
 const MIN: RancherHaSettings = {
@@ -44,7 +45,7 @@ const MIN: RancherHaSettings = {
 };
 
 function devFile(): { settings: RancherHaSettings; region: string } {
-  const { values } = readStackConfig(PROJECT_DIR, "dev");
+  const { values } = readStackConfig(PROJECT_DIR, "dev", FIXTURE_STACKS);
   const { settings, problems } = parseSettings(values);
   assert.deepEqual(problems, []);
   return { settings, region: values["aws:region"] };

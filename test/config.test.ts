@@ -19,6 +19,7 @@ import {
 import { mockRuntimeStats } from "../plan/mocks";
 import { projectDefaults, readProject } from "../plan/stackFile";
 import { selfSigned } from "./certs";
+import { FIXTURE_STACKS } from "./helpers";
 
 const CTX = { stack: "t", region: "us-east-1" };
 const MIN: RancherHaSettings = {
@@ -232,7 +233,7 @@ async function runPlanCommand(args: string[]) {
   let out = "";
   let err = "";
   const before = mockRuntimeStats.installs;
-  const code = await main(["--stack", "dev", "--json", ...args], {
+  const code = await main(["--stack", "dev", "--json", "--stack-dir", FIXTURE_STACKS, ...args], {
     out: (t) => (out += t),
     err: (t) => (err += t),
   });

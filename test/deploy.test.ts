@@ -27,6 +27,7 @@ import {
 import { openStack, PROJECT_DIR, RancherHaStack, stackOutputs } from "../automation";
 import type { OpenStackArgs } from "../automation";
 import { FakeEngine, sdkCommandError } from "../automation/fake";
+import { fixtureProject } from "./helpers";
 
 const SECRET = "bootstrap-secret-value-123";
 
@@ -58,6 +59,7 @@ async function run(
     stderr: (t) => (err += t),
     env: {},
     library: fakeLibrary(engine),
+    projectDir: fixtureProject(),
     ...extra,
   });
   return { code, out, err };

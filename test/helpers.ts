@@ -1,16 +1,51 @@
 // Shared helpers for the program tests: plans are evaluated once per (stack, overrides).
+// Tests plan their own fixture stacks (test/fixtures/stacks, the example stacks as shipped):
+// stacks/ is the user's to edit, and following the Quick start must not break a test.
 import * as assert from "node:assert/strict";
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
 import type { RecordedResource } from "../plan/mocks";
 import { runPlan, Plan } from "../plan/run";
+import { stackConfigDir } from "../plan/stackFile";
 import { Secret } from "../plan/values";
+
+/** The repository root: Pulumi.yaml, stacks/. */
+export const REPO_DIR = path.resolve(__dirname, "..");
+
+/** The tests' stack files: `Pulumi.dev.yaml` (l4) and `Pulumi.prod.yaml` (l7). */
+export const FIXTURE_STACKS = path.join(__dirname, "fixtures", "stacks");
+
+let fixtureProjectDir: string | undefined;
+
+/**
+ * A project directory for code that reads stacks from a project (deploy CLI, portal): the
+ * repository's Pulumi.yaml with the fixture stacks in its stackConfigDir. Made once per test
+ * process, removed when it exits.
+ */
+export function fixtureProject(): string {
+  if (fixtureProjectDir === undefined) {
+    const dir = mkdtempSync(path.join(tmpdir(), "rancher-ha-fixture-"));
+    process.once("exit", () => rmSync(dir, { recursive: true, force: true }));
+    copyFileSync(path.join(REPO_DIR, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
+    const stacks = stackConfigDir(dir);
+    mkdirSync(stacks, { recursive: true });
+    for (const f of readdirSync(FIXTURE_STACKS)) {
+      copyFileSync(path.join(FIXTURE_STACKS, f), path.join(stacks, f));
+    }
+    fixtureProjectDir = dir;
+  }
+  return fixtureProjectDir;
+}
 
 const cache = new Map<string, Promise<Plan>>();
 
+/** The plan of a fixture stack with `key=value` overrides, evaluated once per process. */
 export function plan(stack: string, overrides: string[] = []): Promise<Plan> {
   const key = JSON.stringify([stack, overrides]);
   let p = cache.get(key);
   if (!p) {
-    p = runPlan({ stack, overrides });
+    p = runPlan({ stack, overrides, stackDir: FIXTURE_STACKS });
     cache.set(key, p);
   }
   return p;

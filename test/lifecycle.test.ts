@@ -2,7 +2,7 @@
 import * as assert from "node:assert/strict";
 import { ConfigError } from "../components/config";
 import { planConfig } from "../plan/run";
-import { byName, ofType, plan, TYPES, unwrap, waitsFor } from "./helpers";
+import { byName, FIXTURE_STACKS, ofType, plan, TYPES, unwrap, waitsFor } from "./helpers";
 
 describe("lifecycle", function () {
   this.timeout(120_000);
@@ -64,7 +64,12 @@ describe("lifecycle", function () {
 
   it("refuses unsupported upgrades when the previous version is known", () => {
     const attempt = (to: string, from: string) => () =>
-      planConfig({ stack: "dev", overrides: [`rke2Version=${to}`], previousRke2Version: from });
+      planConfig({
+        stack: "dev",
+        overrides: [`rke2Version=${to}`],
+        previousRke2Version: from,
+        stackDir: FIXTURE_STACKS,
+      });
     assert.throws(
       attempt("v1.36.3+rke2r1", "v1.34.10+rke2r1"),
       (e: unknown) => e instanceof ConfigError && /skips 1 minor/.test(e.message),
@@ -116,7 +121,7 @@ describe("lifecycle", function () {
       }
     }
     assert.throws(
-      () => planConfig({ stack: "dev", overrides: ["replaceServer=4"] }),
+      () => planConfig({ stack: "dev", overrides: ["replaceServer=4"], stackDir: FIXTURE_STACKS }),
       (e: unknown) =>
         e instanceof ConfigError &&
         /rancher-ha:replaceServer: 4 is not a server; use 1 to 3/.test(e.message),

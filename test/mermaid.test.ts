@@ -5,13 +5,14 @@ import { escapeLabel, renderMermaid } from "../plan/mermaid";
 import { Plan, runPlan } from "../plan/run";
 import { UNKNOWN } from "../plan/values";
 import { selfSigned } from "./certs";
+import { FIXTURE_STACKS } from "./helpers";
 
 const plans = new Map<string, Promise<Plan>>();
 function plan(overrides: string[] = []): Promise<Plan> {
   const key = JSON.stringify(overrides);
   let p = plans.get(key);
   if (!p) {
-    p = runPlan({ stack: "dev", overrides });
+    p = runPlan({ stack: "dev", overrides, stackDir: FIXTURE_STACKS });
     plans.set(key, p);
   }
   return p;
@@ -257,7 +258,11 @@ describe("mermaid diagram", function () {
 
   it("is deterministic: same text for separate runs and for shuffled resources", async () => {
     const a = renderMermaid(await plan(["loadBalancer=l7"]));
-    const again = await runPlan({ stack: "dev", overrides: ["loadBalancer=l7"] });
+    const again = await runPlan({
+      stack: "dev",
+      overrides: ["loadBalancer=l7"],
+      stackDir: FIXTURE_STACKS,
+    });
     assert.equal(renderMermaid(again), a);
     const shuffled: Plan = { ...again, resources: [...again.resources].reverse() };
     assert.equal(renderMermaid(shuffled), a);

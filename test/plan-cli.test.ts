@@ -6,11 +6,15 @@ import { MOCK_SECRET_PREFIX } from "../plan/mocks";
 import { runPlan } from "../plan/run";
 import { plainStrings, secretStrings } from "../plan/values";
 import { selfSigned } from "./certs";
+import { FIXTURE_STACKS } from "./helpers";
 
 async function run(args: string[]) {
   let out = "";
   let err = "";
-  const code = await main(args, { out: (t) => (out += t), err: (t) => (err += t) });
+  const code = await main([...args, "--stack-dir", FIXTURE_STACKS], {
+    out: (t) => (out += t),
+    err: (t) => (err += t),
+  });
   return { code, out, err };
 }
 
@@ -94,12 +98,15 @@ describe("plan command", function () {
     }
     const missing = await run(["--stack", "nope"]);
     assert.equal(missing.code, 1);
-    assert.match(missing.err, /no stack file stacks\/Pulumi.nope.yaml \(stacks: dev, prod\)/);
+    assert.match(
+      missing.err,
+      /no stack file test\/fixtures\/stacks\/Pulumi.nope.yaml \(stacks: dev, prod\)/,
+    );
   });
 
   for (const stack of ["dev", "prod"]) {
     it(`${stack}: no secret value appears outside a secret, with or without --show-secrets`, async () => {
-      const plan = await runPlan({ stack });
+      const plan = await runPlan({ stack, stackDir: FIXTURE_STACKS });
       const secrets = new Set<string>();
       for (const r of plan.resources) secretStrings(r.inputs).forEach((s) => secrets.add(s));
       secretStrings(plan.outputs).forEach((s) => secrets.add(s));
@@ -147,7 +154,7 @@ describe("plan command: user-supplied secrets", function () {
       `bootstrapPassword=${password}`,
       `sshPrivateKey=${ssh}`,
     ];
-    const plan = await runPlan({ stack: "dev", overrides });
+    const plan = await runPlan({ stack: "dev", overrides, stackDir: FIXTURE_STACKS });
     const needles = [password, keyBody(tls.key), keyBody(ssh)];
     // They are there, as secrets: the search below could find them.
     const secrets = [
@@ -200,7 +207,7 @@ describe("plan command --policy", function () {
     let out = "";
     let err = "";
     const code = await main(
-      ["--stack", "dev", "--policy", "--json"],
+      ["--stack", "dev", "--policy", "--json", "--stack-dir", FIXTURE_STACKS],
       { out: (t) => (out += t), err: (t) => (err += t) },
       process.cwd(),
       {

@@ -13,6 +13,7 @@ import {
   TYPES,
   worldOpenings,
 } from "../policy/rules";
+import { FIXTURE_STACKS } from "./helpers";
 
 type Resources = Pick<Plan, "resources">;
 
@@ -50,8 +51,8 @@ describe("policy: checkPlan on the offline plan", () => {
   let l4: Plan;
   let l7: Plan;
   before(async () => {
-    l4 = await runPlan({ stack: "dev" });
-    l7 = await runPlan({ stack: "dev", overrides: ["loadBalancer=l7"] });
+    l4 = await runPlan({ stack: "dev", stackDir: FIXTURE_STACKS });
+    l7 = await runPlan({ stack: "dev", overrides: ["loadBalancer=l7"], stackDir: FIXTURE_STACKS });
   });
 
   it("the plans hold what the rules look at (so passing means something)", () => {
@@ -184,7 +185,7 @@ describe("policy: checkPlan on the offline plan", () => {
     });
 
     it("the dev (L4, L7) and prod plans pass it", async () => {
-      const prod = await runPlan({ stack: "prod" });
+      const prod = await runPlan({ stack: "prod", stackDir: FIXTURE_STACKS });
       for (const [what, plan] of [
         ["dev", l4],
         ["dev l7", l7],
@@ -347,7 +348,9 @@ describe("policy: checkPlan on the offline plan", () => {
       assert.ok(expected.includes("rancher-install-rancher"));
       assert.ok(!vs.some((v) => v.resourceName.includes("cert-manager")));
       assert.equal(
-        checkPlan(await runPlan({ stack: "dev" }), { requireProtection: false }).length,
+        checkPlan(await runPlan({ stack: "dev", stackDir: FIXTURE_STACKS }), {
+          requireProtection: false,
+        }).length,
         0,
       );
     });
@@ -357,6 +360,7 @@ describe("policy: checkPlan on the offline plan", () => {
         const plan = await runPlan({
           stack: "dev",
           overrides: [`loadBalancer=${mode}`, "protect=true"],
+          stackDir: FIXTURE_STACKS,
         });
         assert.deepEqual(checkPlan(plan, { requireProtection: true }), [], mode);
         // And protect=true changed the plan: without it the rule fails (see above).

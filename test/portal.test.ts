@@ -7,15 +7,16 @@ import type { Server } from "node:http";
 import { ConcurrentUpdateError } from "@pulumi/pulumi/automation";
 import type { EngineEvent } from "@pulumi/pulumi/automation";
 import { parseSettings } from "../components/config";
-import { openStack, planStack, PROJECT_DIR, stackOutputs } from "../automation";
+import { openStack, planStack, stackOutputs } from "../automation";
 import { FakeEngine, sdkCommandError } from "../automation/fake";
 import { createPortal, PortalLibrary } from "../examples/portal/server";
 import { readStackConfig } from "../plan/stackFile";
+import { fixtureProject } from "./helpers";
 
 const WAIT_MS = 5000;
 
 function devBody(): { region: string; settings: Record<string, unknown> } {
-  const { values } = readStackConfig(PROJECT_DIR, "dev");
+  const { values } = readStackConfig(fixtureProject(), "dev");
   return { region: values["aws:region"], settings: { ...parseSettings(values).settings } };
 }
 
@@ -89,7 +90,7 @@ describe("portal", function () {
     server = createPortal({
       library: library(),
       allowedStacks: ["sandbox", "scratch"],
-      projectDir: PROJECT_DIR,
+      projectDir: fixtureProject(),
     });
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

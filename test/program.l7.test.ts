@@ -4,7 +4,7 @@ import * as assert from "node:assert/strict";
 import { parse } from "yaml";
 import { ConfigError } from "../components/config";
 import { planConfig } from "../plan/run";
-import { byName, ofType, plan, TYPES, unwrap } from "./helpers";
+import { byName, FIXTURE_STACKS, ofType, plan, TYPES, unwrap } from "./helpers";
 import { rancherValuesCheck } from "./reference";
 
 const ARN = "arn:aws:acm:eu-west-1:123456789012:certificate/0a1b2c3d-1111-2222-3333-444455556666";
@@ -215,7 +215,8 @@ describe("l4 ↔ l7 switch", function () {
 });
 
 describe("l7 config errors", () => {
-  const prod = (overrides: string[]) => () => planConfig({ stack: "prod", overrides });
+  const prod = (overrides: string[]) => () =>
+    planConfig({ stack: "prod", overrides, stackDir: FIXTURE_STACKS });
   const cases: [string, string[], RegExp][] = [
     ["tlsSource with l7", ["tlsSource=rancher"], /rancher-ha:tlsSource: does not apply to l7/],
     [
@@ -273,6 +274,7 @@ describe("l7 config errors", () => {
         planConfig({
           stack: "dev",
           overrides: [`certificateArn=${ARN}`, "idleTimeoutSeconds=600"],
+          stackDir: FIXTURE_STACKS,
         }),
       (e: unknown) =>
         e instanceof ConfigError &&
