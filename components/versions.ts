@@ -10,7 +10,7 @@ export const DEFAULT_VERSIONS = {
 
 /**
  * Rancher chart `kubeVersion` upper bounds (exclusive), from each chart's Chart.yaml
- * (rancher/rancher `chart/Chart.yaml` at the release tag; 2.15.0 is in shared/reference).
+ * (rancher/rancher `chart/Chart.yaml` at the release tag; 2.15.0 is in test/fixtures/upstream).
  */
 export const RANCHER_KUBE_VERSION_CAPS: Readonly<Record<string, { major: number; minor: number }>> =
   {

@@ -1,26 +1,62 @@
-// Loads the checked reference data in <repo>/../shared/reference (CI clones the repo with shared/
-// beside it). A missing directory is a failure with a clear message, never a skip.
+// Loads the upstream reference data vendored in test/fixtures/upstream (SOURCES.md there says
+// where each file came from and how to refresh it): RKE2's server config keys and the packaged
+// charts. A missing file is a failure with a clear message, never a skip.
 import Ajv2020 from "ajv/dist/2020";
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import * as tar from "tar";
 import { parse } from "yaml";
 
-export const REFERENCE_DIR = path.resolve(__dirname, "../../shared/reference");
-export const RANCHER_CHART_DIR = "rancher-chart-2.15.0";
+export const REFERENCE_DIR = path.join(__dirname, "fixtures", "upstream");
+/** The packaged Rancher chart the program pins (DEFAULT_VERSIONS.rancherVersion). */
+export const RANCHER_CHART = "charts/rancher-2.15.0.tgz";
 
-export function referenceFile(relative: string, dir: string = REFERENCE_DIR): string {
+/** Path of a vendored reference file; throws when it (or the directory) is missing. */
+export function referencePath(relative: string, dir: string = REFERENCE_DIR): string {
   if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
     throw new Error(
-      `Reference data directory not found: ${dir}. Tests read shared/reference beside the repository ` +
-        "(<clone>/../shared/reference); check out shared/ next to the repo.",
+      `Reference data directory not found: ${dir}. The upstream reference data is vendored in ` +
+        "the repository (test/fixtures/upstream, see SOURCES.md there): restore it from git.",
     );
   }
   const file = path.join(dir, relative);
   if (!fs.existsSync(file)) {
-    throw new Error(`Reference file missing: ${file}`);
+    throw new Error(`Reference file missing: ${file} (see ${path.join(dir, "SOURCES.md")})`);
   }
-  return fs.readFileSync(file, "utf8");
+  return file;
+}
+
+export function referenceFile(relative: string, dir: string = REFERENCE_DIR): string {
+  return fs.readFileSync(referencePath(relative, dir), "utf8");
+}
+
+const chartFiles = new Map<string, Map<string, string>>();
+
+/**
+ * A file inside a vendored packaged chart (`charts/<name>-<version>.tgz`), e.g.
+ * `chartFile("charts/rancher-2.15.0.tgz", "rancher/values.yaml")`.
+ */
+export function chartFile(chart: string, inside: string, dir: string = REFERENCE_DIR): string {
+  const file = referencePath(chart, dir);
+  let files = chartFiles.get(file);
+  if (!files) {
+    const read = new Map<string, string>();
+    tar.t({
+      file,
+      sync: true,
+      onReadEntry: (entry) => {
+        const chunks: Buffer[] = [];
+        entry.on("data", (c: Buffer) => chunks.push(c));
+        entry.on("end", () => read.set(entry.path, Buffer.concat(chunks).toString("utf8")));
+      },
+    });
+    files = read;
+    chartFiles.set(file, files);
+  }
+  const text = files.get(inside);
+  if (text === undefined) throw new Error(`${inside} is not in ${file}`);
+  return text;
 }
 
 export function loadRke2ServerConfigKeys(dir?: string): string[] {
@@ -33,11 +69,11 @@ export function loadRke2ServerConfigKeys(dir?: string): string[] {
 }
 
 export function loadRancherValuesYaml(dir?: string): string {
-  return referenceFile(`${RANCHER_CHART_DIR}/values.yaml`, dir);
+  return chartFile(RANCHER_CHART, "rancher/values.yaml", dir);
 }
 
 export function loadRancherValuesSchema(dir?: string): Record<string, unknown> {
-  return JSON.parse(referenceFile(`${RANCHER_CHART_DIR}/values.schema.json`, dir)) as Record<
+  return JSON.parse(chartFile(RANCHER_CHART, "rancher/values.schema.json", dir)) as Record<
     string,
     unknown
   >;
@@ -191,7 +227,7 @@ export interface RancherValuesCheck {
 }
 
 /**
- * Validation of rendered Rancher values against the chart in shared/reference. Helm validates
+ * Validation of rendered Rancher values against the vendored Rancher chart. Helm validates
  * the chart's defaults merged with the user's values, not the user's alone (the chart's if/then
  * on service.disableHTTP relies on the default being present).
  */

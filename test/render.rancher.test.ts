@@ -141,7 +141,7 @@ describe("reference: values.yaml key parser", () => {
   });
 
   it("fails with a clear message when the reference directory is missing", () => {
-    const missing = path.join(os.tmpdir(), "no-such-dir", "shared", "reference");
+    const missing = path.join(os.tmpdir(), "no-such-dir", "upstream");
     assert.throws(
       () => referenceFile("values.yaml", missing),
       /Reference data directory not found/,

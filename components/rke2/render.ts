@@ -20,7 +20,7 @@ export const RKE2_SUPERVISOR_PORT = 9345;
 
 /**
  * Every key an RKE2 server accepts in config.yaml (rke2-docs `docs/reference/server_config.md`,
- * mirrored in shared/reference/rke2-server-config-keys.txt; a test keeps the two equal).
+ * mirrored in test/fixtures/upstream/rke2-server-config-keys.txt; a test keeps the two equal).
  */
 export const RKE2_SERVER_CONFIG_KEYS: readonly string[] = [
   "advertise-address",
