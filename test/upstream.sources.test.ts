@@ -1,12 +1,15 @@
 // The vendored upstream data is what SOURCES.md says it is, the pinned versions have their charts,
-// and nothing in the project reaches outside the clone for reference data.
+// the helm binary is the verified one, and nothing in the project reaches outside the clone for
+// reference data.
 import * as assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { DEFAULT_VERSIONS } from "../components/versions";
+import { chartPath, INGRESS_CHART_NAME, ingressChart, RKE2_INGRESS_CHARTS } from "./charts";
+import { HELM_SHA256, HELM_VERSION, helmBinary, runHelm } from "./helm";
 import { REPO_DIR } from "./helpers";
-import { chartFile, REFERENCE_DIR, referenceFile, referencePath } from "./reference";
+import { chartFile, REFERENCE_DIR, referenceFile } from "./reference";
 
 const sources = referenceFile("SOURCES.md");
 
@@ -39,9 +42,22 @@ describe("upstream reference data (test/fixtures/upstream)", () => {
     }
   });
 
+  it("the RKE2 → ingress chart table in SOURCES.md is the one the tests use", () => {
+    const rows = [...sources.matchAll(/^\| (v1\.[^ ]+) \| ([\d.]+) \| ([\d.]+) \|$/gm)];
+    assert.deepEqual(
+      Object.fromEntries(rows.map((m) => [m[1], { traefik: m[2], "ingress-nginx": m[3] }])),
+      RKE2_INGRESS_CHARTS,
+    );
+  });
+
   it("the pinned versions' charts are vendored, and the Rancher chart is the one the checks read", () => {
-    referencePath(`charts/rancher-${DEFAULT_VERSIONS.rancherVersion}.tgz`);
-    referencePath(`charts/cert-manager-${DEFAULT_VERSIONS.certManagerVersion}.tgz`);
+    chartPath("rancher", DEFAULT_VERSIONS.rancherVersion);
+    chartPath("cert-manager", DEFAULT_VERSIONS.certManagerVersion);
+    for (const controller of Object.keys(
+      INGRESS_CHART_NAME,
+    ) as (keyof typeof INGRESS_CHART_NAME)[]) {
+      ingressChart(controller, DEFAULT_VERSIONS.rke2Version); // throws when not vendored
+    }
     const chart = `charts/rancher-${DEFAULT_VERSIONS.rancherVersion}.tgz`;
     assert.match(chartFile(chart, "rancher/Chart.yaml"), /^kubeVersion: < 1\.37\.0-0$/m);
     assert.match(chartFile(chart, "rancher/Chart.yaml"), /^version: 2\.15\.0$/m);
@@ -49,10 +65,11 @@ describe("upstream reference data (test/fixtures/upstream)", () => {
 
   it("missing data is a clear failure, never a skip", () => {
     assert.throws(
-      () => referencePath("charts/rancher-0.0.1.tgz"),
+      () => chartPath("rancher", "0.0.1"),
       /Reference file missing: .*rancher-0\.0\.1\.tgz/,
     );
     assert.throws(() => chartFile("charts/rancher-2.15.0.tgz", "rancher/nope.yaml"), /not in/);
+    assert.throws(() => ingressChart("traefik", "v1.30.0+rke2r1"), /RKE2_INGRESS_CHARTS/);
   });
 
   it("nothing in the project reads reference data from beside the clone", () => {
@@ -71,5 +88,25 @@ describe("upstream reference data (test/fixtures/upstream)", () => {
     };
     walk(REPO_DIR);
     assert.deepEqual(offenders, []);
+  });
+});
+
+describe("helm for the chart tests", function () {
+  this.timeout(60_000);
+
+  it(`is helm ${HELM_VERSION} from the pinned npm package, checked against its sha256`, async () => {
+    const bin = helmBinary();
+    const got = createHash("sha256").update(fs.readFileSync(bin)).digest("hex");
+    assert.equal(got, HELM_SHA256);
+    assert.match(await runHelm(["version", "--short"]), new RegExp(`^${HELM_VERSION}\\+`));
+  });
+
+  it("masks secrets in its error messages", async () => {
+    const secret = "never-shown-secret-0123";
+    await assert.rejects(runHelm(["template", secret], "", [secret]), (e: Error) => {
+      assert.match(e.message, /helm template failed: .*\[secret\]/);
+      assert.ok(!e.message.includes(secret));
+      return true;
+    });
   });
 });
