@@ -1,0 +1,162 @@
+// Typical durations of the steps of a first deploy, per kind of step. Every figure says where it
+// comes from; "estimate" marks a figure no measurement was found for, with why it is plausible.
+// Figures are for creation only (a first `pulumi up`), from the moment the engine starts the
+// step until the provider reports it done.
+import type { RecordedResource } from "../mocks";
+
+export interface Duration {
+  seconds: number;
+  /** Short name for people (timeline, critical path). */
+  label: string;
+}
+
+const s = (seconds: number, label: string): Duration => ({ seconds, label });
+
+/**
+ * Durations by kind. A kind is the resource type, refined by the step's role for remote commands
+ * (name suffix) and by the chart for Helm releases (see `stepKind`).
+ */
+export const DURATIONS = {
+  // --- Network and security groups: single API calls that the provider confirms at once.
+  // estimate: CreateVpc/CreateSubnet/CreateInternetGateway return the object immediately; the
+  // provider then polls for `available` / attachment, which AWS reports within seconds.
+  "aws:ec2/vpc:Vpc": s(5, "VPC"),
+  "aws:ec2/subnet:Subnet": s(5, "subnet"),
+  "aws:ec2/internetGateway:InternetGateway": s(5, "internet gateway"),
+  // estimate: one CreateRouteTable + CreateRoute call pair.
+  "aws:ec2/routeTable:RouteTable": s(5, "route table"),
+  // estimate: one AssociateRouteTable call.
+  "aws:ec2/routeTableAssociation:RouteTableAssociation": s(2, "route table association"),
+  // estimate: CreateSecurityGroup plus revoking the default egress rule.
+  "aws:ec2/securityGroup:SecurityGroup": s(5, "security group"),
+  // estimate: one AuthorizeSecurityGroupIngress/Egress call each.
+  "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": s(2, "ingress rule"),
+  "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": s(2, "egress rule"),
+  // estimate: ImportKeyPair is one call.
+  "aws:ec2/keyPair:KeyPair": s(1, "key pair"),
+  // NAT gateways (none yet; a later change may add them): estimate 2 min. The provider waits
+  // for `available`; no measured figure was found. Unlike the single-call resources above, AWS
+  // provisions capacity for it, as for a load balancer, so minutes rather than seconds.
+  "aws:ec2/natGateway:NatGateway": s(120, "NAT gateway"),
+  // estimate: AllocateAddress is one call.
+  "aws:ec2/eip:Eip": s(2, "Elastic IP"),
+
+  // --- Servers.
+  // issue 12 ("instance ~35 s") for RunInstances until `running`, which the provider waits for;
+  // under load it exceeds 15 s (hashicorp/terraform-provider-aws#316, why the wait was raised).
+  "aws:ec2/instance:Instance": s(35, "EC2 instance"),
+
+  // --- Load balancers.
+  // issue 12 ("load balancer until active ~3 min"). CreateLoadBalancer returns in state
+  // `provisioning`; Terraform and CloudFormation wait for `active` (go-to-k/cdkd#1274), and
+  // for ELBs "it is very normal that it takes > 2 minutes" (kubernetes/kubernetes#44695); ALBs
+  // likewise stay `provisioning` for minutes (hashicorp/terraform-provider-aws#8054).
+  "aws:lb/loadBalancer:LoadBalancer": s(180, "load balancer"),
+  // estimate: CreateTargetGroup, CreateListener and RegisterTargets are single calls; the
+  // provider does not wait for targets to turn healthy (that takes minutes,
+  // kubernetes-sigs/aws-load-balancer-controller#1786, but nothing here waits for it).
+  "aws:lb/targetGroup:TargetGroup": s(3, "target group"),
+  "aws:lb/listener:Listener": s(3, "listener"),
+  "aws:lb/targetGroupAttachment:TargetGroupAttachment": s(2, "target registration"),
+
+  // --- DNS and certificate.
+  // estimate 45 s: the provider waits until the change is INSYNC, i.e. on every Route 53
+  // authoritative server (ChangeResourceRecordSets API reference: PENDING until propagated);
+  // the AWS CLI waiter polls every 30 s (`aws route53 wait resource-record-sets-changed`).
+  "aws:route53/record:Record": s(45, "Route53 record"),
+  // estimate: RequestCertificate returns the ARN at once; the validation records appear within
+  // seconds.
+  "aws:acm/certificate:Certificate": s(10, "ACM certificate"),
+  // estimate 5 min: ACM validates DNS in minutes but not reliably fast — the CDK raised its wait
+  // from 5 to 9.5 min after timeouts (aws/aws-cdk#2914, commit 5b5ca48); Terraform waits up to
+  // 45 min and maintainers say validation "generally" completes well before
+  // (hashicorp/terraform-provider-aws#9338).
+  "aws:acm/certificateValidation:CertificateValidation": s(300, "ACM DNS validation"),
+
+  // --- Local resources: computed by the provider on the machine running Pulumi.
+  // estimate: no cloud call at all.
+  "random:index/randomPassword:RandomPassword": s(0, "random password"),
+  "tls:index/privateKey:PrivateKey": s(0, "SSH key"),
+
+  // --- Steps on the servers over SSH (@pulumi/command), by role.
+  // estimate 45 s: no measurement found. After `running` the instance still boots to sshd; the
+  // step dials every 15 s (its per-dial timeout) until one answers, so a few dials, then it only
+  // creates a directory.
+  "command:remote:Command#stage": s(45, "wait for SSH, stage"),
+  // issue 12 ("download + install, ~75 s"): cloud-init/apt wait, installer download, install.
+  "command:remote:Command#install": s(75, "RKE2 install"),
+  // issue 12 ("first server ~2 min"): rke2-server's systemd start alone measured 51-71 s on a
+  // fresh node (rancher/rke2#2258); the step then waits for /readyz and the node to be Ready.
+  "command:remote:Command#start-first": s(120, "RKE2 first server start"),
+  // issue 12 ("each join ~1.5 min"): the joiner pulls its images before it can start etcd, which
+  // RKE2 waits for before adding the member (k3s-io/k3s#4242).
+  "command:remote:Command#start-join": s(90, "RKE2 join"),
+  // estimate: one SSH session printing a file.
+  "command:remote:Command#kubeconfig": s(3, "read kubeconfig"),
+  // estimate: creation runs `true` over SSH (the step only matters when it is deleted).
+  "command:remote:Command#member": s(2, "membership marker"),
+  // estimate: one SSH session writing a small file.
+  "command:remote:Command#ingress": s(3, "ingress tuning file"),
+  // estimate: one SSH connection and an SFTP upload of a few kilobytes.
+  "command:remote:CopyToRemote": s(3, "file copy"),
+
+  // --- Kubernetes.
+  // estimate: the provider is configured locally from the kubeconfig.
+  "pulumi:providers:kubernetes": s(1, "Kubernetes provider"),
+  // estimate: one API call each.
+  "kubernetes:core/v1:Namespace": s(2, "namespace"),
+  "kubernetes:core/v1:Secret": s(2, "secret"),
+  // estimate 1 min: Helm waits for the Deployments and the post-install startupapicheck Job,
+  // whose default timeout is 1 min (NVIDIA/aicr#51); the webhook is typically usable about a
+  // minute after install (cert-manager/cert-manager#4155, #2908).
+  "kubernetes:helm.sh/v3:Release#cert-manager": s(60, "cert-manager Helm release"),
+  // issue 12 ("Rancher ~3 min"): three replicas pull a ~0.5 GB image and initialise; the chart
+  // notes warn "Rancher may take several minutes to fully initialize" (rancher/server-chart#11).
+  "kubernetes:helm.sh/v3:Release#rancher": s(180, "Rancher Helm release"),
+} as const satisfies Record<string, Duration>;
+
+export type StepKindKey = keyof typeof DURATIONS;
+
+/** Components only group their children: they take no time of their own. */
+export const COMPONENT_KIND = "component";
+
+const REMOTE_ROLES = /-(stage|install|start|kubeconfig|member|ingress-\d+)$/;
+
+/** The role of a remote command from its name suffix (`-start`, `-ingress-2`, …). */
+export function remoteRole(name: string): string | undefined {
+  const m = REMOTE_ROLES.exec(name);
+  return m ? m[1].replace(/-\d+$/, "") : undefined;
+}
+
+/**
+ * The kind of a resource for the duration table, or undefined when the table has none (the
+ * estimate then lists it as unmodeled). `resolve` finds a dependency's resource by URN: a start
+ * that waits for another server's start is a join.
+ */
+export function stepKind(
+  r: RecordedResource,
+  resolve: (urn: string) => RecordedResource | undefined,
+): string | undefined {
+  if (!r.custom) return COMPONENT_KIND;
+  let key: string = r.type;
+  if (r.type === "command:remote:Command") {
+    const role = remoteRole(r.name);
+    if (role === undefined) return undefined;
+    if (role === "start") {
+      const joins = r.dependsOn.some((u) => {
+        const d = resolve(u);
+        return d?.type === r.type && remoteRole(d.name) === "start";
+      });
+      key = `${r.type}#start-${joins ? "join" : "first"}`;
+    } else key = `${r.type}#${role}`;
+  } else if (r.type === "kubernetes:helm.sh/v3:Release") {
+    const chart = r.inputs.chart;
+    key = `${r.type}#${typeof chart === "string" ? chart : "?"}`;
+  }
+  return key in DURATIONS ? key : undefined;
+}
+
+export function durationOf(kind: string): Duration | undefined {
+  if (kind === COMPONENT_KIND) return { seconds: 0, label: "component" };
+  return (DURATIONS as Record<string, Duration>)[kind];
+}

@@ -1,0 +1,228 @@
+// The modeled first deploy of real plans: every resource kind has a duration (a new kind fails
+// here instead of being silently counted as instant), step roles come from names and the graph,
+// and the estimate follows the plan's dependencies rather than a list of steps.
+import * as assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
+import { estimateDeploy } from "../plan/estimate/deploy";
+import { DURATIONS, durationOf, remoteRole, stepKind } from "../plan/estimate/durations";
+import { deployLine, planEstimate } from "../plan/estimate";
+import type { RecordedResource } from "../plan/mocks";
+import type { Plan } from "../plan/run";
+import { selfSigned } from "./certs";
+import { byName, plan } from "./helpers";
+
+const seconds = (key: keyof typeof DURATIONS) => DURATIONS[key].seconds;
+
+/** The example stacks and the variants that add or remove resource kinds. */
+function variants(): [string, string, string[]][] {
+  const tls = selfSigned("rancher-dev.example.com");
+  return [
+    ["dev (l4)", "dev", []],
+    ["prod (l7)", "prod", []],
+    ["dev, 7 servers", "dev", ["serverCount=7"]],
+    ["dev, 1 server", "dev", ["serverCount=1"]],
+    [
+      "dev, TLS secret",
+      "dev",
+      ["tlsSource=secret", `tlsCertificate=${tls.cert}`, `tlsPrivateKey=${tls.key}`],
+    ],
+    ["dev, Let's Encrypt", "dev", ["tlsSource=letsEncrypt", "letsEncryptEmail=ops@example.com"]],
+    [
+      "dev, existing VPC",
+      "dev",
+      [
+        "vpcId=vpc-0123456789abcdef0",
+        'subnetIds=["subnet-0123456789abcdef0","subnet-0123456789abcdef1"]',
+      ],
+    ],
+    [
+      "prod, own certificate",
+      "prod",
+      [
+        "certificateArn=arn:aws:acm:eu-west-1:123456789012:certificate/00000000-0000-0000-0000-000000000000",
+      ],
+    ],
+  ];
+}
+
+describe("estimate: modeled first deploy", function () {
+  this.timeout(180_000);
+
+  for (const [label, stack, overrides] of variants()) {
+    it(`${label}: every resource kind has a typical duration`, async () => {
+      const p = await plan(stack, overrides);
+      const { unmodeled } = estimateDeploy(p.resources);
+      assert.deepEqual(
+        unmodeled,
+        [],
+        `no figure in plan/estimate/durations.ts for: ${unmodeled.map((u) => `${u.name} (${u.type})`).join(", ")} — add one, with its source`,
+      );
+    });
+  }
+
+  it("a kind without a figure is listed as unmodeled and named in the summary line", async () => {
+    const p = await plan("dev");
+    const start = byName(p, "rancher-rke2-2-start");
+    const extra: RecordedResource[] = [
+      { ...start, urn: `${start.urn}-x`, name: "rancher-rke2-2-preload" },
+      { ...start, urn: "urn:db", name: "rancher-db", type: "aws:rds/instance:Instance" },
+    ];
+    const e = estimateDeploy([...p.resources, ...extra]);
+    assert.deepEqual(e.unmodeled, [
+      { name: "rancher-rke2-2-preload", type: "command:remote:Command" },
+      { name: "rancher-db", type: "aws:rds/instance:Instance" },
+    ]);
+    const line = deployLine({ ...planEstimate(p), unmodeled: e.unmodeled });
+    assert.match(line, /no duration for rancher-rke2-2-preload \(command:remote:Command\)/);
+  });
+
+  it("remote step roles come from the name suffix", () => {
+    assert.equal(remoteRole("rancher-rke2-1-stage"), "stage");
+    assert.equal(remoteRole("rancher-rke2-12-install"), "install");
+    assert.equal(remoteRole("rancher-rke2-kubeconfig"), "kubeconfig");
+    assert.equal(remoteRole("rancher-l7-ingress-3"), "ingress");
+    assert.equal(remoteRole("rancher-rke2-3-member"), "member");
+    assert.equal(remoteRole("rancher-rke2-3-preload"), undefined);
+    assert.equal(remoteRole("rancher-rke2-3-restart"), undefined, "whole suffix only");
+  });
+
+  it("a start that waits for another server's start is a join; the first initialises", async () => {
+    const p = await plan("dev");
+    const byUrn = new Map(p.resources.map((r) => [r.urn, r]));
+    const kind = (n: string) => stepKind(byName(p, n), (u) => byUrn.get(u));
+    assert.equal(kind("rancher-rke2-1-start"), "command:remote:Command#start-first");
+    assert.equal(kind("rancher-rke2-2-start"), "command:remote:Command#start-join");
+    assert.equal(kind("rancher-rke2-3-start"), "command:remote:Command#start-join");
+    assert.equal(kind("rancher-install-rancher"), "kubernetes:helm.sh/v3:Release#rancher");
+    assert.equal(
+      kind("rancher-install-cert-manager"),
+      "kubernetes:helm.sh/v3:Release#cert-manager",
+    );
+    assert.equal(kind("rancher-rke2"), "component");
+    assert.equal(durationOf("component")!.seconds, 0);
+  });
+
+  it("dev: the serial chain through the NLB, install, first start, joins and Helm is critical", async () => {
+    const e = estimateDeploy((await plan("dev")).resources);
+    assert.deepEqual(
+      e.criticalPath.map((s) => s.name),
+      [
+        "rancher-net-vpc",
+        "rancher-cp-int",
+        "rancher-cp-int",
+        "rancher-rke2-1-params",
+        "rancher-rke2-1-install",
+        "rancher-rke2-1-start",
+        "rancher-rke2-2-start",
+        "rancher-rke2-3-start",
+        "rancher-install-cert-manager",
+        "rancher-install-rancher",
+      ],
+    );
+    assert.deepEqual(e.criticalPath.map((s) => s.type).slice(1, 3), [
+      "aws:ec2/securityGroup:SecurityGroup",
+      "aws:lb/loadBalancer:LoadBalancer",
+    ]);
+    assert.equal(
+      e.totalSeconds,
+      e.criticalPath.reduce((t, s) => t + s.seconds, 0),
+    );
+    assert.ok(e.criticalPath.every((s) => s.critical));
+  });
+
+  it("each extra server adds one join to the first deploy (joins are serial)", async () => {
+    const three = estimateDeploy((await plan("dev")).resources).totalSeconds;
+    const seven = estimateDeploy((await plan("dev", ["serverCount=7"])).resources).totalSeconds;
+    assert.equal(seven - three, 4 * seconds("command:remote:Command#start-join"));
+  });
+
+  it("the estimate follows the dependencies: installs that no longer wait for the NLB", async () => {
+    // What issue 12's restructuring does: the install reads nothing from the load balancers.
+    const p = await plan("dev");
+    const lbs = new Set(
+      p.resources.filter((r) => r.type === "aws:lb/loadBalancer:LoadBalancer").map((r) => r.urn),
+    );
+    const params = new Set(p.resources.filter((r) => /-params$/.test(r.name)).map((r) => r.urn));
+    const restructured = p.resources.map((r) =>
+      /-install$/.test(r.name)
+        ? { ...r, dependsOn: r.dependsOn.filter((u) => !params.has(u) && !lbs.has(u)) }
+        : r,
+    );
+    const before = estimateDeploy(p.resources);
+    const after = estimateDeploy(restructured);
+    assert.ok(after.totalSeconds < before.totalSeconds);
+    const install = after.steps.find((s) => s.name === "rancher-rke2-1-install")!;
+    assert.equal(
+      install.start,
+      after.steps.find((s) => s.name === "rancher-rke2-1-scripts")!.finish,
+      "install right after its scripts are copied",
+    );
+    assert.ok(install.finish < before.steps.find((s) => s.name === install.name)!.start);
+  });
+
+  it("steps are grouped by server, load balancers, DNS and certificate, Kubernetes and Helm", async () => {
+    const e = estimateDeploy((await plan("prod")).resources);
+    const group = (name: string, type?: string) =>
+      e.steps.find((s) => s.name === name && (!type || s.type === type))!.group;
+    assert.equal(group("rancher-server-2"), "rancher-server-2");
+    assert.equal(group("rancher-rke2-2-start"), "rancher-server-2");
+    // Server 1's parameter file names its peers (depends on every instance): still server 1.
+    assert.equal(group("rancher-rke2-1-params"), "rancher-server-1");
+    assert.equal(group("rancher-l7-ingress-3"), "rancher-server-3");
+    assert.equal(group("rancher-rke2-kubeconfig"), "rancher-server-1");
+    assert.equal(group("rancher-l7-alb", "aws:lb/loadBalancer:LoadBalancer"), "Load balancers");
+    assert.equal(
+      group("rancher-l7-cert", "aws:acm/certificateValidation:CertificateValidation"),
+      "DNS and certificate",
+    );
+    assert.equal(group("rancher-install-rancher"), "Kubernetes and Helm");
+    assert.equal(group("rancher-net-vpc"), "Network and security");
+  });
+
+  it("planEstimate reports minutes with one decimal and the critical path as data", async () => {
+    const p: Plan = await plan("dev");
+    const e = planEstimate(p);
+    assert.equal(
+      e.firstDeployMinutes,
+      Math.round(estimateDeploy(p.resources).totalSeconds / 6) / 10,
+    );
+    assert.deepEqual(Object.keys(e.criticalPath[0]), [
+      "name",
+      "type",
+      "step",
+      "startSeconds",
+      "seconds",
+    ]);
+    assert.match(e.note, /Estimate/);
+  });
+
+  it("every figure in the duration table has a comment naming its source or saying estimate", () => {
+    const text = readFileSync(path.resolve(__dirname, "../plan/estimate/durations.ts"), "utf8");
+    const lines = text.split("\n");
+    const start = lines.findIndex((l) => l.startsWith("export const DURATIONS"));
+    let comment: string[] = [];
+    let checked = 0;
+    for (const l of lines.slice(start + 1)) {
+      if (l.startsWith("}")) break;
+      const t = l.trim();
+      if (t.startsWith("//")) {
+        comment.push(t);
+        continue;
+      }
+      const key = /^"([^"]+)": s\(/.exec(t);
+      if (!key) {
+        comment = [];
+        continue;
+      }
+      checked++;
+      assert.match(
+        comment.join(" "),
+        /estimate|issue 12|#\d+|API reference|commit/,
+        `${key[1]}: no source comment above it`,
+      );
+      // Consecutive entries share the comment above the first of them.
+    }
+    assert.equal(checked, Object.keys(DURATIONS).length);
+  });
+});
