@@ -10,6 +10,7 @@ import {
   SECRET_KEYS,
   settingsToRaw,
 } from "../components/config";
+import { renderPlanTimeline } from "../plan/estimate";
 import { renderMermaid } from "../plan/mermaid";
 import { Plan, runPlan } from "../plan/run";
 import { readProject } from "../plan/stackFile";
@@ -75,6 +76,10 @@ export interface PlanData {
   outputs: unknown;
   /** The architecture as a Mermaid flowchart. */
   mermaid: string;
+  /** Modeled first-deploy time, critical path and monthly cost (estimates). */
+  estimate: PlanDocument["estimate"];
+  /** The modeled first deploy as a Mermaid gantt chart. */
+  timeline: string;
 }
 
 /** JSON-safe plan data, secrets hidden unless asked for. */
@@ -97,5 +102,7 @@ export function planData(plan: Plan, opts: { showSecrets?: boolean } = {}): Plan
     resources: doc.resources.map((r, i) => ({ ...r, protect: plan.resources[i].protect })),
     outputs: doc.outputs,
     mermaid: renderMermaid(plan),
+    estimate: doc.estimate,
+    timeline: renderPlanTimeline(plan),
   };
 }

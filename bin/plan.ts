@@ -1,16 +1,17 @@
 // `npm run plan -- --stack <name> [--config key=value]… [--json] [--show-secrets]
-//                 [--format tree|json|mermaid] [--policy] [--stack-dir <dir>]`
+//                 [--format tree|json|mermaid|timeline] [--policy] [--stack-dir <dir>]`
 // Evaluates the real program for a stack on Pulumi's mock runtime: no credentials, no cloud.
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { ConfigError } from "../components/config";
+import { renderPlanTimeline } from "../plan/estimate";
 import { renderJson, renderTree } from "../plan/format";
 import { renderMermaid } from "../plan/mermaid";
 import { checkPlan, formatViolation } from "../policy/offline";
 import { runPlan } from "../plan/run";
 
 export const USAGE =
-  "usage: npm run plan -- --stack <name> [--config key=value]... [--json] [--show-secrets] [--format tree|json|mermaid] [--policy] [--previous-rke2-version <version>] [--stack-dir <dir>]";
+  "usage: npm run plan -- --stack <name> [--config key=value]... [--json] [--show-secrets] [--format tree|json|mermaid|timeline] [--policy] [--previous-rke2-version <version>] [--stack-dir <dir>]";
 
 export interface Io {
   out(text: string): void;
@@ -58,8 +59,8 @@ export async function main(
     return 2;
   }
   const format = values.json ? "json" : (values.format ?? "tree");
-  if (!["tree", "json", "mermaid"].includes(format)) {
-    io.err(`--format must be tree, json or mermaid\n${USAGE}\n`);
+  if (!["tree", "json", "mermaid", "timeline"].includes(format)) {
+    io.err(`--format must be tree, json, mermaid or timeline\n${USAGE}\n`);
     return 2;
   }
   const showSecrets = values["show-secrets"] === true;
@@ -87,6 +88,7 @@ export async function main(
     }
     if (format === "json") io.out(renderJson(plan, showSecrets));
     else if (format === "mermaid") io.out(renderMermaid(plan));
+    else if (format === "timeline") io.out(renderPlanTimeline(plan));
     else io.out(renderTree(plan, showSecrets));
     return 0;
   } catch (e) {

@@ -1,4 +1,5 @@
 // Renders a plan for people (a tree) and for programs (one JSON document).
+import { costLines, deployLine, planEstimate, PlanEstimate } from "./estimate";
 import type { Plan } from "./run";
 import { reveal } from "./values";
 
@@ -16,6 +17,8 @@ export interface PlanDocument {
     inputs: unknown;
   }[];
   outputs: unknown;
+  /** Modeled first-deploy time, critical path and monthly cost (estimates). */
+  estimate: PlanEstimate;
 }
 
 export const PLACEHOLDER_NOTE =
@@ -36,6 +39,7 @@ export function planDocument(plan: Plan, showSecrets: boolean): PlanDocument {
       inputs: reveal(r.inputs, showSecrets),
     })),
     outputs: reveal(plan.outputs, showSecrets),
+    estimate: planEstimate(plan),
   };
 }
 
@@ -43,7 +47,7 @@ export function renderJson(plan: Plan, showSecrets: boolean): string {
   return JSON.stringify(planDocument(plan, showSecrets), null, 2) + "\n";
 }
 
-/** A tree of resources by parent, then the outputs. */
+/** A tree of resources by parent, the outputs, the cost; last, the first-deploy time. */
 export function renderTree(plan: Plan, showSecrets: boolean): string {
   const c = plan.config;
   const lines = [
@@ -85,5 +89,7 @@ export function renderTree(plan: Plan, showSecrets: boolean): string {
     "",
     `${plan.resources.length} resources (${custom} cloud/provider resources) would be created.`,
   );
+  const estimate = planEstimate(plan);
+  lines.push("", ...costLines(estimate.cost), "", deployLine(estimate));
   return lines.join("\n") + "\n";
 }
