@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { renderReadmeDiagrams } from "../bin/docs";
 import { CONFIG_KEYS, SETTING_KEYS } from "../components/config";
+import { mermaidParse } from "./mermaid-real";
 
 const README = path.resolve(__dirname, "../README.md");
 
@@ -29,6 +30,30 @@ describe("README", function () {
     assert.equal(await renderReadmeDiagrams(text), text, "stale diagrams: run npm run docs");
   });
 
+  it("shows both example stacks' modeled first deploy and monthly cost (npm run docs)", () => {
+    for (const stack of ["dev", "prod"]) {
+      assert.match(
+        text,
+        new RegExp(`<!-- BEGIN plan:${stack}:timeline -->\\n\`\`\`mermaid\\ngantt\\n`),
+      );
+      assert.match(
+        text,
+        new RegExp(`<!-- BEGIN plan:${stack}:cost -->\\n\\| monthly cost estimate`),
+      );
+    }
+    // Current: checked with the diagrams above (renderReadmeDiagrams renders every block).
+  });
+
+  it("every Mermaid block in the README parses with the real mermaid parser", () => {
+    const blocks = [...text.matchAll(/```mermaid\n([\s\S]*?)```/g)].map((m) => m[1]);
+    assert.ok(blocks.length >= 4, "two architecture diagrams and two timelines");
+    for (const b of blocks) {
+      const parsed = mermaidParse(b);
+      assert.match(parsed.diagramType, /^(flowchart|gantt)/);
+      if (parsed.diagramType === "gantt") assert.ok(parsed.tasks!.some((t) => t.crit));
+    }
+  });
+
   it("documents every configuration key", () => {
     for (const key of SETTING_KEYS) {
       assert.ok(text.includes(`\`${key}\``), `${key} (${CONFIG_KEYS[key].description}) missing`);
@@ -38,5 +63,10 @@ describe("README", function () {
   it("the staleness check can fail", async () => {
     const stale = text.replace(/rancher-server-1/, "rancher-server-x");
     assert.notEqual(await renderReadmeDiagrams(stale), stale);
+    for (const block of ["timeline", "cost"]) {
+      const begin = text.indexOf(`<!-- BEGIN plan:dev:${block} -->`);
+      const edited = text.slice(0, begin) + text.slice(begin).replace(/\$\d|\d+m\d\ds/, "9");
+      assert.notEqual(await renderReadmeDiagrams(edited), edited, `${block} block checked`);
+    }
   });
 });
