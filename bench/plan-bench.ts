@@ -1,7 +1,9 @@
-// `npm run bench`: how long the offline plan takes and how much memory it needs, per stack shape.
-// Numbers are printed, never asserted (timing belongs here, not in tests).
+// `npm run bench`: how long the offline plan takes and how much memory it needs, per stack shape,
+// beside the modeled first deploy of that shape (plan/estimate) and what computing the estimate
+// costs. Numbers are printed, never asserted (timing belongs here, not in tests).
 import * as path from "node:path";
 import { performance } from "node:perf_hooks";
+import { planEstimate } from "../plan/estimate";
 import { runPlan } from "../plan/run";
 
 const CASES: { label: string; stack: string; overrides: string[] }[] = [
@@ -18,17 +20,24 @@ async function main(): Promise<void> {
   console.log(`offline plan benchmark: ${RUNS} runs per case (first run includes module loading)`);
   for (const c of CASES) {
     const times: number[] = [];
+    const estimateTimes: number[] = [];
     let resources = 0;
+    let minutes = 0;
     for (let i = 0; i < RUNS; i++) {
       const t0 = performance.now();
       const plan = await runPlan({ stack: c.stack, overrides: c.overrides, stackDir: STACK_DIR });
       times.push(performance.now() - t0);
       resources = plan.resources.length;
+      // Measured apart: the plan itself does not compute the estimate.
+      const t1 = performance.now();
+      minutes = planEstimate(plan).firstDeployMinutes;
+      estimateTimes.push(performance.now() - t1);
     }
     const sorted = [...times].sort((a, b) => a - b);
     const median = sorted[Math.floor(sorted.length / 2)];
+    const est = [...estimateTimes].sort((a, b) => a - b)[Math.floor(estimateTimes.length / 2)];
     console.log(
-      `${c.label.padEnd(24)} ${String(resources).padStart(4)} resources  first ${times[0].toFixed(0)} ms  median ${median.toFixed(0)} ms  max ${sorted[sorted.length - 1].toFixed(0)} ms`,
+      `${c.label.padEnd(24)} ${String(resources).padStart(4)} resources  first ${times[0].toFixed(0)} ms  median ${median.toFixed(0)} ms  max ${sorted[sorted.length - 1].toFixed(0)} ms  | modeled first deploy ${minutes.toFixed(1)} min (estimate computed in ${est.toFixed(1)} ms)`,
     );
   }
   const mem = process.memoryUsage();
