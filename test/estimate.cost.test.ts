@@ -242,14 +242,22 @@ describe("estimate: monthly cost", function () {
     assert.equal(c.monthlyUsd, cents(c.lines.reduce((t, l) => t + l.monthlyUsd, 0)));
   });
 
-  it("prod as planned (eu-west-1, not in the table) says so; in us-east-1 it adds the ALB", async () => {
-    const eu = await plan("prod");
-    const c = estimateCost(eu.resources, eu.config.region);
-    assert.equal(c.monthlyUsd, null);
-    assert.match(c.unpriced.join(), /region eu-west-1/);
-    const us = estimateCost(eu.resources, "us-east-1");
-    assert.equal(us.byKind.find((k) => k.kind === "loadBalancers")!.detail, "2 × NLB, 1 × ALB");
-    assert.equal(us.byKind.find((k) => k.kind === "publicIpv4")!.detail, "9 addresses");
+  it("prod (eu-west-1): priced at eu-west-1's own prices, the ALB beside the two NLBs", async () => {
+    const p = await plan("prod");
+    assert.equal(p.config.region, "eu-west-1");
+    const c = estimateCost(p.resources, p.config.region);
+    assert.deepEqual(c.unpriced, []);
+    assert.equal(c.monthlyUsd, cents(c.lines.reduce((t, l) => t + l.monthlyUsd, 0)));
+    assert.equal(c.byKind.find((k) => k.kind === "loadBalancers")!.detail, "2 × NLB, 1 × ALB");
+    assert.equal(c.byKind.find((k) => k.kind === "publicIpv4")!.detail, "9 addresses");
+    // Every unit price is Ireland's, not us-east-1's (Ireland's instances and ALB cost more).
+    const EU = PRICES.regions["eu-west-1"];
+    const unit = (d: RegExp) => c.lines.find((l) => d.test(l.description))!.unitUsd;
+    assert.equal(unit(/m6i\.xlarge on-demand/), EU.instances["m6i.xlarge"]);
+    assert.equal(unit(/^ALB hours/), EU.albHour);
+    assert.equal(unit(/gp3/), EU.ebsGp3GbMonth);
+    const inUs = estimateCost(p.resources, "us-east-1").monthlyUsd;
+    assert.ok(inUs !== null && c.pricedUsd > inUs, "Ireland costs more than N. Virginia");
   });
 
   describe("the price table", () => {
