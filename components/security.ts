@@ -3,8 +3,6 @@ import * as pulumi from "@pulumi/pulumi";
 import { isIP } from "node:net";
 import { resourceTags } from "./tags";
 
-export type RuleSource = { cidr: string } | { securityGroupId: pulumi.Input<string> };
-
 export interface PortRule {
   /** Logical role, part of the resource name, e.g. "ssh-admin". */
   role: string;
@@ -15,30 +13,91 @@ export interface PortRule {
 }
 
 /**
- * One ingress rule resource per source, so a rule change never rewrites a whole group and
- * every opening is visible (and testable) on its own.
+ * A stable, name-safe form of a CIDR for resource names: `203.0.113.0/24` → `203-0-113-0-24`,
+ * `2001:DB8:0::/32` → `2001-db8---32` (IPv6 in its canonical form first, so two spellings of one
+ * range get one name). Distinct ranges never share a key: an IPv4 key has five numeric parts, an
+ * IPv6 key either an empty part (`::`) or nine parts.
  */
-export function allowIngress(
+export function cidrKey(cidr: string): string {
+  const m = /^([^/]+)\/(\d{1,3})$/.exec(cidr.trim());
+  const family = m ? isIP(m[1]) : 0;
+  if (!m || family === 0) throw new Error(`not a CIDR: ${JSON.stringify(cidr)}`);
+  const prefix = String(Number(m[2]));
+  if (family === 4) return `${m[1]}-${prefix}`.replace(/\./g, "-");
+  // The WHATWG URL serialiser writes IPv6 in RFC 5952 form (lowercase, longest zero run as ::).
+  const canonical = new URL(`http://[${m[1]}]/`).hostname.slice(1, -1);
+  return `${canonical}-${prefix}`.replace(/:/g, "-");
+}
+
+/** The ranges in order, each once (by its key: one AWS permission per range and port). */
+export function uniqueCidrs(cidrs: readonly string[]): { cidr: string; key: string }[] {
+  const seen = new Set<string>();
+  const out: { cidr: string; key: string }[] = [];
+  for (const cidr of cidrs) {
+    const key = cidrKey(cidr);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push({ cidr, key });
+  }
+  return out;
+}
+
+/**
+ * One ingress rule resource per range, named by what it permits (`<name>-<role>-<range key>`),
+ * so adding, removing or reordering a range never renames (and so never re-creates) another
+ * rule. AWS identifies a rule by its permission: a second resource with the same group, ports and
+ * source fails `InvalidPermission.Duplicate`, so each range gets one rule however often it is
+ * listed. Earlier versions named rules by list position (`<name>-<role>` for a single range,
+ * `<name>-<role>-<n>` for several); those names are aliases, so an existing stack's rules are
+ * adopted, not re-created, by the first `up` with unchanged lists.
+ */
+export function allowFromCidrs(
   name: string,
   securityGroupId: pulumi.Input<string>,
   rule: PortRule,
-  sources: RuleSource[],
+  cidrs: readonly string[],
   opts: pulumi.CustomResourceOptions,
   tags: Record<string, string>,
 ): aws.vpc.SecurityGroupIngressRule[] {
-  return sources.map((source, i) => {
-    const ruleName = sources.length > 1 ? `${name}-${rule.role}-${i + 1}` : `${name}-${rule.role}`;
+  return uniqueCidrs(cidrs).map(({ cidr, key }, i) => {
+    const ruleName = `${name}-${rule.role}-${key}`;
+    const legacy = [...(i === 0 ? [`${name}-${rule.role}`] : []), `${name}-${rule.role}-${i + 1}`];
     return new aws.vpc.SecurityGroupIngressRule(
       ruleName,
       {
         securityGroupId,
         ...portArgs(rule),
-        ...sourceArgs(source),
+        ...cidrArgs(cidr),
         tags: resourceTags(tags, ruleName),
       },
-      opts,
+      { ...opts, aliases: [...(opts.aliases ?? []), ...legacy.map((n) => ({ name: n }))] },
     );
   });
+}
+
+/**
+ * One ingress rule from another security group (or the group itself). The caller's `name` says
+ * which group the traffic comes from (e.g. `rancher-cp-from-nlb`), so the name is what it permits.
+ */
+export function allowFromGroup(
+  name: string,
+  securityGroupId: pulumi.Input<string>,
+  rule: PortRule,
+  sourceSecurityGroupId: pulumi.Input<string>,
+  opts: pulumi.CustomResourceOptions,
+  tags: Record<string, string>,
+): aws.vpc.SecurityGroupIngressRule {
+  const ruleName = `${name}-${rule.role}`;
+  return new aws.vpc.SecurityGroupIngressRule(
+    ruleName,
+    {
+      securityGroupId,
+      ...portArgs(rule),
+      referencedSecurityGroupId: sourceSecurityGroupId,
+      tags: resourceTags(tags, ruleName),
+    },
+    opts,
+  );
 }
 
 /** Egress from a load balancer's group to the nodes' group on one port (LB groups get no default). */
@@ -72,11 +131,8 @@ function portArgs(rule: PortRule) {
   };
 }
 
-function sourceArgs(source: RuleSource) {
-  if ("securityGroupId" in source) return { referencedSecurityGroupId: source.securityGroupId };
-  return isIP(source.cidr.split("/")[0]) === 6
-    ? { cidrIpv6: source.cidr }
-    : { cidrIpv4: source.cidr };
+function cidrArgs(cidr: string) {
+  return isIP(cidr.split("/")[0]) === 6 ? { cidrIpv6: cidr } : { cidrIpv4: cidr };
 }
 
 /** Ports RKE2 servers need between each other (rke2-docs install/requirements.md, Canal CNI). */
@@ -159,11 +215,10 @@ export class NodeSecurity extends pulumi.ComponentResource {
       parent,
     );
     this.securityGroupId = sg.id;
-    const admins = args.adminCidrs.map((cidr) => ({ cidr }));
-    allowIngress(name, sg.id, SSH_RULE, admins, parent, args.tags);
-    allowIngress(name, sg.id, API_ADMIN_RULE, admins, parent, args.tags);
+    allowFromCidrs(name, sg.id, SSH_RULE, args.adminCidrs, parent, args.tags);
+    allowFromCidrs(name, sg.id, API_ADMIN_RULE, args.adminCidrs, parent, args.tags);
     for (const rule of NODE_TO_NODE_RULES) {
-      allowIngress(`${name}-self`, sg.id, rule, [{ securityGroupId: sg.id }], parent, args.tags);
+      allowFromGroup(`${name}-self`, sg.id, rule, sg.id, parent, args.tags);
     }
     new aws.vpc.SecurityGroupEgressRule(
       `${name}-egress`,

@@ -31,11 +31,16 @@ interface FrontEndInputs {
   parent: pulumi.Resource;
 }
 
+/** The front end's logical name: `<stack component>-l4` or `-l7`. */
+export function frontEndName(name: string, mode: LoadBalancerMode): string {
+  return `${name}-${mode}`;
+}
+
 export function createFrontEnd(mode: LoadBalancerMode, i: FrontEndInputs): FrontEnd {
   switch (mode) {
     case "l4":
       return new NlbFrontEnd(
-        `${i.name}-l4`,
+        frontEndName(i.name, "l4"),
         {
           controlPlane: i.controlPlane,
           vpcId: i.network.vpcId,
@@ -49,7 +54,7 @@ export function createFrontEnd(mode: LoadBalancerMode, i: FrontEndInputs): Front
       );
     case "l7":
       return new AlbFrontEnd(
-        `${i.name}-l7`,
+        frontEndName(i.name, "l7"),
         {
           vpcId: i.network.vpcId,
           subnetIds: i.network.subnetIds,

@@ -21,6 +21,8 @@ export interface RecordedResource {
   ignoreChanges: string[];
   replaceOnChanges: string[];
   additionalSecretOutputs: string[];
+  /** URNs this resource was known by before (the `aliases` option, resolved as the engine does). */
+  aliases: string[];
 }
 
 /** Recognisable fake secret values, so tests can look for them anywhere they must not be. */
@@ -144,6 +146,14 @@ interface RegisterRequest {
   getReplaceonchangesList(): string[];
   getAdditionalsecretoutputsList(): string[];
   getProvider(): string;
+  getAliasesList(): AliasMessage[];
+}
+
+interface AliasMessage {
+  getUrn(): string;
+  getSpec():
+    | { getName(): string; getType(): string; getParenturn(): string; getNoparent(): boolean }
+    | undefined;
 }
 
 interface UrnMaker {
@@ -181,6 +191,13 @@ export class Recorder {
       ignoreChanges: r.getIgnorechangesList(),
       replaceOnChanges: r.getReplaceonchangesList(),
       additionalSecretOutputs: r.getAdditionalsecretoutputsList(),
+      aliases: r.getAliasesList().map((a) => {
+        const spec = a.getSpec();
+        if (!spec) return a.getUrn();
+        // Unset fields are the resource's own (the engine fills them in the same way).
+        const parent = spec.getNoparent() ? "" : spec.getParenturn() || r.getParent();
+        return urnOf.newUrn(parent, spec.getType() || r.getType(), spec.getName() || r.getName());
+      }),
     });
   }
 }

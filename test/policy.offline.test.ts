@@ -80,16 +80,16 @@ describe("policy: checkPlan on the offline plan", () => {
   });
 
   it("reports SSH opened to the world, by all three group rules, naming the resource", () => {
-    const plan = changed(l4, "rancher-sec-ssh-admin", (i) => {
+    const plan = changed(l4, "rancher-sec-ssh-admin-203-0-113-0-24", (i) => {
       i.cidrIpv4 = "0.0.0.0/0";
     });
     const vs = checkPlan(plan);
     assert.deepEqual(pairs(vs), [
-      "no-world-ingress-except-web rancher-sec-ssh-admin",
-      "admin-ports-restricted rancher-sec-ssh-admin",
-      "node-ingress-least-privilege rancher-sec-ssh-admin",
+      "no-world-ingress-except-web rancher-sec-ssh-admin-203-0-113-0-24",
+      "admin-ports-restricted rancher-sec-ssh-admin-203-0-113-0-24",
+      "node-ingress-least-privilege rancher-sec-ssh-admin-203-0-113-0-24",
     ]);
-    assert.equal(vs[0].resourceUrn, find(l4, "rancher-sec-ssh-admin").urn);
+    assert.equal(vs[0].resourceUrn, find(l4, "rancher-sec-ssh-admin-203-0-113-0-24").urn);
     assert.equal(vs[0].resourceType, TYPES.ingressRule);
     assert.equal(
       vs[1].message,
@@ -99,7 +99,7 @@ describe("policy: checkPlan on the offline plan", () => {
 
   it("reports 443 from the world moved onto the nodes' group (a stack check)", () => {
     const nodes = find(l4, "rancher-sec-nodes");
-    const plan = changed(l4, "rancher-l4-https", (i, r) => {
+    const plan = changed(l4, "rancher-l4-https-0-0-0-0-0", (i, r) => {
       i.securityGroupId = "rancher-sec-nodes-id";
       return {
         propertyDependencies: { ...r.propertyDependencies, securityGroupId: [nodes.urn] },
@@ -107,8 +107,8 @@ describe("policy: checkPlan on the offline plan", () => {
     });
     const vs = checkPlan(plan);
     assert.deepEqual(pairs(vs), [
-      "no-world-ingress-except-web rancher-l4-https",
-      "node-ingress-least-privilege rancher-l4-https",
+      "no-world-ingress-except-web rancher-l4-https-0-0-0-0-0",
+      "node-ingress-least-privilege rancher-l4-https-0-0-0-0-0",
     ]);
     assert.match(
       vs[0].message,
@@ -373,11 +373,11 @@ describe("policy: checkPlan on the offline plan", () => {
   });
 
   it("runs a subset of the policies by name and rejects unknown names", () => {
-    const plan = changed(l4, "rancher-sec-ssh-admin", (i) => {
+    const plan = changed(l4, "rancher-sec-ssh-admin-203-0-113-0-24", (i) => {
       i.cidrIpv4 = "0.0.0.0/0";
     });
     assert.deepEqual(pairs(checkPlan(plan, { policies: ["admin-ports-restricted"] })), [
-      "admin-ports-restricted rancher-sec-ssh-admin",
+      "admin-ports-restricted rancher-sec-ssh-admin-203-0-113-0-24",
     ]);
     assert.throws(
       () => checkPlan(plan, { policies: ["no-such-policy"] }),

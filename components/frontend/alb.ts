@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { IngressController } from "../config";
-import { allowEgressTo, allowIngress } from "../security";
+import { allowEgressTo, allowFromCidrs, allowFromGroup } from "../security";
 import { resourceTags } from "../tags";
 import { HTTP_RULE, HTTPS_RULE } from "./nlb";
 import { installIngressTuning, IngressTuningArgs } from "./ingress";
@@ -65,9 +65,8 @@ export class AlbFrontEnd extends pulumi.ComponentResource implements FrontEnd {
       },
       parent,
     );
-    const clients = args.ingressCidrs.map((cidr) => ({ cidr }));
-    allowIngress(name, sg.id, HTTP_RULE, clients, parent, args.tags);
-    allowIngress(name, sg.id, HTTPS_RULE, clients, parent, args.tags);
+    allowFromCidrs(name, sg.id, HTTP_RULE, args.ingressCidrs, parent, args.tags);
+    allowFromCidrs(name, sg.id, HTTPS_RULE, args.ingressCidrs, parent, args.tags);
     // The nodes get plain HTTP from the ALB only; 443 stays closed on them.
     allowEgressTo(
       `${name}-to-nodes`,
@@ -77,11 +76,11 @@ export class AlbFrontEnd extends pulumi.ComponentResource implements FrontEnd {
       parent,
       args.tags,
     );
-    allowIngress(
+    allowFromGroup(
       `${name}-from-alb`,
       args.nodeSecurityGroupId,
       HTTP_RULE,
-      [{ securityGroupId: sg.id }],
+      sg.id,
       parent,
       args.tags,
     );

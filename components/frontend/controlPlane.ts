@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { allowEgressTo, allowIngress, PortRule } from "../security";
+import { allowEgressTo, allowFromCidrs, allowFromGroup, PortRule } from "../security";
 import { resourceTags } from "../tags";
 import { TcpForward, tcpForward } from "./targets";
 
@@ -66,7 +66,6 @@ export class ControlPlaneEndpoint extends pulumi.ComponentResource {
   ) {
     super("rancher-ha:frontend:ControlPlaneEndpoint", name, {}, opts);
     const parent = { parent: this };
-    const nodes = { securityGroupId: args.nodeSecurityGroupId };
     const lbArgs = (internal: boolean, securityGroup: pulumi.Input<string>, tagName: string) => ({
       loadBalancerType: "network",
       internal,
@@ -102,23 +101,9 @@ export class ControlPlaneEndpoint extends pulumi.ComponentResource {
       parent,
     );
     this.securityGroupId = sg.id;
-    allowIngress(
-      name,
-      sg.id,
-      { ...API, role: "api-admin" },
-      args.adminCidrs.map((cidr) => ({ cidr })),
-      parent,
-      args.tags,
-    );
+    allowFromCidrs(name, sg.id, { ...API, role: "api-admin" }, args.adminCidrs, parent, args.tags);
     allowEgressTo(`${name}-to-nodes`, sg.id, API, args.nodeSecurityGroupId, parent, args.tags);
-    allowIngress(
-      `${name}-from-nlb`,
-      args.nodeSecurityGroupId,
-      API,
-      [{ securityGroupId: sg.id }],
-      parent,
-      args.tags,
-    );
+    allowFromGroup(`${name}-from-nlb`, args.nodeSecurityGroupId, API, sg.id, parent, args.tags);
     this.loadBalancer = new aws.lb.LoadBalancer(
       `${name}-nlb`,
       lbArgs(false, sg.id, `${name}-nlb`),
@@ -141,7 +126,7 @@ export class ControlPlaneEndpoint extends pulumi.ComponentResource {
       parent,
     );
     for (const rule of [API, SUPERVISOR]) {
-      allowIngress(internal, isg.id, rule, [nodes], parent, args.tags);
+      allowFromGroup(internal, isg.id, rule, args.nodeSecurityGroupId, parent, args.tags);
       allowEgressTo(
         `${internal}-to-nodes`,
         isg.id,
@@ -150,11 +135,11 @@ export class ControlPlaneEndpoint extends pulumi.ComponentResource {
         parent,
         args.tags,
       );
-      allowIngress(
+      allowFromGroup(
         `${internal}-from-nlb`,
         args.nodeSecurityGroupId,
         rule,
-        [{ securityGroupId: isg.id }],
+        isg.id,
         parent,
         args.tags,
       );

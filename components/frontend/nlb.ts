@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { allowEgressTo, allowIngress, PortRule } from "../security";
+import { allowEgressTo, allowFromCidrs, allowFromGroup, PortRule } from "../security";
 import { ControlPlaneEndpoint } from "./controlPlane";
 import { installIngressTuning, IngressTuningArgs } from "./ingress";
 import { tcpForward } from "./targets";
@@ -46,18 +46,10 @@ export class NlbFrontEnd extends pulumi.ComponentResource implements FrontEnd {
     super("rancher-ha:frontend:NlbFrontEnd", name, {}, opts);
     const parent = { parent: this };
     const lbSg = args.controlPlane.securityGroupId;
-    const clients = args.ingressCidrs.map((cidr) => ({ cidr }));
     for (const rule of [HTTP_RULE, HTTPS_RULE]) {
-      allowIngress(name, lbSg, rule, clients, parent, args.tags);
+      allowFromCidrs(name, lbSg, rule, args.ingressCidrs, parent, args.tags);
       allowEgressTo(`${name}-to-nodes`, lbSg, rule, args.nodeSecurityGroupId, parent, args.tags);
-      allowIngress(
-        `${name}-from-lb`,
-        args.nodeSecurityGroupId,
-        rule,
-        [{ securityGroupId: lbSg }],
-        parent,
-        args.tags,
-      );
+      allowFromGroup(`${name}-from-lb`, args.nodeSecurityGroupId, rule, lbSg, parent, args.tags);
     }
     this.listeners = [80, 443].map(
       (port) =>
