@@ -100,6 +100,50 @@ export function allowFromGroup(
   );
 }
 
+/**
+ * ICMP that path MTU discovery needs, from the ranges that may reach a load balancer: IPv4
+ * "destination unreachable, fragmentation needed" (type 3 code 4) and ICMPv6 "packet too big"
+ * (type 2 code 0), as AWS's EC2 guide (Path MTU Discovery) and ELB docs recommend. For ICMP, AWS
+ * takes the type as `fromPort` and the code as `toPort`. Without it a client behind a smaller MTU
+ * (VPN, PPPoE) never learns to send smaller packets, and large responses hang.
+ *
+ * `alsoOwnedBy`: another component that may hold the same rule (same name) for a range; the rule
+ * keeps its identity when the range moves between the two, instead of a second rule with the
+ * same permission being created before the first is deleted.
+ */
+export function allowPathMtuDiscovery(
+  name: string,
+  securityGroupId: pulumi.Input<string>,
+  cidrs: readonly string[],
+  opts: pulumi.CustomResourceOptions,
+  tags: Record<string, string>,
+  alsoOwnedBy?: pulumi.Input<pulumi.URN> | pulumi.Resource,
+): aws.vpc.SecurityGroupIngressRule[] {
+  return uniqueCidrs(cidrs).map(({ cidr, key }) => {
+    const ruleName = pathMtuRuleName(name, key);
+    const v6 = isIP(cidr.split("/")[0]) === 6;
+    return new aws.vpc.SecurityGroupIngressRule(
+      ruleName,
+      {
+        securityGroupId,
+        ipProtocol: v6 ? "icmpv6" : "icmp",
+        fromPort: v6 ? 2 : 3,
+        toPort: v6 ? 0 : 4,
+        description: v6
+          ? "ICMPv6 packet too big (path MTU discovery)"
+          : "ICMP fragmentation needed (path MTU discovery)",
+        ...cidrArgs(cidr),
+        tags: resourceTags(tags, ruleName),
+      },
+      alsoOwnedBy === undefined ? opts : { ...opts, aliases: [{ parent: alsoOwnedBy }] },
+    );
+  });
+}
+
+export function pathMtuRuleName(name: string, key: string): string {
+  return `${name}-pmtu-${key}`;
+}
+
 /** Egress from a load balancer's group to the nodes' group on one port (LB groups get no default). */
 export function allowEgressTo(
   name: string,

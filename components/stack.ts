@@ -3,7 +3,7 @@ import type { LoadBalancerMode, RancherHaConfig } from "./config";
 import { hostedZoneId, RancherDns } from "./dns";
 import { AlbFrontEnd } from "./frontend/alb";
 import { ControlPlaneEndpoint } from "./frontend/controlPlane";
-import { NlbFrontEnd } from "./frontend/nlb";
+import { NLB_FRONT_END_TYPE, NlbFrontEnd } from "./frontend/nlb";
 import { IngressTuningArgs } from "./frontend/ingress";
 import { FrontEnd } from "./frontend/types";
 import { Network } from "./network";
@@ -176,6 +176,8 @@ export class RancherHa extends pulumi.ComponentResource {
         instanceIds,
         tags,
         protect: config.protect,
+        // Whatever the mode: the state may hold a range's rule under the L4 front end.
+        pathMtuPeer: pulumi.createUrn(frontEndName(name, "l4"), NLB_FRONT_END_TYPE, this),
       },
       parent,
     );

@@ -139,6 +139,7 @@ function normalizeProtocol(p: unknown): string | undefined {
   if (s === "6") return "tcp";
   if (s === "17") return "udp";
   if (s === "1") return "icmp";
+  if (s === "58") return "icmpv6";
   return s;
 }
 
@@ -216,6 +217,17 @@ function isWebOpening(o: WorldOpening): boolean {
   return o.protocol === "tcp" && o.fromPort === o.toPort && WEB_PORTS.includes(o.fromPort);
 }
 
+/**
+ * The ICMP path MTU discovery needs: IPv4 "fragmentation needed" (type 3 code 4) and ICMPv6
+ * "packet too big" (type 2; AWS takes the type as fromPort and the code as toPort). An error
+ * signal about traffic the group already admits; it opens no port. Allowed wherever 80/443 are.
+ */
+function isPathMtuOpening(o: WorldOpening): boolean {
+  if (o.protocol === "icmp") return o.fromPort === 3 && o.toPort === 4;
+  if (o.protocol === "icmpv6") return o.fromPort === 2 && (o.toPort === 0 || o.toPort === -1);
+  return false;
+}
+
 function coversTcpPort(o: WorldOpening, port: number): boolean {
   return (o.protocol === "all" || o.protocol === "tcp") && o.fromPort <= port && port <= o.toPort;
 }
@@ -250,13 +262,14 @@ function publicLoadBalancerGroupKeys(resources: readonly PolicyResourceShape[]):
 const noWorldIngressExceptWeb: Rule = {
   name: "no-world-ingress-except-web",
   description:
-    "Nothing is open to 0.0.0.0/0 or ::/0 except TCP 80 and 443, and those only on the security " +
+    "Nothing is open to 0.0.0.0/0 or ::/0 except TCP 80 and 443 (and the ICMP path MTU discovery " +
+    "needs: type 3 code 4, ICMPv6 type 2), and those only on the security " +
     "group of an internet-facing load balancer.",
   enforcementLevel: "mandatory",
   resourceTypes: INGRESS_TYPES,
   validate(r) {
     return worldOpenings(r)
-      .filter((o) => !isWebOpening(o))
+      .filter((o) => !isWebOpening(o) && !isPathMtuOpening(o))
       .map(
         (o) =>
           `${o.where}opens ${describeOpening(o)} to ${o.source}: only TCP 80 and 443 may be open ` +
@@ -268,7 +281,7 @@ const noWorldIngressExceptWeb: Rule = {
     const findings: StackFinding[] = [];
     for (const r of resources) {
       if (!INGRESS_TYPES.includes(r.type)) continue;
-      const web = worldOpenings(r).filter(isWebOpening);
+      const web = worldOpenings(r).filter((o) => isWebOpening(o) || isPathMtuOpening(o));
       if (web.length === 0) continue;
       const keys = ingressGroupKeys(r);
       // The group is not known yet (a preview): the update run decides.
@@ -279,8 +292,8 @@ const noWorldIngressExceptWeb: Rule = {
           resource: r,
           message:
             `${o.where}opens ${describeOpening(o)} to ${o.source} on a security group that no ` +
-            "internet-facing load balancer uses: 80/443 may be open to the world only on a public " +
-            "load balancer's group",
+            `internet-facing load balancer uses: ${isWebOpening(o) ? "80/443" : "path MTU ICMP"} ` +
+            "may be open to the world only on a public load balancer's group",
         });
       }
     }

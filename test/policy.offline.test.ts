@@ -58,8 +58,11 @@ describe("policy: checkPlan on the offline plan", () => {
   it("the plans hold what the rules look at (so passing means something)", () => {
     for (const plan of [l4, l7]) {
       const shapes = plan.resources.map(toPolicyResource);
-      const world = shapes.flatMap((r) => worldOpenings(r).map((o) => `${o.fromPort}`));
-      assert.deepEqual(world.sort(), ["443", "80"]);
+      const world = shapes.flatMap((r) =>
+        worldOpenings(r).map((o) => `${o.protocol} ${o.fromPort}`),
+      );
+      // 80/443 and the ICMP path MTU discovery needs, on the public load balancer's group.
+      assert.deepEqual(world.sort(), ["icmp 3", "tcp 443", "tcp 80"]);
       assert.equal(shapes.filter((r) => r.type === TYPES.instance).length, 3);
       const start = shapes.find((r) => r.name === "rancher-rke2-1-start");
       assert.deepEqual(start?.secretProps?.includes("stdin"), true);

@@ -131,6 +131,28 @@ describe("policy rules", () => {
       ]);
     });
 
+    it("allows path MTU ICMP from the world on a public load balancer's group only", () => {
+      const icmp = (name: string, groupId: string, from: number, to: number, v6 = false) =>
+        ingressRule(name, from, v6 ? "::/0" : "0.0.0.0/0", groupId, {
+          ipProtocol: v6 ? "icmpv6" : "icmp",
+          toPort: to,
+        });
+      const ok4 = icmp("pmtu4", "sg-lb", 3, 4);
+      const ok6 = icmp("pmtu6", "sg-lb", 2, 0, true);
+      const allIcmp = icmp("all-icmp", "sg-lb", -1, -1);
+      const echo = icmp("echo", "sg-lb", 8, -1);
+      const onNodes = icmp("nodes-pmtu", "sg-nodes", 3, 4);
+      assert.deepEqual(messages(rule, [publicNlb, ok4, ok6, allIcmp, echo, onNodes]), [
+        { resource: "all-icmp", message: `opens ICMP 0-65535 to 0.0.0.0/0: ${WEB_ONLY}` },
+        { resource: "echo", message: `opens ICMP 8--1 to 0.0.0.0/0: ${WEB_ONLY}` },
+        {
+          resource: "nodes-pmtu",
+          message:
+            "opens ICMP 3-4 to 0.0.0.0/0 on a security group that no internet-facing load balancer uses: path MTU ICMP may be open to the world only on a public load balancer's group",
+        },
+      ]);
+    });
+
     it("leaves a group that is not known yet (preview) to the update run", () => {
       const pending = ingressRule("pending", 443, "0.0.0.0/0", "x", { securityGroupId: UNKNOWN });
       assert.deepEqual(messages(rule, [publicNlb, pending]), []);

@@ -124,13 +124,20 @@ describe("program: dev stack (l4)", function () {
     }
   });
 
-  it("opens nothing to the world but 80/443 on the load balancer", async () => {
+  it("opens nothing to the world but 80/443 (and path MTU ICMP) on the load balancer", async () => {
     const p = await plan("dev");
     const rules = ofType(p, TYPES.ingress);
     const world = rules.filter(
       (r) => r.inputs.cidrIpv4 === "0.0.0.0/0" || r.inputs.cidrIpv6 === "::/0",
     );
-    assert.deepEqual(world.map((r) => r.inputs.fromPort).sort(), [443, 80]);
+    assert.deepEqual(
+      world.map((r) => [r.inputs.ipProtocol, r.inputs.fromPort, r.inputs.toPort]).sort(),
+      [
+        ["icmp", 3, 4],
+        ["tcp", 443, 443],
+        ["tcp", 80, 80],
+      ],
+    );
     for (const r of world) assert.equal(r.inputs.securityGroupId, "rancher-cp-nlb-id");
     const nodeSg = "rancher-sec-nodes-id";
     // SSH and the API from admins only; nodes get 80/443 only from the NLB's group.

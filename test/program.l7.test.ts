@@ -102,10 +102,14 @@ describe("program: prod stack (l7)", function () {
       [[80, "rancher-l7-alb-id"]],
     );
     const world = ofType(p, TYPES.ingress).filter((r) => r.inputs.cidrIpv4 === "0.0.0.0/0");
-    assert.deepEqual(world.map((r) => [r.inputs.securityGroupId, r.inputs.fromPort]).sort(), [
-      ["rancher-l7-alb-id", 443],
-      ["rancher-l7-alb-id", 80],
-    ]);
+    assert.deepEqual(
+      world.map((r) => [r.inputs.securityGroupId, r.inputs.ipProtocol, r.inputs.fromPort]).sort(),
+      [
+        ["rancher-l7-alb-id", "icmp", 3],
+        ["rancher-l7-alb-id", "tcp", 443],
+        ["rancher-l7-alb-id", "tcp", 80],
+      ],
+    );
   });
 
   it("points DNS at the ALB", async () => {

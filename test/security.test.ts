@@ -1,9 +1,10 @@
 // Security-group rules: named by what they permit (never by list position), one resource per AWS
-// permission.
+// permission, and the ICMP path MTU discovery needs on the public load balancers' groups.
 import * as assert from "node:assert/strict";
 import { cidrKey, uniqueCidrs } from "../components/security";
 import type { RecordedResource } from "../plan/mocks";
 import type { Plan } from "../plan/run";
+import { checkPlan } from "../policy/offline";
 import { ofType, plan, TYPES } from "./helpers";
 
 const A = "198.51.100.0/24";
@@ -63,9 +64,9 @@ describe("security group rules", function () {
     assertKept(base, reordered, [A, B]);
     assertKept(base, added, [A, B]);
     assertKept(base, removed, [B]);
-    // SSH and the API on the servers, 6443 on the public NLB.
-    assert.equal(rulesFrom(base, A).length, 3);
-    assert.equal(rulesFrom(added, C).length, 3);
+    // SSH and the API on the servers, 6443 and path MTU ICMP on the public NLB.
+    assert.equal(rulesFrom(base, A).length, 4);
+    assert.equal(rulesFrom(added, C).length, 4);
     assert.equal(rulesFrom(removed, A).length, 0);
   });
 
@@ -79,8 +80,8 @@ describe("security group rules", function () {
       assertKept(base, reordered, [A, C]);
       assertKept(base, added, [A, C]);
       assertKept(base, removed, [C]);
-      // 80 and 443 on the front end's group.
-      assert.equal(rulesFrom(base, A).length, 2, mode);
+      // 80, 443 and path MTU ICMP on the front end's group.
+      assert.equal(rulesFrom(base, A).length, 3, mode);
     }
   });
 
@@ -109,7 +110,7 @@ describe("security group rules", function () {
     const cases: [string, string[]][] = [
       ["dev", []],
       ["prod", []],
-      // An admin range that is also a client range.
+      // An admin range that is also a client range: one path MTU rule on the public NLB.
       ["dev", [`adminCidrs=${JSON.stringify([B])}`, `ingressCidrs=${JSON.stringify([B, A])}`]],
       ["prod", [`ingressCidrs=${JSON.stringify([A, B])}`]],
       // Two spellings of one IPv6 range.
@@ -123,6 +124,63 @@ describe("security group rules", function () {
         assert.ok(!seen.has(key), `${r.name} and ${seen.get(key)} both permit ${key}`);
         seen.set(key, r.name);
       }
+    }
+  });
+
+  it("keeps a range's path MTU rule when it moves between the client and admin lists", async () => {
+    const clientOnly = await plan("dev", [`ingressCidrs=${JSON.stringify([A])}`]);
+    const both = await plan("dev", [
+      `ingressCidrs=${JSON.stringify([A])}`,
+      `adminCidrs=${JSON.stringify([B, A])}`,
+    ]);
+    const pmtu = (p: Plan) =>
+      rulesFrom(p, A).filter((r) => r.inputs.ipProtocol === "icmp" && r.name.includes("-nlb-"));
+    const [before] = pmtu(clientOnly);
+    const [after] = pmtu(both);
+    assert.match(before.urn, /NlbFrontEnd\$/, "the front end holds a client range's rule");
+    assert.match(after.urn, /ControlPlaneEndpoint\$/, "the control plane holds an admin range's");
+    assert.equal(pmtu(both).length, 1);
+    // The engine adopts the existing rule under its new parent instead of creating a duplicate.
+    assert.ok(after.aliases.includes(before.urn), "moved, not re-created");
+    assert.deepEqual(after.inputs, before.inputs);
+    const back = pmtu(clientOnly)[0];
+    assert.ok(back.aliases.includes(after.urn), "and back");
+  });
+
+  it("lets path MTU discovery through to the public load balancers (ICMP type 3 code 4)", async () => {
+    const icmp = (p: Plan, sg: string) =>
+      ofType(p, TYPES.ingress)
+        .filter(
+          (r) => r.inputs.securityGroupId === sg && String(r.inputs.ipProtocol).startsWith("icmp"),
+        )
+        .map((r) => [
+          r.inputs.ipProtocol,
+          r.inputs.fromPort,
+          r.inputs.toPort,
+          r.inputs.cidrIpv4 ?? r.inputs.cidrIpv6,
+        ])
+        .sort();
+    // l4: the public NLB serves the clients (80/443) and the admins (6443).
+    const l4 = await plan("dev", [`ingressCidrs=${JSON.stringify([A, "2001:db8::/32"])}`]);
+    assert.deepEqual(icmp(l4, "rancher-cp-nlb-id"), [
+      ["icmp", 3, 4, A],
+      ["icmp", 3, 4, B],
+      ["icmpv6", 2, 0, "2001:db8::/32"],
+    ]);
+    // l7: clients reach the ALB; the public NLB serves only the admins.
+    const l7 = await plan("prod");
+    assert.deepEqual(icmp(l7, "rancher-l7-alb-id"), [["icmp", 3, 4, "0.0.0.0/0"]]);
+    assert.deepEqual(icmp(l7, "rancher-cp-nlb-id"), [
+      ["icmp", 3, 4, A],
+      ["icmp", 3, 4, B],
+    ]);
+    assert.deepEqual(icmp(l7, "rancher-sec-nodes-id"), [], "nothing new on the servers");
+    // The policy pack admits it (world-open on a public load balancer's group only).
+    for (const p of [l4, l7, await plan("dev")]) {
+      assert.deepEqual(
+        checkPlan(p).filter((v) => v.policy === "no-world-ingress-except-web"),
+        [],
+      );
     }
   });
 });

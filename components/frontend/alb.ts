@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { IngressController } from "../config";
-import { allowEgressTo, allowFromCidrs, allowFromGroup } from "../security";
+import { allowEgressTo, allowFromCidrs, allowFromGroup, allowPathMtuDiscovery } from "../security";
 import { resourceTags } from "../tags";
 import { HTTP_RULE, HTTPS_RULE } from "./nlb";
 import { installIngressTuning, IngressTuningArgs } from "./ingress";
@@ -67,6 +67,7 @@ export class AlbFrontEnd extends pulumi.ComponentResource implements FrontEnd {
     );
     allowFromCidrs(name, sg.id, HTTP_RULE, args.ingressCidrs, parent, args.tags);
     allowFromCidrs(name, sg.id, HTTPS_RULE, args.ingressCidrs, parent, args.tags);
+    allowPathMtuDiscovery(`${name}-alb`, sg.id, args.ingressCidrs, parent, args.tags);
     // The nodes get plain HTTP from the ALB only; 443 stays closed on them.
     allowEgressTo(
       `${name}-to-nodes`,

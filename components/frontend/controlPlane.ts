@@ -1,6 +1,13 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { allowEgressTo, allowFromCidrs, allowFromGroup, PortRule } from "../security";
+import {
+  allowEgressTo,
+  allowFromCidrs,
+  allowFromGroup,
+  allowPathMtuDiscovery,
+  cidrKey,
+  PortRule,
+} from "../security";
 import { resourceTags } from "../tags";
 import { TcpForward, tcpForward } from "./targets";
 
@@ -15,6 +22,11 @@ export interface ControlPlaneEndpointArgs {
   instanceIds: pulumi.Input<string>[];
   tags: Record<string, string>;
   protect: boolean;
+  /**
+   * URN of the component that adds its own ranges' path-MTU rules to the public NLB's group (the
+   * L4 front end): a range moving between it and `adminCidrs` keeps its one rule.
+   */
+  pathMtuPeer?: pulumi.Input<pulumi.URN>;
 }
 
 const API: PortRule = {
@@ -58,6 +70,9 @@ export class ControlPlaneEndpoint extends pulumi.ComponentResource {
   public readonly api: TcpForward;
   public readonly internalApi: TcpForward;
   public readonly supervisor: TcpForward;
+  private readonly pathMtuRulePrefix: string;
+  /** Ranges whose path-MTU rule on the public NLB's group this component holds. */
+  private readonly pathMtuKeys: ReadonlySet<string>;
 
   constructor(
     name: string,
@@ -102,6 +117,16 @@ export class ControlPlaneEndpoint extends pulumi.ComponentResource {
     );
     this.securityGroupId = sg.id;
     allowFromCidrs(name, sg.id, { ...API, role: "api-admin" }, args.adminCidrs, parent, args.tags);
+    this.pathMtuRulePrefix = `${name}-nlb`;
+    this.pathMtuKeys = new Set(args.adminCidrs.map(cidrKey));
+    allowPathMtuDiscovery(
+      this.pathMtuRulePrefix,
+      sg.id,
+      args.adminCidrs,
+      parent,
+      args.tags,
+      args.pathMtuPeer,
+    );
     allowEgressTo(`${name}-to-nodes`, sg.id, API, args.nodeSecurityGroupId, parent, args.tags);
     allowFromGroup(`${name}-from-nlb`, args.nodeSecurityGroupId, API, sg.id, parent, args.tags);
     this.loadBalancer = new aws.lb.LoadBalancer(
@@ -161,5 +186,25 @@ export class ControlPlaneEndpoint extends pulumi.ComponentResource {
       apiEndpoint: this.apiEndpoint,
       registrationUrl: this.registrationUrl,
     });
+  }
+
+  /**
+   * Path-MTU rules on the public NLB's group for a front end's clients, under `owner`. Ranges
+   * this component already admits (`adminCidrs`) are left out: AWS refuses a second rule with the
+   * same permission. A range moving between the two lists keeps its rule (aliases both ways).
+   */
+  public allowPathMtuFrom(
+    cidrs: readonly string[],
+    owner: pulumi.Resource,
+    tags: Record<string, string>,
+  ): aws.vpc.SecurityGroupIngressRule[] {
+    return allowPathMtuDiscovery(
+      this.pathMtuRulePrefix,
+      this.securityGroupId,
+      cidrs.filter((c) => !this.pathMtuKeys.has(cidrKey(c))),
+      { parent: owner },
+      tags,
+      this,
+    );
   }
 }

@@ -5,6 +5,9 @@ import { installIngressTuning, IngressTuningArgs } from "./ingress";
 import { tcpForward } from "./targets";
 import { FrontEnd } from "./types";
 
+/** The type token, for the URN the control plane names as its path-MTU peer. */
+export const NLB_FRONT_END_TYPE = "rancher-ha:frontend:NlbFrontEnd";
+
 export interface NlbFrontEndArgs {
   controlPlane: ControlPlaneEndpoint;
   vpcId: pulumi.Input<string>;
@@ -43,7 +46,7 @@ export class NlbFrontEnd extends pulumi.ComponentResource implements FrontEnd {
   public readonly ingressTuning: pulumi.Resource[];
 
   constructor(name: string, args: NlbFrontEndArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("rancher-ha:frontend:NlbFrontEnd", name, {}, opts);
+    super(NLB_FRONT_END_TYPE, name, {}, opts);
     const parent = { parent: this };
     const lbSg = args.controlPlane.securityGroupId;
     for (const rule of [HTTP_RULE, HTTPS_RULE]) {
@@ -51,6 +54,7 @@ export class NlbFrontEnd extends pulumi.ComponentResource implements FrontEnd {
       allowEgressTo(`${name}-to-nodes`, lbSg, rule, args.nodeSecurityGroupId, parent, args.tags);
       allowFromGroup(`${name}-from-lb`, args.nodeSecurityGroupId, rule, lbSg, parent, args.tags);
     }
+    args.controlPlane.allowPathMtuFrom(args.ingressCidrs, this, args.tags);
     this.listeners = [80, 443].map(
       (port) =>
         tcpForward(
