@@ -7,6 +7,7 @@
 import { X509Certificate, createPrivateKey } from "node:crypto";
 import { isIP } from "node:net";
 import { isFqdn, type IngressController, type LoadBalancerMode } from "./rke2/render";
+import { serverZones, zoneLossWarning } from "./placement";
 import type { TlsSource } from "./rancher/values";
 import {
   DEFAULT_VERSIONS,
@@ -625,6 +626,12 @@ export function resolveConfig(settings: RancherHaSettings, ctx: ConfigContext): 
           bad("availabilityZones", `"${az}" is not an availability zone of ${region}`);
         }
       }
+      // Known here already: servers over two zones cannot survive losing the busier one.
+      const spread = azs.map((az) => ({ id: az, availabilityZone: az }));
+      const w =
+        spread.length > 0 &&
+        zoneLossWarning("rancher-ha:availabilityZones", serverZones(serverCount, spread));
+      if (w) warnings.push(w);
     }
     network = { kind: "new", vpcCidr, ...(azs ? { availabilityZones: azs } : {}) };
   }

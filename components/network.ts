@@ -1,16 +1,33 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { ConfigError, type RancherHaConfig } from "./config";
+import {
+  MAX_AVAILABILITY_ZONES,
+  onePerZone,
+  serverZones,
+  spreadOverZones,
+  zoneLossWarning,
+  type ZonedSubnet,
+} from "./placement";
 import { resourceTags } from "./tags";
 
-export type NetworkArgs =
+/** A given subnet, as EC2 describes it. */
+export interface SubnetFacts extends ZonedSubnet {
+  vpcId: string;
+  cidrBlock: string;
+}
+
+/** Where the network goes, decided before any resource is registered (counts are plain). */
+export type PlacedNetwork =
   | {
       kind: "new";
       cidr: string;
-      /** Explicit AZs; otherwise the region's first three available. */
-      availabilityZones?: string[];
-      tags: Record<string, string>;
+      /** The new VPC's subnet zones, 2 or 3. */
+      availabilityZones: string[];
     }
-  | { kind: "existing"; vpcId: string; subnetIds: string[]; tags: Record<string, string> };
+  | { kind: "existing"; vpcId: string; subnets: SubnetFacts[] };
+
+export type NetworkArgs = PlacedNetwork & { tags: Record<string, string> };
 
 /** Split an IPv4 CIDR into four equal parts (/16 → four /18s); the first N become subnets. */
 export function subnetCidrs(cidr: string, count: number): string[] {
@@ -25,55 +42,101 @@ export function subnetCidrs(cidr: string, count: number): string[] {
   });
 }
 
-/** Why the given subnets cannot carry the stack, or undefined. */
+/** Why the given subnets cannot carry the stack (a `rancher-ha:subnetIds` problem), or undefined. */
 export function existingSubnetsProblem(
   vpcId: string,
   subnets: { id: string; vpcId: string; availabilityZone: string }[],
 ): string | undefined {
   const foreign = subnets.filter((s) => s.vpcId !== vpcId).map((s) => s.id);
   if (foreign.length > 0) {
-    return `rancher-ha:subnetIds: ${foreign.join(", ")} not in ${vpcId}; list subnets of rancher-ha:vpcId`;
+    return `${foreign.join(", ")} not in ${vpcId}; list subnets of rancher-ha:vpcId`;
   }
   const azs = new Set(subnets.map((s) => s.availabilityZone));
   if (azs.size < 2) {
-    return `rancher-ha:subnetIds: all subnets are in ${[...azs].join(", ")}; list subnets in at least two availability zones`;
+    return `all subnets are in ${[...azs].join(", ")}; list subnets in at least two availability zones`;
   }
   return undefined;
 }
 
 /**
+ * Looks up what the network's shape depends on, before anything is registered: a subnet count
+ * decides resources, so it must be a plain value, never an Output. For a new VPC without
+ * `availabilityZones`: the region's zones (state available, opt-in not required: no Local or
+ * Wavelength Zones; the provider sorts them by name), at most three. For given subnets: their
+ * zones and CIDRs, checked. Explicit `availabilityZones` are used as given (no lookup, so an
+ * incident elsewhere in the region never moves a pinned subnet). Bad input throws ConfigError.
+ */
+export async function placeNetwork(
+  network: RancherHaConfig["network"],
+  serverCount: number,
+): Promise<{ network: PlacedNetwork; warnings: string[] }> {
+  if (network.kind === "existing") {
+    const subnets = await Promise.all(
+      network.subnetIds.map(async (id) => {
+        const s = await aws.ec2.getSubnet({ id });
+        return { id, vpcId: s.vpcId, availabilityZone: s.availabilityZone, cidrBlock: s.cidrBlock };
+      }),
+    );
+    const problem = existingSubnetsProblem(network.vpcId, subnets);
+    if (problem) throw new ConfigError([{ key: "subnetIds", message: problem }]);
+    const spread = spreadOverZones(subnets);
+    const warning = zoneLossWarning("rancher-ha:subnetIds", serverZones(serverCount, spread));
+    return {
+      network: { kind: "existing", vpcId: network.vpcId, subnets },
+      warnings: warning ? [warning] : [],
+    };
+  }
+  if (network.availabilityZones) {
+    // config.ts warns about a two-zone list itself.
+    return {
+      network: { kind: "new", cidr: network.vpcCidr, availabilityZones: network.availabilityZones },
+      warnings: [],
+    };
+  }
+  const zones = await aws.getAvailabilityZones({
+    state: "available",
+    filters: [{ name: "opt-in-status", values: ["opt-in-not-required"] }],
+  });
+  const names = zones.names.slice(0, MAX_AVAILABILITY_ZONES);
+  if (names.length < 2) {
+    throw new ConfigError([
+      {
+        key: "aws:region",
+        message: `offers ${names.length === 0 ? "no" : `only ${names.join(", ")} as`} available availability zone${names.length === 1 ? "" : "s"}; a load balancer needs two: use another region`,
+      },
+    ]);
+  }
+  const spread = names.map((az) => ({ id: az, availabilityZone: az }));
+  const warning = zoneLossWarning("aws:region", serverZones(serverCount, spread));
+  return {
+    network: { kind: "new", cidr: network.vpcCidr, availabilityZones: names },
+    warnings: warning ? [warning] : [],
+  };
+}
+
+/**
  * The VPC and public subnets the servers and load balancers live in: a new VPC with an internet
- * gateway and one public subnet per AZ, or subnets the user brings.
+ * gateway and one public subnet per zone, or subnets the user brings.
  */
 export class Network extends pulumi.ComponentResource {
   public readonly vpcId: pulumi.Output<string>;
+  /** Servers take these round-robin: a different zone each time while there is one. */
+  public readonly serverSubnetIds: pulumi.Input<string>[];
+  /** Exactly one subnet per zone (ELBv2 takes no more): for every load balancer. */
+  public readonly loadBalancerSubnetIds: pulumi.Input<string>[];
   public readonly vpcCidr: pulumi.Output<string>;
-  public readonly subnetIds: pulumi.Output<string>[];
 
   constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
     super("rancher-ha:network:Network", name, {}, opts);
     const parent = { parent: this };
 
     if (args.kind === "existing") {
-      const vpc = aws.ec2.getVpcOutput({ id: args.vpcId }, parent);
-      // Checked at deploy (offline the AZs are unknown): everything that uses a subnet waits
-      // for this, so a bad list fails before any server or load balancer is created.
-      const checked = pulumi
-        .all(args.subnetIds.map((id) => aws.ec2.getSubnetOutput({ id }, parent)))
-        .apply((subnets) => {
-          const problem = existingSubnetsProblem(args.vpcId, subnets);
-          if (problem) throw new Error(problem);
-          return subnets.map((s) => s.id);
-        });
+      const lbSubnets = onePerZone(args.subnets);
       this.vpcId = pulumi.output(args.vpcId);
-      this.vpcCidr = vpc.cidrBlock;
-      this.subnetIds = args.subnetIds.map((_, i) => checked.apply((ids) => ids[i]));
+      this.serverSubnetIds = spreadOverZones(args.subnets).map((s) => s.id);
+      this.loadBalancerSubnetIds = lbSubnets.map((s) => s.id);
+      this.vpcCidr = aws.ec2.getVpcOutput({ id: args.vpcId }, parent).cidrBlock;
     } else {
-      // Three subnets (two with explicit AZs): the count decides resources, so it is plain.
-      const count = args.availabilityZones?.length ?? 3;
-      const azNames: pulumi.Output<string[]> = args.availabilityZones
-        ? pulumi.output(args.availabilityZones)
-        : aws.getAvailabilityZonesOutput({ state: "available" }, parent).names;
       const vpc = new aws.ec2.Vpc(
         `${name}-vpc`,
         {
@@ -98,20 +161,14 @@ export class Network extends pulumi.ComponentResource {
         },
         parent,
       );
-      this.subnetIds = subnetCidrs(args.cidr, count).map((cidrBlock, i) => {
+      const cidrs = subnetCidrs(args.cidr, args.availabilityZones.length);
+      const subnetIds = args.availabilityZones.map((availabilityZone, i) => {
         const subnet = new aws.ec2.Subnet(
           `${name}-public-${i + 1}`,
           {
             vpcId: vpc.id,
-            cidrBlock,
-            availabilityZone: azNames.apply((names) => {
-              if (names.length < 2) {
-                throw new Error(
-                  "the region has fewer than two available AZs; set rancher-ha:availabilityZones",
-                );
-              }
-              return names[i % names.length];
-            }),
+            cidrBlock: cidrs[i],
+            availabilityZone,
             mapPublicIpOnLaunch: true,
             tags: resourceTags(args.tags, `${name}-public-${i + 1}`),
           },
@@ -125,8 +182,14 @@ export class Network extends pulumi.ComponentResource {
         return subnet.id;
       });
       this.vpcId = vpc.id;
+      this.serverSubnetIds = subnetIds;
+      this.loadBalancerSubnetIds = subnetIds;
       this.vpcCidr = vpc.cidrBlock;
     }
-    this.registerOutputs({ vpcId: this.vpcId, subnetIds: this.subnetIds });
+    this.registerOutputs({
+      vpcId: this.vpcId,
+      serverSubnetIds: this.serverSubnetIds,
+      loadBalancerSubnetIds: this.loadBalancerSubnetIds,
+    });
   }
 }

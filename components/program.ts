@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError, loadConfig, RancherHaConfig, ResolvedConfig } from "./config";
+import { placeNetwork } from "./network";
 import { RancherHa } from "./stack";
 
 /** The logical name of the top component (AWS names derive from it). */
@@ -23,14 +24,34 @@ export function configFromRuntime(): ResolvedConfig {
   }
 }
 
-/** Builds the whole stack from a validated config and returns the stack outputs. */
-export function rancherHaProgram(config: RancherHaConfig): Record<string, pulumi.Output<unknown>> {
-  return new RancherHa(STACK_COMPONENT_NAME, config).outputs();
+export interface ProgramResult {
+  outputs: Record<string, pulumi.Output<unknown>>;
+  /** What the user should know that only the cloud could tell (zones, subnets). */
+  warnings: string[];
+}
+
+/**
+ * Builds the whole stack from a validated config. Looks up the network's zones and subnets first
+ * (invokes, awaited before any resource is registered: the Pulumi Node.js runtime awaits a
+ * program that returns a promise, `@pulumi/pulumi` cmd/run/run.js, and so does the Automation
+ * API's inline program). Problems found there throw ConfigError, like config problems.
+ */
+export async function rancherHaProgram(config: RancherHaConfig): Promise<ProgramResult> {
+  const placed = await placeNetwork(config.network, config.serverCount);
+  const stack = new RancherHa(STACK_COMPONENT_NAME, config, placed.network);
+  return { outputs: stack.outputs(), warnings: placed.warnings };
 }
 
 /** What `index.ts` runs: config from the runtime, warnings logged, stack built. */
-export function runFromRuntime(): Record<string, pulumi.Output<unknown>> {
+export async function runFromRuntime(): Promise<Record<string, pulumi.Output<unknown>>> {
   const { config, warnings } = configFromRuntime();
   for (const w of warnings) void pulumi.log.warn(w);
-  return rancherHaProgram(config);
+  try {
+    const result = await rancherHaProgram(config);
+    for (const w of result.warnings) void pulumi.log.warn(w);
+    return result.outputs;
+  } catch (e) {
+    if (e instanceof ConfigError) throw new pulumi.RunError(e.message);
+    throw e;
+  }
 }

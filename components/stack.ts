@@ -6,7 +6,7 @@ import { ControlPlaneEndpoint } from "./frontend/controlPlane";
 import { NLB_FRONT_END_TYPE, NlbFrontEnd } from "./frontend/nlb";
 import { IngressTuningArgs } from "./frontend/ingress";
 import { FrontEnd } from "./frontend/types";
-import { Network } from "./network";
+import { Network, type PlacedNetwork } from "./network";
 import { ServerNodes } from "./nodes";
 import { RancherInstall } from "./rancher/install";
 import { RancherTls } from "./rancher/values";
@@ -57,7 +57,7 @@ export function createFrontEnd(mode: LoadBalancerMode, i: FrontEndInputs): Front
         frontEndName(i.name, "l7"),
         {
           vpcId: i.network.vpcId,
-          subnetIds: i.network.subnetIds,
+          subnetIds: i.network.loadBalancerSubnetIds,
           nodeSecurityGroupId: i.nodeSecurityGroupId,
           instanceIds: i.instanceIds,
           ingressCidrs: i.config.ingressCidrs,
@@ -117,7 +117,16 @@ export class RancherHa extends pulumi.ComponentResource {
   public readonly loadBalancer: pulumi.Output<LoadBalancerMode>;
   public readonly frontEnd: FrontEnd;
 
-  constructor(name: string, config: RancherHaConfig, opts?: pulumi.ComponentResourceOptions) {
+  /**
+   * `placement`: the network's zones and given subnets, looked up before anything is registered
+   * (`placeNetwork`), because the number of subnets decides resources.
+   */
+  constructor(
+    name: string,
+    config: RancherHaConfig,
+    placement: PlacedNetwork,
+    opts?: pulumi.ComponentResourceOptions,
+  ) {
     super("rancher-ha:index:RancherHa", name, {}, opts);
     if (!NAME_RE.test(name)) {
       throw new Error(
@@ -127,20 +136,7 @@ export class RancherHa extends pulumi.ComponentResource {
     const parent = { parent: this };
     const tags = stackTags(config.tags, config.project, config.stack);
 
-    const network = new Network(
-      `${name}-net`,
-      config.network.kind === "new"
-        ? {
-            kind: "new",
-            cidr: config.network.vpcCidr,
-            ...(config.network.availabilityZones
-              ? { availabilityZones: config.network.availabilityZones }
-              : {}),
-            tags,
-          }
-        : { ...config.network, tags },
-      parent,
-    );
+    const network = new Network(`${name}-net`, { ...placement, tags }, parent);
     const security = new NodeSecurity(
       `${name}-sec`,
       { vpcId: network.vpcId, adminCidrs: config.adminCidrs, tags },
@@ -153,7 +149,7 @@ export class RancherHa extends pulumi.ComponentResource {
         instanceType: config.instanceType,
         rootVolumeGiB: config.rootVolumeGiB,
         ...(config.amiId !== undefined ? { amiId: config.amiId } : {}),
-        subnetIds: network.subnetIds,
+        subnetIds: network.serverSubnetIds,
         securityGroupId: security.securityGroupId,
         sshUser: config.sshUser,
         ...(config.sshPrivateKey !== undefined
@@ -170,7 +166,7 @@ export class RancherHa extends pulumi.ComponentResource {
       `${name}-cp`,
       {
         vpcId: network.vpcId,
-        subnetIds: network.subnetIds,
+        subnetIds: network.loadBalancerSubnetIds,
         nodeSecurityGroupId: security.securityGroupId,
         adminCidrs: config.adminCidrs,
         instanceIds,

@@ -32,11 +32,68 @@ function digest(s: string, n = 8): string {
   return createHash("sha256").update(s).digest("hex").slice(0, n);
 }
 
+/** A zone as DescribeAvailabilityZones reports it (the fields the program filters on). */
+export interface MockZone {
+  name: string;
+  /** "opt-in-not-required" for a region's own AZs; Local and Wavelength Zones are opted in. */
+  optInStatus: "opt-in-not-required" | "opted-in" | "not-opted-in";
+  state: "available" | "information" | "impaired" | "unavailable";
+}
+
+/** What the placeholder cloud looks like, where a test needs to choose. */
+export interface MockCloud {
+  /** The region's zones, by name (standard AZs) or in full. Default: `MOCK_REGION_ZONES`. */
+  zones?: (string | MockZone)[];
+  /** Given subnets by ID. Default: spread over the region's zones in order, inside 10.0.0.0/16. */
+  subnets?: Record<string, { availabilityZone: string; cidrBlock: string; vpcId?: string }>;
+}
+
+/**
+ * Zones per region where the default (a, b, c) would hide a case: us-west-1 shows most accounts
+ * two AZs; us-west-2 has opted-in Local Zones, which sort before its AZs by name.
+ */
+export const MOCK_REGION_ZONES: Readonly<Record<string, (string | MockZone)[]>> = {
+  "us-east-1": ["a", "b", "c", "d", "e", "f"].map((z) => `us-east-1${z}`),
+  "us-west-1": ["us-west-1b", "us-west-1c"],
+  "us-west-2": [
+    { name: "us-west-2-lax-1a", optInStatus: "opted-in", state: "available" },
+    { name: "us-west-2-lax-1b", optInStatus: "opted-in", state: "available" },
+    ...["a", "b", "c", "d"].map((z) => `us-west-2${z}`),
+  ],
+};
+
+function zonesOf(region: string, cloud: MockCloud): MockZone[] {
+  const zones = cloud.zones ?? MOCK_REGION_ZONES[region] ?? ["a", "b", "c"].map((z) => region + z);
+  return zones.map((z) =>
+    typeof z === "string" ? { name: z, optInStatus: "opt-in-not-required", state: "available" } : z,
+  );
+}
+
+/** DescribeAvailabilityZones as the provider's getAvailabilityZones sees it: filtered, sorted. */
+function describeZones(zones: MockZone[], inputs: Record<string, unknown>): MockZone[] {
+  const filters = (inputs.filters as { name: string; values: string[] }[] | undefined) ?? [];
+  return zones
+    .filter((z) => inputs.state === undefined || z.state === inputs.state)
+    .filter((z) =>
+      filters.every((f) => {
+        if (f.name === "opt-in-status") return f.values.includes(z.optInStatus);
+        if (f.name === "state") return f.values.includes(z.state);
+        throw new Error(`mock getAvailabilityZones: filter ${f.name} not modelled`);
+      }),
+    )
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
 /** Placeholder cloud-assigned values: clearly fake, stable for the same names. */
 /** `vpcId`: the configured existing VPC, which placeholder subnets then belong to. */
-export function placeholderMocks(region: string, vpcId = "vpc-placeholder"): pulumi.runtime.Mocks {
+export function placeholderMocks(
+  region: string,
+  vpcId = "vpc-placeholder",
+  cloud: MockCloud = {},
+): pulumi.runtime.Mocks {
   let ip = 10;
   let subnetIndex = 0;
+  const zones = zonesOf(region, cloud);
   return {
     newResource(args) {
       const inputs = args.inputs as Record<string, unknown>;
@@ -101,8 +158,10 @@ export function placeholderMocks(region: string, vpcId = "vpc-placeholder"): pul
     call(args) {
       const inputs = args.inputs as Record<string, unknown>;
       switch (args.token) {
-        case "aws:index/getAvailabilityZones:getAvailabilityZones":
-          return { names: ["a", "b", "c"].map((z) => `${region}${z}`), zoneIds: [] };
+        case "aws:index/getAvailabilityZones:getAvailabilityZones": {
+          const names = describeZones(zones, inputs).map((z) => z.name);
+          return { id: region, names, zoneIds: names.map((_, i) => `mock-az${i + 1}`) };
+        }
         case "aws:ec2/getAmi:getAmi":
           return {
             id: "ami-0placeholder000000",
@@ -116,9 +175,20 @@ export function placeholderMocks(region: string, vpcId = "vpc-placeholder"): pul
         case "aws:ec2/getVpc:getVpc":
           return { id: inputs.id as string, cidrBlock: "10.0.0.0/16" };
         case "aws:ec2/getSubnet:getSubnet": {
-          // Placeholder: subnets spread over the region's AZs in the order given.
           const id = inputs.id as string;
-          return { id, vpcId, availabilityZone: `${region}${"abc"[subnetIndex++ % 3]}` };
+          const given = cloud.subnets?.[id];
+          if (given) return { id, vpcId, ...given };
+          // Placeholder: subnets spread over the region's standard AZs in the order given.
+          const azs = describeZones(zones, { filters: [] }).filter(
+            (z) => z.optInStatus === "opt-in-not-required",
+          );
+          const i = subnetIndex++;
+          return {
+            id,
+            vpcId,
+            availabilityZone: azs[i % azs.length].name,
+            cidrBlock: `10.0.${i * 16}.0/20`,
+          };
         }
         case "tls:index/getPublicKey:getPublicKey":
           return { publicKeyOpenssh: "ssh-ed25519 AAAAplaceholder-derived rancher-ha" };

@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as settings from "@pulumi/pulumi/runtime/settings";
 import { ConfigError, loadConfig, PROJECT, RancherHaConfig } from "../components/config";
 import { rancherHaProgram } from "../components/program";
-import { installRecordingMocks, placeholderMocks, RecordedResource } from "./mocks";
+import { installRecordingMocks, MockCloud, placeholderMocks, RecordedResource } from "./mocks";
 import { applyOverrides, readStackConfig } from "./stackFile";
 import { Secret } from "./values";
 
@@ -27,6 +27,8 @@ export interface PlanOptions {
   stackDir?: string;
   /** RKE2 version of the previous deployment, when the caller knows it. */
   previousRke2Version?: string;
+  /** What the placeholder cloud answers lookups with (zones, given subnets), for tests. */
+  cloud?: MockCloud;
 }
 
 /** Reads the stack's config as `pulumi up` would and validates it; throws ConfigError. */
@@ -74,12 +76,17 @@ async function runPlanExclusive(opts: PlanOptions): Promise<Plan> {
   const { raw, config, warnings } = planConfig(opts);
   const region = config.region;
   const monitor = await installRecordingMocks(
-    placeholderMocks(region, config.network.kind === "existing" ? config.network.vpcId : undefined),
+    placeholderMocks(
+      region,
+      config.network.kind === "existing" ? config.network.vpcId : undefined,
+      opts.cloud,
+    ),
     PROJECT,
     opts.stack,
   );
   pulumi.runtime.setAllConfig(raw, []);
-  const outputs = rancherHaProgram(config);
+  const program = await rancherHaProgram(config);
+  const outputs = program.outputs;
   const resolved: Record<string, unknown> = {};
   for (const [k, o] of Object.entries(outputs)) resolved[k] = await resolveOutput(o);
   // Internal to the SDK (not in its typings): drains outstanding registrations.
@@ -88,7 +95,7 @@ async function runPlanExclusive(opts: PlanOptions): Promise<Plan> {
     project: PROJECT,
     stack: opts.stack,
     config,
-    warnings,
+    warnings: [...warnings, ...program.warnings],
     resources: monitor.recorded,
     outputs: resolved,
   };

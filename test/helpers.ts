@@ -5,7 +5,7 @@ import * as assert from "node:assert/strict";
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import type { RecordedResource } from "../plan/mocks";
+import type { MockCloud, RecordedResource } from "../plan/mocks";
 import { runPlan, Plan } from "../plan/run";
 import { stackConfigDir } from "../plan/stackFile";
 import { Secret } from "../plan/values";
@@ -40,12 +40,15 @@ export function fixtureProject(): string {
 
 const cache = new Map<string, Promise<Plan>>();
 
-/** The plan of a fixture stack with `key=value` overrides, evaluated once per process. */
-export function plan(stack: string, overrides: string[] = []): Promise<Plan> {
-  const key = JSON.stringify([stack, overrides]);
+/**
+ * The plan of a fixture stack with `key=value` overrides, evaluated once per process; `cloud`
+ * chooses what the placeholder cloud answers (zones, given subnets, previous inputs).
+ */
+export function plan(stack: string, overrides: string[] = [], cloud?: MockCloud): Promise<Plan> {
+  const key = JSON.stringify([stack, overrides, cloud]);
   let p = cache.get(key);
   if (!p) {
-    p = runPlan({ stack, overrides, stackDir: FIXTURE_STACKS });
+    p = runPlan({ stack, overrides, stackDir: FIXTURE_STACKS, ...(cloud ? { cloud } : {}) });
     cache.set(key, p);
   }
   return p;
