@@ -25,11 +25,12 @@ export interface ServerNodesArgs {
 }
 
 /**
- * Instance settings whose change replaces (AMI, key pair) or stops (type) a server. Applied to
- * all servers at once they would take etcd down, so each server keeps its own until it is the
- * `replaceServer`.
+ * Instance settings whose change replaces (AMI, key pair, subnet) or stops (type) a server.
+ * Applied to all servers at once they would take etcd down, so each server keeps its own until it
+ * is the `replaceServer`. A subnet changes when `subnetIds` or the zones change, or when the
+ * spread over zones puts server i elsewhere.
  */
-export const ROLLED_PROPERTIES = ["ami", "instanceType", "keyName"];
+export const ROLLED_PROPERTIES = ["ami", "instanceType", "keyName", "subnetId"];
 
 export interface ServerNode {
   index: number;

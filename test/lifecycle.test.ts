@@ -113,10 +113,14 @@ describe("lifecycle", function () {
       if (i === 2) {
         assert.deepEqual(inst.ignoreChanges, []);
         assert.equal(inst.protect, false, "unprotected for its replacement");
-        assert.deepEqual(inst.replaceOnChanges, ["ami", "instanceType", "keyName"]);
+        assert.deepEqual(inst.replaceOnChanges, ["ami", "instanceType", "keyName", "subnetId"]);
         assert.equal(inst.deleteBeforeReplace, true, "leave, delete, then a new one joins");
       } else {
-        assert.deepEqual(inst.ignoreChanges, ["ami", "instanceType", "keyName"], `server ${i}`);
+        assert.deepEqual(
+          inst.ignoreChanges,
+          ["ami", "instanceType", "keyName", "subnetId"],
+          `server ${i}`,
+        );
         assert.deepEqual(inst.replaceOnChanges, []);
       }
     }
@@ -126,6 +130,30 @@ describe("lifecycle", function () {
         e instanceof ConfigError &&
         /rancher-ha:replaceServer: 4 is not a server; use 1 to 3/.test(e.message),
     );
+  });
+
+  it("new subnets or zones move no running server but the replaceServer (subnetId forces replacement)", async () => {
+    const byo = (ids: number[], more: string[] = []) =>
+      plan("dev", [
+        "vpcId=vpc-0123456789abcdef0",
+        `subnetIds=${JSON.stringify(ids.map((n) => `subnet-0123456789abcdef${n}`))}`,
+        ...more,
+      ]);
+    const before = await byo([0, 1, 2]);
+    for (const after of [await byo([3, 4, 5]), await byo([2, 0, 1])]) {
+      for (const i of [1, 2, 3]) {
+        const a = byName(before, `rancher-server-${i}`, TYPES.instance);
+        const b = byName(after, `rancher-server-${i}`, TYPES.instance);
+        assert.notEqual(b.inputs.subnetId, a.inputs.subnetId, "the goal moves");
+        assert.ok(b.ignoreChanges.includes("subnetId"), `server ${i} keeps its subnet`);
+      }
+    }
+    // Rolled like the other instance settings: one server per up.
+    const rolled = await byo([3, 4, 5], ["replaceServer=2"]);
+    for (const i of [1, 2, 3]) {
+      const inst = byName(rolled, `rancher-server-${i}`, TYPES.instance);
+      assert.equal(inst.ignoreChanges.includes("subnetId"), i !== 2, `server ${i}`);
+    }
   });
 
   it("replaceServer on a protected stack unprotects only that server", async () => {

@@ -34,7 +34,7 @@ describe("program: dev stack (l4)", function () {
       assert.equal(i.inputs.instanceType, "m6i.xlarge");
       assert.deepEqual(
         i.ignoreChanges,
-        ["ami", "instanceType", "keyName"],
+        ["ami", "instanceType", "keyName", "subnetId"],
         "a new AMI, type or key never touches all servers at once",
       );
       assert.equal(i.deleteBeforeReplace, true);
