@@ -124,7 +124,12 @@ export class Network extends pulumi.ComponentResource {
   public readonly serverSubnetIds: pulumi.Input<string>[];
   /** Exactly one subnet per zone (ELBv2 takes no more): for every load balancer. */
   public readonly loadBalancerSubnetIds: pulumi.Input<string>[];
-  public readonly vpcCidr: pulumi.Output<string>;
+  /**
+   * Ranges the load balancers' own addresses come from, for the ingress controller's
+   * forwarded-header trust: the new VPC's CIDR (its subnets lie inside it), or the CIDRs of the
+   * given subnets the load balancers sit in, which may be in a secondary VPC CIDR.
+   */
+  public readonly loadBalancerCidrs: string[];
 
   constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
     super("rancher-ha:network:Network", name, {}, opts);
@@ -135,7 +140,7 @@ export class Network extends pulumi.ComponentResource {
       this.vpcId = pulumi.output(args.vpcId);
       this.serverSubnetIds = spreadOverZones(args.subnets).map((s) => s.id);
       this.loadBalancerSubnetIds = lbSubnets.map((s) => s.id);
-      this.vpcCidr = aws.ec2.getVpcOutput({ id: args.vpcId }, parent).cidrBlock;
+      this.loadBalancerCidrs = [...new Set(lbSubnets.map((s) => s.cidrBlock))].sort();
     } else {
       const vpc = new aws.ec2.Vpc(
         `${name}-vpc`,
@@ -184,7 +189,7 @@ export class Network extends pulumi.ComponentResource {
       this.vpcId = vpc.id;
       this.serverSubnetIds = subnetIds;
       this.loadBalancerSubnetIds = subnetIds;
-      this.vpcCidr = vpc.cidrBlock;
+      this.loadBalancerCidrs = [args.cidr];
     }
     this.registerOutputs({
       vpcId: this.vpcId,

@@ -197,7 +197,7 @@ export class RancherHa extends pulumi.ComponentResource {
         sshUser: servers.sshUser,
         sshPrivateKey: servers.sshPrivateKey,
         ingressController: config.ingressController,
-        vpcCidr: network.vpcCidr,
+        trustedCidrs: network.loadBalancerCidrs,
       },
       tags,
       parent: this,

@@ -159,6 +159,42 @@ describe("program: prod stack (l7)", function () {
     }
   });
 
+  it("existing VPC: trusts the CIDRs of the subnets the ALB sits in, secondary VPC CIDRs too", async () => {
+    const id = (n: number) => `subnet-0123456789abcdef${n}`;
+    const cloud = {
+      subnets: {
+        // The primary CIDR (10.0.0.0/16) holds none of the ALB's subnets.
+        [id(0)]: { availabilityZone: "eu-west-1a", cidrBlock: "100.64.0.0/24" },
+        [id(1)]: { availabilityZone: "eu-west-1b", cidrBlock: "100.64.1.0/24" },
+        [id(2)]: { availabilityZone: "eu-west-1a", cidrBlock: "100.64.2.0/24" },
+      },
+    };
+    const p = await plan(
+      "prod",
+      ["vpcId=vpc-0123456789abcdef0", `subnetIds=${JSON.stringify([id(0), id(1), id(2)])}`],
+      cloud,
+    );
+    assert.deepEqual(byName(p, "rancher-l7-alb", TYPES.lb).inputs.subnets, [id(0), id(1)]);
+    const doc = parse(byName(p, "rancher-l7-ingress-1").inputs.stdin as string);
+    assert.deepEqual(parse(doc.spec.valuesContent).ports.web.forwardedHeaders.trustedIPs, [
+      "100.64.0.0/24",
+      "100.64.1.0/24",
+    ]);
+    const nginx = await plan(
+      "prod",
+      [
+        "vpcId=vpc-0123456789abcdef0",
+        `subnetIds=${JSON.stringify([id(0), id(1), id(2)])}`,
+        "rke2Version=v1.35.7+rke2r1",
+      ],
+      cloud,
+    );
+    const config = parse(
+      parse(byName(nginx, "rancher-l7-ingress-1").inputs.stdin as string).spec.valuesContent,
+    ).controller.config;
+    assert.equal(config["proxy-real-ip-cidr"], "100.64.0.0/24,100.64.1.0/24");
+  });
+
   it("with ingress-nginx (RKE2 1.35): /healthz health check and use-forwarded-headers", async () => {
     const p = await plan("prod", ["rke2Version=v1.35.7+rke2r1", "ingressController=ingress-nginx"]);
     const hc = byName(p, "rancher-l7-http", TYPES.targetGroup).inputs.healthCheck as Record<

@@ -19,7 +19,7 @@ interface Rendered {
 }
 
 function render(ingressController: IngressController, mode: LoadBalancerMode): Rendered {
-  const out = renderIngressHelmChartConfig({ ingressController, mode, vpcCidr: VPC });
+  const out = renderIngressHelmChartConfig({ ingressController, mode, trustedCidrs: [VPC] });
   const docs = parseAllDocuments(out.manifest);
   assert.equal(docs.length, 1, "one YAML document");
   const doc: unknown = parse(out.manifest);
@@ -104,7 +104,7 @@ describe("ingress HelmChartConfig", () => {
       const { manifest } = renderIngressHelmChartConfig({
         ingressController: controller,
         mode: "l4",
-        vpcCidr: VPC,
+        trustedCidrs: [VPC],
       });
       assert.ok(!manifest.includes(VPC), `${controller} l4 mentions the VPC CIDR`);
     }
@@ -119,14 +119,38 @@ describe("ingress HelmChartConfig", () => {
   });
 
   it("is deterministic", () => {
-    const args: IngressTuningArgs = { ingressController: "traefik", mode: "l7", vpcCidr: VPC };
+    const args: IngressTuningArgs = {
+      ingressController: "traefik",
+      mode: "l7",
+      trustedCidrs: [VPC],
+    };
     assert.equal(
       renderIngressHelmChartConfig(args).manifest,
       renderIngressHelmChartConfig({ ...args }).manifest,
     );
   });
 
-  it("validates vpcCidr as an IPv4 CIDR", () => {
+  it("trusts every range the load balancer sits in (subnets in secondary VPC CIDRs), each once", () => {
+    const trustedCidrs = ["10.20.0.0/24", "100.64.1.0/24", "10.20.0.0/24"];
+    const values = (c: IngressController): unknown => {
+      const { manifest } = renderIngressHelmChartConfig({
+        ingressController: c,
+        mode: "l7",
+        trustedCidrs,
+      });
+      return parse(at(parse(manifest), "spec", "valuesContent") as string);
+    };
+    assert.deepEqual(at(values("traefik"), "ports", "web", "forwardedHeaders", "trustedIPs"), [
+      "10.20.0.0/24",
+      "100.64.1.0/24",
+    ]);
+    assert.equal(
+      at(values("ingress-nginx"), "controller", "config", "proxy-real-ip-cidr"),
+      "10.20.0.0/24,100.64.1.0/24",
+    );
+  });
+
+  it("validates trustedCidrs as IPv4 CIDRs", () => {
     const bad = [
       "",
       "10.0.0.0",
@@ -140,19 +164,31 @@ describe("ingress HelmChartConfig", () => {
       "10.0.0.0/16 ",
       "vpc-123",
     ];
-    for (const vpcCidr of bad) {
+    for (const cidr of bad) {
       for (const controller of INGRESS_CONTROLLERS) {
         assert.throws(
           () =>
-            renderIngressHelmChartConfig({ ingressController: controller, mode: "l7", vpcCidr }),
-          /vpcCidr/,
-          JSON.stringify(vpcCidr),
+            renderIngressHelmChartConfig({
+              ingressController: controller,
+              mode: "l7",
+              trustedCidrs: [VPC, cidr],
+            }),
+          /trustedCidrs/,
+          JSON.stringify(cidr),
         );
       }
     }
-    for (const vpcCidr of ["10.0.0.0/16", "172.31.0.0/16", "192.168.10.0/24", "10.1.2.3/32"]) {
-      renderIngressHelmChartConfig({ ingressController: "traefik", mode: "l7", vpcCidr });
-    }
+    assert.throws(
+      () =>
+        renderIngressHelmChartConfig({
+          ingressController: "traefik",
+          mode: "l7",
+          trustedCidrs: [],
+        }),
+      /trustedCidrs must list/,
+    );
+    const good = ["10.0.0.0/16", "172.31.0.0/16", "192.168.10.0/24", "10.1.2.3/32"];
+    renderIngressHelmChartConfig({ ingressController: "traefik", mode: "l7", trustedCidrs: good });
   });
 
   it("rejects an unknown mode or controller", () => {
@@ -161,7 +197,7 @@ describe("ingress HelmChartConfig", () => {
         renderIngressHelmChartConfig({
           ingressController: "traefik",
           mode: "l3" as LoadBalancerMode,
-          vpcCidr: VPC,
+          trustedCidrs: [VPC],
         }),
       /mode/,
     );
@@ -170,7 +206,7 @@ describe("ingress HelmChartConfig", () => {
         renderIngressHelmChartConfig({
           ingressController: "nginx" as IngressController,
           mode: "l7",
-          vpcCidr: VPC,
+          trustedCidrs: [VPC],
         }),
       /ingressController/,
     );

@@ -16,7 +16,8 @@ export interface IngressTuningArgs {
   /** Secret. */
   sshPrivateKey: pulumi.Input<string>;
   ingressController: IngressController;
-  vpcCidr: pulumi.Input<string>;
+  /** Where the load balancer's own addresses come from (the subnets it sits in). */
+  trustedCidrs: string[];
 }
 
 /**
@@ -31,11 +32,13 @@ export function installIngressTuning(
   args: IngressTuningArgs,
   parent: pulumi.Resource,
 ): command.remote.Command[] {
-  const rendered = pulumi
-    .output(args.vpcCidr)
-    .apply((vpcCidr) =>
-      renderIngressHelmChartConfig({ ingressController: args.ingressController, mode, vpcCidr }),
-    );
+  const rendered = pulumi.output(
+    renderIngressHelmChartConfig({
+      ingressController: args.ingressController,
+      mode,
+      trustedCidrs: args.trustedCidrs,
+    }),
+  );
   // The manifest arrives on stdin; the command line is fixed text.
   const write = rendered.apply(
     (r) => `sudo -n install -D -m 0600 /dev/stdin ${RKE2_MANIFESTS_DIR}/${r.fileName}`,

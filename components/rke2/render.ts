@@ -248,7 +248,11 @@ export function renderRke2ServerConfig(a: Rke2ServerConfigArgs): string {
 export interface IngressTuningArgs {
   ingressController: IngressController;
   mode: LoadBalancerMode;
-  vpcCidr: string;
+  /**
+   * IPv4 ranges the load balancer's own addresses come from: the CIDRs of the subnets it sits in
+   * (or the VPC CIDR holding them). l7 trusts X-Forwarded-* from these only; l4 ignores them.
+   */
+  trustedCidrs: string[];
 }
 
 /** Same file for both modes and both controllers, so a switch overwrites (and so reverts) it. */
@@ -271,7 +275,7 @@ export function renderIngressHelmChartConfig(a: IngressTuningArgs): {
 } {
   rejectUnknownArgs(
     a as unknown as Record<string, unknown>,
-    new Set(["ingressController", "mode", "vpcCidr"]),
+    new Set(["ingressController", "mode", "trustedCidrs"]),
     "renderIngressHelmChartConfig",
   );
   assertIngressController(a.ingressController, "ingress HelmChartConfig");
@@ -280,7 +284,7 @@ export function renderIngressHelmChartConfig(a: IngressTuningArgs): {
       `ingress HelmChartConfig: mode must be "l4" or "l7", got ${JSON.stringify(a.mode)}`,
     );
   }
-  const vpcCidr = validateVpcCidr(a.vpcCidr);
+  const trusted = validateTrustedCidrs(a.trustedCidrs);
   const l7 = a.mode === "l7";
 
   let values: Record<string, unknown>;
@@ -300,7 +304,7 @@ export function renderIngressHelmChartConfig(a: IngressTuningArgs): {
     values = {
       ports: {
         web: {
-          forwardedHeaders: { trustedIPs: l7 ? [vpcCidr] : [], insecure: false },
+          forwardedHeaders: { trustedIPs: l7 ? trusted : [], insecure: false },
         },
       },
       ingressRoute: { healthcheck: { enabled: l7, entryPoints: ["web"] } },
@@ -308,11 +312,13 @@ export function renderIngressHelmChartConfig(a: IngressTuningArgs): {
   } else {
     // ingress-nginx ConfigMap keys (controller.config). With use-forwarded-headers the controller
     // passes X-Forwarded-Proto/Port on from any peer; proxy-real-ip-cidr limits only whose
-    // X-Forwarded-For becomes the client address. Port 80 must be reachable from the ALB only.
+    // X-Forwarded-For becomes the client address (a comma-separated list: ingress-nginx
+    // internal/ingress/controller/template/configmap.go splits it on ","). Port 80 must be
+    // reachable from the ALB only.
     values = {
       controller: {
         config: l7
-          ? { "use-forwarded-headers": "true", "proxy-real-ip-cidr": vpcCidr }
+          ? { "use-forwarded-headers": "true", "proxy-real-ip-cidr": trusted.join(",") }
           : { "use-forwarded-headers": "false" },
       },
     };
@@ -484,8 +490,18 @@ function validateExtra(key: string, value: unknown, controller: IngressControlle
   return value;
 }
 
-/** Validates an IPv4 CIDR such as a VPC's "10.0.0.0/16" and returns it. */
-export function validateVpcCidr(cidr: unknown): string {
+/** Validates the trusted ranges (at least one, each an aligned IPv4 CIDR of /8 or narrower). */
+export function validateTrustedCidrs(cidrs: unknown): string[] {
+  if (!Array.isArray(cidrs) || cidrs.length === 0) {
+    throw new Error(
+      `trustedCidrs must list the load balancer's subnet CIDRs, got ${JSON.stringify(cidrs)}`,
+    );
+  }
+  return [...new Set(cidrs.map(validateTrustedCidr))];
+}
+
+/** Validates an IPv4 CIDR such as a subnet's "10.0.0.0/24" and returns it. */
+export function validateTrustedCidr(cidr: unknown): string {
   const m =
     typeof cidr === "string"
       ? /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(cidr)
@@ -494,19 +510,19 @@ export function validateVpcCidr(cidr: unknown): string {
   const prefix = m ? Number(m[5]) : NaN;
   if (!m || octets.some((o) => !(o >= 0 && o <= 255)) || !(prefix >= 0 && prefix <= 32)) {
     throw new Error(
-      `vpcCidr must be an IPv4 CIDR such as "10.0.0.0/16", got ${JSON.stringify(cidr)}`,
+      `trustedCidrs: each must be an IPv4 CIDR such as "10.0.0.0/16", got ${JSON.stringify(cidr)}`,
     );
   }
   if (prefix < 8) {
     throw new Error(
-      `vpcCidr ${String(cidr)} is too wide to trust forwarded headers from (prefix /${prefix} < /8)`,
+      `trustedCidrs: ${String(cidr)} is too wide to trust forwarded headers from (prefix /${prefix} < /8)`,
     );
   }
   const addr = octets.reduce((acc, o) => acc * 256 + o, 0);
   const hostBits = 2 ** (32 - prefix);
   if (addr % hostBits !== 0) {
     throw new Error(
-      `vpcCidr ${String(cidr)} has host bits set; give the network address (a VPC CIDR is aligned)`,
+      `trustedCidrs: ${String(cidr)} has host bits set; give the network address (subnet and VPC CIDRs are aligned)`,
     );
   }
   return cidr as string;
