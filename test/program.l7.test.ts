@@ -3,7 +3,7 @@
 import * as assert from "node:assert/strict";
 import { parse } from "yaml";
 import { ConfigError } from "../components/config";
-import { planConfig } from "../plan/run";
+import { Plan, planConfig } from "../plan/run";
 import { byName, FIXTURE_STACKS, ofType, plan, TYPES, unwrap } from "./helpers";
 import { rancherValuesCheck } from "./reference";
 
@@ -157,6 +157,26 @@ describe("program: prod stack (l7)", function () {
       assert.ok(start.dependsOn.includes(tuning.urn));
       assert.deepEqual(tuning.inputs.triggers, [`rancher-server-${i}-id`]);
     }
+  });
+
+  it("the ingress controller outlasts the ALB's idle timeout (derived from idleTimeoutSeconds)", async () => {
+    const values = (p: Plan) =>
+      parse(
+        parse(byName(p, "rancher-l7-ingress-1").inputs.stdin as string).spec.valuesContent,
+      ) as Record<string, any>;
+    const prod = await plan("prod");
+    assert.equal(byName(prod, "rancher-l7-alb", TYPES.lb).inputs.idleTimeout, 1800);
+    assert.equal(values(prod).ports.web.transport.respondingTimeouts.idleTimeout, "1860s");
+    const short = await plan("prod", ["idleTimeoutSeconds=600"]);
+    assert.equal(values(short).ports.web.transport.respondingTimeouts.idleTimeout, "660s");
+    const nginx = await plan("prod", ["rke2Version=v1.35.7+rke2r1", "idleTimeoutSeconds=600"]);
+    assert.equal(values(nginx).controller.config["keep-alive"], "660");
+    // L4 passes TCP through: the chart defaults stay.
+    const l4 = parse(
+      parse(byName(await plan("dev"), "rancher-l4-ingress-1").inputs.stdin as string).spec
+        .valuesContent,
+    );
+    assert.equal(l4.ports.web.transport, undefined);
   });
 
   it("existing VPC: trusts the CIDRs of the subnets the ALB sits in, secondary VPC CIDRs too", async () => {

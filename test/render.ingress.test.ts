@@ -1,6 +1,7 @@
 import { strict as assert } from "node:assert";
 import { parse, parseAllDocuments } from "yaml";
 import {
+  BACKEND_IDLE_MARGIN_SECONDS,
   INGRESS_CONTROLLERS,
   LOAD_BALANCER_MODES,
   renderIngressHelmChartConfig,
@@ -19,7 +20,12 @@ interface Rendered {
 }
 
 function render(ingressController: IngressController, mode: LoadBalancerMode): Rendered {
-  const out = renderIngressHelmChartConfig({ ingressController, mode, trustedCidrs: [VPC] });
+  const out = renderIngressHelmChartConfig({
+    ingressController,
+    mode,
+    trustedCidrs: [VPC],
+    ...(mode === "l7" ? { idleTimeoutSeconds: 1800 } : {}),
+  });
   const docs = parseAllDocuments(out.manifest);
   assert.equal(docs.length, 1, "one YAML document");
   const doc: unknown = parse(out.manifest);
@@ -31,7 +37,12 @@ function render(ingressController: IngressController, mode: LoadBalancerMode): R
 const EXPECTED: Record<IngressController, Record<LoadBalancerMode, unknown>> = {
   traefik: {
     l7: {
-      ports: { web: { forwardedHeaders: { trustedIPs: [VPC], insecure: false } } },
+      ports: {
+        web: {
+          forwardedHeaders: { trustedIPs: [VPC], insecure: false },
+          transport: { respondingTimeouts: { idleTimeout: "1860s" } },
+        },
+      },
       ingressRoute: { healthcheck: { enabled: true, entryPoints: ["web"] } },
     },
     l4: {
@@ -40,7 +51,15 @@ const EXPECTED: Record<IngressController, Record<LoadBalancerMode, unknown>> = {
     },
   },
   "ingress-nginx": {
-    l7: { controller: { config: { "use-forwarded-headers": "true", "proxy-real-ip-cidr": VPC } } },
+    l7: {
+      controller: {
+        config: {
+          "use-forwarded-headers": "true",
+          "proxy-real-ip-cidr": VPC,
+          "keep-alive": "1860",
+        },
+      },
+    },
     l4: { controller: { config: { "use-forwarded-headers": "false" } } },
   },
 };
@@ -110,6 +129,51 @@ describe("ingress HelmChartConfig", () => {
     }
   });
 
+  it("l7 keeps idle connections open longer than the ALB (no 502 on a connection it just closed)", () => {
+    const idle = (c: IngressController, idleTimeoutSeconds: number) => {
+      const { manifest } = renderIngressHelmChartConfig({
+        ingressController: c,
+        mode: "l7",
+        trustedCidrs: [VPC],
+        idleTimeoutSeconds,
+      });
+      const values = parse(at(parse(manifest), "spec", "valuesContent") as string) as unknown;
+      return c === "traefik"
+        ? at(values, "ports", "web", "transport", "respondingTimeouts", "idleTimeout")
+        : at(values, "controller", "config", "keep-alive");
+    };
+    // Defaults the controllers would use otherwise: Traefik 180 s, ingress-nginx 75 s.
+    assert.equal(idle("traefik", 1800), `${1800 + BACKEND_IDLE_MARGIN_SECONDS}s`);
+    assert.equal(idle("ingress-nginx", 1800), String(1800 + BACKEND_IDLE_MARGIN_SECONDS));
+    assert.equal(idle("traefik", 600), "660s", "follows idleTimeoutSeconds");
+    assert.equal(idle("ingress-nginx", 60), "120");
+    assert.ok(BACKEND_IDLE_MARGIN_SECONDS > 0);
+    for (const c of INGRESS_CONTROLLERS) {
+      for (const bad of [undefined, 0, 4001, 1.5]) {
+        assert.throws(
+          () =>
+            renderIngressHelmChartConfig({
+              ingressController: c,
+              mode: "l7",
+              trustedCidrs: [VPC],
+              ...(bad === undefined ? {} : { idleTimeoutSeconds: bad }),
+            }),
+          /l7 needs idleTimeoutSeconds/,
+        );
+      }
+      assert.throws(
+        () =>
+          renderIngressHelmChartConfig({
+            ingressController: c,
+            mode: "l4",
+            trustedCidrs: [VPC],
+            idleTimeoutSeconds: 1800,
+          }),
+        /applies to l7 \(the ALB\) only/,
+      );
+    }
+  });
+
   it("uses one file name for both modes, so a switch overwrites the file", () => {
     for (const controller of INGRESS_CONTROLLERS) {
       const l4 = render(controller, "l4").fileName;
@@ -123,6 +187,7 @@ describe("ingress HelmChartConfig", () => {
       ingressController: "traefik",
       mode: "l7",
       trustedCidrs: [VPC],
+      idleTimeoutSeconds: 1800,
     };
     assert.equal(
       renderIngressHelmChartConfig(args).manifest,
@@ -137,6 +202,7 @@ describe("ingress HelmChartConfig", () => {
         ingressController: c,
         mode: "l7",
         trustedCidrs,
+        idleTimeoutSeconds: 1800,
       });
       return parse(at(parse(manifest), "spec", "valuesContent") as string);
     };
@@ -172,6 +238,7 @@ describe("ingress HelmChartConfig", () => {
               ingressController: controller,
               mode: "l7",
               trustedCidrs: [VPC, cidr],
+              idleTimeoutSeconds: 1800,
             }),
           /trustedCidrs/,
           JSON.stringify(cidr),
@@ -188,7 +255,12 @@ describe("ingress HelmChartConfig", () => {
       /trustedCidrs must list/,
     );
     const good = ["10.0.0.0/16", "172.31.0.0/16", "192.168.10.0/24", "10.1.2.3/32"];
-    renderIngressHelmChartConfig({ ingressController: "traefik", mode: "l7", trustedCidrs: good });
+    renderIngressHelmChartConfig({
+      ingressController: "traefik",
+      mode: "l7",
+      trustedCidrs: good,
+      idleTimeoutSeconds: 1800,
+    });
   });
 
   it("rejects an unknown mode or controller", () => {
@@ -207,6 +279,7 @@ describe("ingress HelmChartConfig", () => {
           ingressController: "nginx" as IngressController,
           mode: "l7",
           trustedCidrs: [VPC],
+          idleTimeoutSeconds: 1800,
         }),
       /ingressController/,
     );

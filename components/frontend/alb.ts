@@ -191,7 +191,13 @@ export class AlbFrontEnd extends pulumi.ComponentResource implements FrontEnd {
       parent,
     );
     this.listeners = [https, http];
-    this.ingressTuning = installIngressTuning(name, this.mode, args.ingress, this);
+    // The controller outlasts the ALB on idle connections, or the ALB sees resets and answers 502.
+    this.ingressTuning = installIngressTuning(
+      name,
+      { mode: this.mode, idleTimeoutSeconds: args.idleTimeoutSeconds },
+      args.ingress,
+      this,
+    );
     this.dnsName = alb.dnsName;
     this.zoneId = alb.zoneId;
     this.registerOutputs({ dnsName: this.dnsName, certificateArn: this.certificateArn });

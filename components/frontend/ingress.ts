@@ -28,15 +28,17 @@ export interface IngressTuningArgs {
  */
 export function installIngressTuning(
   name: string,
-  mode: LoadBalancerMode,
+  frontEnd: { mode: "l4" } | { mode: "l7"; idleTimeoutSeconds: number },
   args: IngressTuningArgs,
   parent: pulumi.Resource,
 ): command.remote.Command[] {
+  const mode: LoadBalancerMode = frontEnd.mode;
   const rendered = pulumi.output(
     renderIngressHelmChartConfig({
       ingressController: args.ingressController,
       mode,
       trustedCidrs: args.trustedCidrs,
+      ...(frontEnd.mode === "l7" ? { idleTimeoutSeconds: frontEnd.idleTimeoutSeconds } : {}),
     }),
   );
   // The manifest arrives on stdin; the command line is fixed text.

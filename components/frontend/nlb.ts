@@ -70,7 +70,7 @@ export class NlbFrontEnd extends pulumi.ComponentResource implements FrontEnd {
           parent,
         ).listener,
     );
-    this.ingressTuning = installIngressTuning(name, this.mode, args.ingress, this);
+    this.ingressTuning = installIngressTuning(name, { mode: this.mode }, args.ingress, this);
     this.dnsName = args.controlPlane.dnsName;
     this.zoneId = args.controlPlane.zoneId;
     this.registerOutputs({ dnsName: this.dnsName });

@@ -253,7 +253,20 @@ export interface IngressTuningArgs {
    * (or the VPC CIDR holding them). l7 trusts X-Forwarded-* from these only; l4 ignores them.
    */
   trustedCidrs: string[];
+  /**
+   * l7 only (required there): the ALB's idle timeout. The controller keeps idle client
+   * connections open longer, so the ALB is always the side that closes them.
+   */
+  idleTimeoutSeconds?: number;
 }
+
+/**
+ * How much longer than the ALB the controller keeps an idle connection. AWS's ALB guide
+ * ("Connection idle timeout") asks for a backend keep-alive longer than the load balancer's idle
+ * timeout: otherwise the backend may close a connection just as the ALB sends a request on it,
+ * and the ALB answers 502.
+ */
+export const BACKEND_IDLE_MARGIN_SECONDS = 60;
 
 /** Same file for both modes and both controllers, so a switch overwrites (and so reverts) it. */
 export const INGRESS_HELM_CHART_CONFIG_FILE = "rancher-ha-ingress.yaml";
@@ -275,7 +288,7 @@ export function renderIngressHelmChartConfig(a: IngressTuningArgs): {
 } {
   rejectUnknownArgs(
     a as unknown as Record<string, unknown>,
-    new Set(["ingressController", "mode", "trustedCidrs"]),
+    new Set(["ingressController", "mode", "trustedCidrs", "idleTimeoutSeconds"]),
     "renderIngressHelmChartConfig",
   );
   assertIngressController(a.ingressController, "ingress HelmChartConfig");
@@ -286,6 +299,12 @@ export function renderIngressHelmChartConfig(a: IngressTuningArgs): {
   }
   const trusted = validateTrustedCidrs(a.trustedCidrs);
   const l7 = a.mode === "l7";
+  const idle = l7 ? validateIdleTimeout(a.idleTimeoutSeconds) : undefined;
+  if (!l7 && a.idleTimeoutSeconds !== undefined) {
+    throw new Error("ingress HelmChartConfig: idleTimeoutSeconds applies to l7 (the ALB) only");
+  }
+  // Chart defaults in l4: an NLB passes TCP through, so the client sees the close itself.
+  const backendIdle = idle === undefined ? undefined : idle + BACKEND_IDLE_MARGIN_SECONDS;
 
   let values: Record<string, unknown>;
   if (a.ingressController === "traefik") {
@@ -301,10 +320,16 @@ export function renderIngressHelmChartConfig(a: IngressTuningArgs): {
     // The ALB health check (GET /ping, no matching Host) needs Traefik's ping on the web
     // entrypoint: the chart's health-check IngressRoute (PathPrefix /ping → ping@internal) does
     // that without shadowing Rancher's own host rule, which is longer and so wins.
+    // Idle timeout: `ports.web.transport.respondingTimeouts.idleTimeout` (a duration; Traefik's
+    // default 180 s), rendered as --entryPoints.web.transport.respondingTimeouts.idleTimeout by
+    // templates/_podtemplate.tpl in rke2-traefik 39.0.702, 40.1.009 and 41.2.001.
     values = {
       ports: {
         web: {
           forwardedHeaders: { trustedIPs: l7 ? trusted : [], insecure: false },
+          ...(backendIdle !== undefined
+            ? { transport: { respondingTimeouts: { idleTimeout: `${backendIdle}s` } } }
+            : {}),
         },
       },
       ingressRoute: { healthcheck: { enabled: l7, entryPoints: ["web"] } },
@@ -317,8 +342,15 @@ export function renderIngressHelmChartConfig(a: IngressTuningArgs): {
     // reachable from the ALB only.
     values = {
       controller: {
+        // `keep-alive` (nginx keepalive_timeout for client connections, seconds; default 75):
+        // ingress-nginx internal/ingress/controller/config/config.go KeepAlive, `json:"keep-alive"`.
+        // rke2-ingress-nginx templates/controller-configmap.yaml writes controller.config as is.
         config: l7
-          ? { "use-forwarded-headers": "true", "proxy-real-ip-cidr": trusted.join(",") }
+          ? {
+              "use-forwarded-headers": "true",
+              "proxy-real-ip-cidr": trusted.join(","),
+              "keep-alive": String(backendIdle),
+            }
           : { "use-forwarded-headers": "false" },
       },
     };
@@ -488,6 +520,16 @@ function validateExtra(key: string, value: unknown, controller: IngressControlle
     }
   }
   return value;
+}
+
+/** The ALB's idle timeout: whole seconds, 1 to 4000 (the ELB API's range). */
+function validateIdleTimeout(seconds: unknown): number {
+  if (typeof seconds !== "number" || !Number.isInteger(seconds) || seconds < 1 || seconds > 4000) {
+    throw new Error(
+      `ingress HelmChartConfig: l7 needs idleTimeoutSeconds, the ALB's idle timeout in whole seconds (1-4000), got ${JSON.stringify(seconds)}`,
+    );
+  }
+  return seconds;
 }
 
 /** Validates the trusted ranges (at least one, each an aligned IPv4 CIDR of /8 or narrower). */
