@@ -318,6 +318,17 @@ describe("program: dev stack (l4)", function () {
     assert.equal(kubeconfigCmd.inputs.logging, "none");
   });
 
+  it("never sends a command's previous output back to the server (addPreviousOutputInEnv off)", async () => {
+    // @pulumi/command defaults it to true: the kubeconfig (and the start step's output, after it
+    // got the token) would travel back as SSH environment requests on the next update or delete.
+    for (const p of [await plan("dev"), await plan("prod")]) {
+      const commands = ofType(p, TYPES.command);
+      assert.ok(commands.some((c) => c.name === "rancher-rke2-kubeconfig"));
+      assert.ok(commands.some((c) => c.name === "rancher-rke2-2-start"));
+      for (const c of commands) assert.equal(c.inputs.addPreviousOutputInEnv, false, c.name);
+    }
+  });
+
   it("installs cert-manager, then Rancher after every server joined", async () => {
     const p = await plan("dev");
     const rancher = byName(p, "rancher-install-rancher", TYPES.release);

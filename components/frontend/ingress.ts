@@ -1,6 +1,7 @@
 import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
 import type { IngressController, LoadBalancerMode } from "../config";
+import { NO_PREVIOUS_OUTPUT } from "../rke2/cluster";
 import { RKE2_MANIFESTS_DIR, renderIngressHelmChartConfig } from "../rke2/render";
 
 /** How a front end reaches a server over SSH. */
@@ -63,6 +64,7 @@ export function installIngressTuning(
           stdin: rendered.apply((r) => r.manifest),
           triggers: [node.instanceId],
           logging: "stderr",
+          ...NO_PREVIOUS_OUTPUT,
         },
         { parent },
       ),

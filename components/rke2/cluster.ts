@@ -15,6 +15,16 @@ export const STAGING_DIR = "/opt/rancher-ha";
 const SCRIPTS_ON_NODE = `${STAGING_DIR}/node`;
 const PARAMS_ON_NODE = `${STAGING_DIR}/params.env`;
 
+/**
+ * Every remote command sets `addPreviousOutputInEnv: false`. @pulumi/command (v1.2.1
+ * provider/pkg/provider/remote/commandOutputs.go) otherwise sends the previous run's stdout and
+ * stderr to the host as SSH environment requests (PULUMI_COMMAND_STDOUT/_STDERR) on every update
+ * and delete: the kubeconfig would travel back to the server, and the start step's output after
+ * it got the token. No script here reads them, and sshd refuses them by default (AcceptEnv), so
+ * the provider only logs a warning each time: pointless everywhere, harmful where secret.
+ */
+export const NO_PREVIOUS_OUTPUT = { addPreviousOutputInEnv: false } as const;
+
 /** `sudo` a shipped script with the copied parameter file: nothing variable on the line. */
 export function nodeScript(script: string): string {
   return `sudo -n bash ${SCRIPTS_ON_NODE}/${script} ${PARAMS_ON_NODE}`;
@@ -96,6 +106,7 @@ export class Rke2Cluster extends pulumi.ComponentResource {
           connection: { ...connection, dialErrorLimit: 30 },
           create: `sudo -n install -d -m 0700 -o "$(id -u)" -g "$(id -g)" ${STAGING_DIR}`,
           triggers: [server.instanceId],
+          ...NO_PREVIOUS_OUTPUT,
         },
         parent,
       );
@@ -166,6 +177,7 @@ export class Rke2Cluster extends pulumi.ComponentResource {
           create: installCmd,
           update: installCmd,
           triggers: [server.instanceId, args.rke2Version],
+          ...NO_PREVIOUS_OUTPUT,
         },
         { parent: this, dependsOn: [scripts, params] },
       );
@@ -178,6 +190,7 @@ export class Rke2Cluster extends pulumi.ComponentResource {
           create: "true",
           delete: nodeScript("rke2-leave.sh"),
           triggers: [server.instanceId],
+          ...NO_PREVIOUS_OUTPUT,
         },
         { parent: this, dependsOn: [scripts, params], deletedWith: this.token },
       );
@@ -192,6 +205,7 @@ export class Rke2Cluster extends pulumi.ComponentResource {
           stdin: token,
           triggers: [server.instanceId, args.rke2Version, configText.apply(sha256)],
           logging: "stderr",
+          ...NO_PREVIOUS_OUTPUT,
         },
         {
           parent: this,
@@ -218,6 +232,7 @@ export class Rke2Cluster extends pulumi.ComponentResource {
         // Re-read after an upgrade too: RKE2 renews the admin client certificate on restart.
         triggers: [first.instanceId, controlPlaneEndpoint, args.rke2Version],
         logging: "none",
+        ...NO_PREVIOUS_OUTPUT,
       },
       { parent: this, dependsOn: [starts[0]], additionalSecretOutputs: ["stdout"] },
     );
