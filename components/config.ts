@@ -8,7 +8,7 @@ import { X509Certificate, createPrivateKey } from "node:crypto";
 import { isIP } from "node:net";
 import { isFqdn, type IngressController, type LoadBalancerMode } from "./rke2/render";
 import { serverZones, zoneLossWarning } from "./placement";
-import type { TlsSource } from "./rancher/values";
+import { switchConsequences, type TlsSource } from "./rancher/values";
 import {
   DEFAULT_VERSIONS,
   defaultIngressController,
@@ -91,6 +91,8 @@ export interface RancherHaConfig {
   rancherVersion: string;
   certManagerVersion: string;
   ingressController: IngressController;
+  /** The user set `ingressController` (a change of controller is then on purpose). */
+  ingressControllerExplicit?: boolean;
   /** Only for l4; l7 terminates TLS on the ALB. */
   tlsSource?: TlsSource;
   letsEncryptEmail?: string;
@@ -669,6 +671,7 @@ export function resolveConfig(settings: RancherHaSettings, ctx: ConfigContext): 
     if (p) bad("rke2Version", `${ctx.previousRke2Version} → ${rke2Version} ${p}`);
   }
 
+  // For a new cluster; a running one keeps the controller pinned in the state (ingressPin.ts).
   let ingressController: IngressController = rke2 ? defaultIngressController(rke2) : "traefik";
   if (s.ingressController !== undefined) {
     if (s.ingressController !== "traefik" && s.ingressController !== "ingress-nginx") {
@@ -678,6 +681,9 @@ export function resolveConfig(settings: RancherHaSettings, ctx: ConfigContext): 
       if (ingressController === "ingress-nginx" && rke2 && !rke2ShipsIngressNginx(rke2)) {
         bad("ingressController", `RKE2 ${rke2Version} no longer ships ingress-nginx; use traefik`);
       }
+      warnings.push(
+        `rancher-ha:ingressController is set to ${ingressController}: if the cluster runs the other controller, this update switches it (${switchConsequences(ingressController)}). The cluster keeps ${ingressController} when the key is unset later.`,
+      );
     }
   }
 
@@ -815,6 +821,7 @@ export function resolveConfig(settings: RancherHaSettings, ctx: ConfigContext): 
     rancherVersion,
     certManagerVersion,
     ingressController,
+    ...(s.ingressController !== undefined ? { ingressControllerExplicit: true } : {}),
     ...(tlsSource !== undefined ? { tlsSource } : {}),
     ...(s.letsEncryptEmail !== undefined ? { letsEncryptEmail: s.letsEncryptEmail } : {}),
     letsEncryptEnvironment: leEnv,

@@ -28,6 +28,8 @@ export interface ProgramResult {
   outputs: Record<string, pulumi.Output<unknown>>;
   /** What the user should know that only the cloud could tell (zones, subnets). */
   warnings: string[];
+  /** What only the stack's state can tell (e.g. the ingress controller a cluster keeps). */
+  notices: pulumi.Output<string[]>;
 }
 
 /**
@@ -39,7 +41,7 @@ export interface ProgramResult {
 export async function rancherHaProgram(config: RancherHaConfig): Promise<ProgramResult> {
   const placed = await placeNetwork(config.network, config.serverCount);
   const stack = new RancherHa(STACK_COMPONENT_NAME, config, placed.network);
-  return { outputs: stack.outputs(), warnings: placed.warnings };
+  return { outputs: stack.outputs(), warnings: placed.warnings, notices: stack.notices };
 }
 
 /** What `index.ts` runs: config from the runtime, warnings logged, stack built. */
@@ -49,6 +51,8 @@ export async function runFromRuntime(): Promise<Record<string, pulumi.Output<unk
   try {
     const result = await rancherHaProgram(config);
     for (const w of result.warnings) void pulumi.log.warn(w);
+    // Logging in an apply registers nothing; it prints once the state is known (preview too).
+    result.notices.apply((notices) => notices.forEach((n) => void pulumi.log.warn(n)));
     return result.outputs;
   } catch (e) {
     if (e instanceof ConfigError) throw new pulumi.RunError(e.message);

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { LoadBalancerMode, RancherHaConfig } from "./config";
+import type { IngressController, LoadBalancerMode, RancherHaConfig } from "./config";
 import { hostedZoneId, RancherDns } from "./dns";
+import { pinIngressController } from "./ingressPin";
 import { AlbFrontEnd } from "./frontend/alb";
 import { ControlPlaneEndpoint } from "./frontend/controlPlane";
 import { NLB_FRONT_END_TYPE, NlbFrontEnd } from "./frontend/nlb";
@@ -115,6 +116,10 @@ export class RancherHa extends pulumi.ComponentResource {
   public readonly sshPrivateKey?: pulumi.Output<string>;
   public readonly rke2Version: pulumi.Output<string>;
   public readonly loadBalancer: pulumi.Output<LoadBalancerMode>;
+  /** The ingress controller the cluster runs (pinned at creation, changed only on purpose). */
+  public readonly ingressController: pulumi.Output<IngressController>;
+  /** Warnings only the deployment's state can tell (e.g. a kept ingress controller). */
+  public readonly notices: pulumi.Output<string[]>;
   public readonly frontEnd: FrontEnd;
 
   /**
@@ -137,6 +142,17 @@ export class RancherHa extends pulumi.ComponentResource {
     const tags = stackTags(config.tags, config.project, config.stack);
 
     const network = new Network(`${name}-net`, { ...placement, tags }, parent);
+    const ingress = pinIngressController(
+      `${name}-ingress-controller`,
+      {
+        configured: config.ingressController,
+        explicit: config.ingressControllerExplicit === true,
+        rke2Version: config.rke2Version,
+      },
+      this,
+    );
+    this.ingressController = ingress.controller;
+    this.notices = ingress.notice.apply((n) => (n === undefined ? [] : [n]));
     const security = new NodeSecurity(
       `${name}-sec`,
       { vpcId: network.vpcId, adminCidrs: config.adminCidrs, tags },
@@ -196,7 +212,7 @@ export class RancherHa extends pulumi.ComponentResource {
         nodes: servers.nodes.map((n) => ({ host: n.instance.publicIp, instanceId: n.instance.id })),
         sshUser: servers.sshUser,
         sshPrivateKey: servers.sshPrivateKey,
-        ingressController: config.ingressController,
+        ingressController: ingress.controller,
         trustedCidrs: network.loadBalancerCidrs,
       },
       tags,
@@ -214,7 +230,7 @@ export class RancherHa extends pulumi.ComponentResource {
         sshUser: servers.sshUser,
         sshPrivateKey: servers.sshPrivateKey,
         rke2Version: config.rke2Version,
-        ingressController: config.ingressController,
+        ingressController: ingress.controller,
         hostname: config.hostname,
         registrationHost: controlPlane.registrationHost,
         apiHost: controlPlane.dnsName,
@@ -242,7 +258,7 @@ export class RancherHa extends pulumi.ComponentResource {
         kubeconfig: cluster.kubeconfig,
         hostname: config.hostname,
         replicas: Math.min(3, config.serverCount),
-        ingressController: config.ingressController,
+        ingressController: ingress.controller,
         tls,
         rancherVersion: config.rancherVersion,
         certManagerVersion: config.certManagerVersion,
@@ -292,6 +308,7 @@ export class RancherHa extends pulumi.ComponentResource {
       ...(this.sshPrivateKey ? { sshPrivateKey: this.sshPrivateKey } : {}),
       rke2Version: this.rke2Version,
       loadBalancer: this.loadBalancer,
+      ingressController: this.ingressController,
     };
   }
 }

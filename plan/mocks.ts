@@ -46,6 +46,12 @@ export interface MockCloud {
   zones?: (string | MockZone)[];
   /** Given subnets by ID. Default: spread over the region's zones in order, inside 10.0.0.0/16. */
   subnets?: Record<string, { availabilityZone: string; cidrBlock: string; vpcId?: string }>;
+  /**
+   * A previous deployment's inputs, by resource name: for a property in a resource's
+   * `ignoreChanges`, the engine keeps the stored value (pulumi/pulumi step_generator,
+   * processIgnoreChanges), and so does this recorder before the mock sees the inputs.
+   */
+  previousInputs?: Record<string, Record<string, unknown>>;
 }
 
 /**
@@ -272,6 +278,31 @@ export class Recorder {
   }
 }
 
+interface WireObject {
+  toJavaScript(): Record<string, unknown>;
+  constructor: { fromJavaScript(o: Record<string, unknown>): WireObject };
+}
+interface IgnoringRequest {
+  getIgnorechangesList(): string[];
+  getObject(): WireObject | undefined;
+  setObject(o: WireObject): void;
+}
+
+/** The engine's ignoreChanges, for top-level properties: the previous value goes to the provider. */
+function keepIgnoredInputs(req: IgnoringRequest, previous?: Record<string, unknown>): void {
+  const object = req.getObject();
+  if (!previous || !object) return;
+  const inputs = object.toJavaScript();
+  let changed = false;
+  for (const key of req.getIgnorechangesList()) {
+    if (key in previous) {
+      inputs[key] = previous[key];
+      changed = true;
+    }
+  }
+  if (changed) req.setObject(object.constructor.fromJavaScript(inputs));
+}
+
 /** How often the mock runtime was installed: a plan with invalid config must not get that far. */
 export const mockRuntimeStats = { installs: 0 };
 
@@ -280,6 +311,7 @@ export async function installRecordingMocks(
   mocks: pulumi.runtime.Mocks,
   project: string,
   stack: string,
+  previousInputs: MockCloud["previousInputs"] = {},
 ): Promise<Recorder> {
   const recorder = new Recorder();
   mockRuntimeStats.installs++;
@@ -290,6 +322,8 @@ export async function installRecordingMocks(
   const register = installed.registerResource.bind(installed);
   installed.registerResource = (req, cb) => {
     recorder.record(req, installed);
+    const r = req as unknown as IgnoringRequest & { getName(): string };
+    keepIgnoredInputs(r, previousInputs[r.getName()]);
     return register(req, cb);
   };
   return recorder;

@@ -83,10 +83,12 @@ async function runPlanExclusive(opts: PlanOptions): Promise<Plan> {
     ),
     PROJECT,
     opts.stack,
+    opts.cloud?.previousInputs,
   );
   pulumi.runtime.setAllConfig(raw, []);
   const program = await rancherHaProgram(config);
   const outputs = program.outputs;
+  const notices = (await resolveOutput(program.notices)) as string[] | undefined;
   const resolved: Record<string, unknown> = {};
   for (const [k, o] of Object.entries(outputs)) resolved[k] = await resolveOutput(o);
   // Internal to the SDK (not in its typings): drains outstanding registrations.
@@ -95,7 +97,7 @@ async function runPlanExclusive(opts: PlanOptions): Promise<Plan> {
     project: PROJECT,
     stack: opts.stack,
     config,
-    warnings: [...warnings, ...program.warnings],
+    warnings: [...warnings, ...program.warnings, ...(notices ?? [])],
     resources: monitor.recorded,
     outputs: resolved,
   };

@@ -136,7 +136,7 @@ export class AlbFrontEnd extends pulumi.ComponentResource implements FrontEnd {
       this.certificateArn = validation.certificateArn;
     }
 
-    const health = ALB_HEALTH_CHECKS[args.ingress.ingressController];
+    const health = pulumi.output(args.ingress.ingressController).apply((c) => ALB_HEALTH_CHECKS[c]);
     const targetGroup = new aws.lb.TargetGroup(
       `${name}-http`,
       {

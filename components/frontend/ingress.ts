@@ -16,7 +16,8 @@ export interface IngressTuningArgs {
   sshUser: string;
   /** Secret. */
   sshPrivateKey: pulumi.Input<string>;
-  ingressController: IngressController;
+  /** The controller the cluster runs (the stack's pinned value). */
+  ingressController: pulumi.Input<IngressController>;
   /** Where the load balancer's own addresses come from (the subnets it sits in). */
   trustedCidrs: string[];
 }
@@ -34,9 +35,9 @@ export function installIngressTuning(
   parent: pulumi.Resource,
 ): command.remote.Command[] {
   const mode: LoadBalancerMode = frontEnd.mode;
-  const rendered = pulumi.output(
+  const rendered = pulumi.output(args.ingressController).apply((ingressController) =>
     renderIngressHelmChartConfig({
-      ingressController: args.ingressController,
+      ingressController,
       mode,
       trustedCidrs: args.trustedCidrs,
       ...(frontEnd.mode === "l7" ? { idleTimeoutSeconds: frontEnd.idleTimeoutSeconds } : {}),

@@ -18,7 +18,8 @@ export interface RancherInstallArgs {
   kubeconfig: pulumi.Input<string>;
   hostname: string;
   replicas: number;
-  ingressController: IngressController;
+  /** The controller the cluster runs (the stack's pinned value): Rancher's Ingress class. */
+  ingressController: pulumi.Input<IngressController>;
   tls: RancherTls;
   rancherVersion: string;
   certManagerVersion: string;
@@ -111,16 +112,20 @@ export class RancherInstall extends pulumi.ComponentResource {
     }
 
     const values = pulumi.secret(
-      pulumi.output(this.bootstrapPassword).apply((bootstrapPassword) =>
-        renderRancherValues({
-          hostname: args.hostname,
-          replicas: args.replicas,
-          bootstrapPassword,
-          ingressController: args.ingressController,
-          tls: args.tls,
-          ...(args.auditLogLevel !== undefined ? { auditLog: { level: args.auditLogLevel } } : {}),
-        }),
-      ),
+      pulumi
+        .all([this.bootstrapPassword, args.ingressController])
+        .apply(([bootstrapPassword, ingressController]) =>
+          renderRancherValues({
+            hostname: args.hostname,
+            replicas: args.replicas,
+            bootstrapPassword,
+            ingressController,
+            tls: args.tls,
+            ...(args.auditLogLevel !== undefined
+              ? { auditLog: { level: args.auditLogLevel } }
+              : {}),
+          }),
+        ),
     );
     this.release = new k8s.helm.v3.Release(
       `${name}-rancher`,

@@ -38,6 +38,16 @@ const INGRESS_CLASS: Readonly<Record<IngressController, string>> = {
   "ingress-nginx": "nginx",
 };
 
+/** What switching a running cluster to `to` does (README "Ingress controller"). */
+export function switchConsequences(to: IngressController): string {
+  const from: IngressController = to === "traefik" ? "ingress-nginx" : "traefik";
+  return (
+    `RKE2 blanks the ${from} chart's manifest, so that controller is uninstalled and Rancher is ` +
+    `unreachable for a minute or two until ${to} serves ports 80/443 on every server; Rancher's ` +
+    `Ingress moves to class "${INGRESS_CLASS[to]}"`
+  );
+}
+
 const TLS_SOURCES: readonly TlsSource[] = ["rancher", "letsEncrypt", "secret"];
 
 /** True when the chart renders a cert-manager Issuer: ingress TLS from rancher or letsEncrypt. */

@@ -45,7 +45,8 @@ export interface Rke2ClusterArgs {
   /** Secret. */
   sshPrivateKey: pulumi.Input<string>;
   rke2Version: string;
-  ingressController: IngressController;
+  /** The controller the cluster runs (the stack's pinned value). */
+  ingressController: pulumi.Input<IngressController>;
   hostname: string;
   /** The fixed registration address the servers use (the internal NLB's DNS name). */
   registrationHost: pulumi.Input<string>;
@@ -148,15 +149,17 @@ export class Rke2Cluster extends pulumi.ComponentResource {
         },
         copyOpts,
       );
-      const configText = pulumi.all([args.registrationHost, tlsSans]).apply(([host, sans]) =>
-        renderRke2ServerConfig({
-          role,
-          nodeName: server.nodeName,
-          ...(role === "join" ? { serverUrl: `https://${host}:9345` } : {}),
-          tlsSans: sans,
-          ingressController: args.ingressController,
-        }),
-      );
+      const configText = pulumi
+        .all([args.registrationHost, tlsSans, args.ingressController])
+        .apply(([host, sans, ingressController]) =>
+          renderRke2ServerConfig({
+            role,
+            nodeName: server.nodeName,
+            ...(role === "join" ? { serverUrl: `https://${host}:9345` } : {}),
+            tlsSans: sans,
+            ingressController,
+          }),
+        );
       const config = new command.remote.CopyToRemote(
         `${n}-config`,
         {
