@@ -307,6 +307,30 @@ export function assertHealthPath(controller: IngressController, docs: Manifest[]
   }
 }
 
+/**
+ * How long the controller keeps an idle client connection on port 80 (seconds), as the rendered
+ * chart runs it: Traefik's `--entryPoints.web.transport.respondingTimeouts.idleTimeout` (chart
+ * default: unset, Traefik's 180 s), ingress-nginx's ConfigMap `keep-alive` (unset: 75 s). l7:
+ * longer than the ALB's idle timeout, or the ALB reuses a connection the node is closing (502).
+ */
+export function assertBackendIdleTimeout(
+  controller: IngressController,
+  docs: Manifest[],
+  expectedSeconds: number | undefined,
+) {
+  const value =
+    controller === "traefik"
+      ? argValue(traefikArgs(docs), "entryPoints.web.transport.respondingTimeouts.idleTimeout")
+      : nginxConfig(docs)["keep-alive"];
+  if (expectedSeconds === undefined) {
+    assert.equal(value, undefined, `${controller} keeps its default idle timeout`);
+    return;
+  }
+  assert.ok(value !== undefined, `${controller} idle timeout set`);
+  const seconds = Number(/^(\d+)s?$/.exec(value)?.[1]);
+  assert.equal(seconds, expectedSeconds, `${controller} idle timeout ${value}`);
+}
+
 /** l7: port 80 serves Rancher; nothing redirects it to https (Rancher would loop). */
 export function assertNoRedirectOnWeb(controller: IngressController, docs: Manifest[]) {
   if (controller === "traefik") {

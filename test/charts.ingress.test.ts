@@ -4,7 +4,9 @@
 // injects. The HelmChartConfig is the one the front end's ingress tuning commands write.
 import * as assert from "node:assert/strict";
 import type { IngressController } from "../components/rke2/render";
+import { BACKEND_IDLE_MARGIN_SECONDS } from "../components/rke2/render";
 import {
+  assertBackendIdleTimeout,
   assertForwardedHeaderTrust,
   assertHealthPath,
   assertHostPorts,
@@ -124,6 +126,21 @@ describe("real charts: RKE2's ingress controller with the plans' HelmChartConfig
           assertNoRedirectOnWeb(r.controller, r.ingress);
         });
       }
+
+      it(
+        c.l7
+          ? "keeps idle connections open longer than the ALB does (no 502 on reuse)"
+          : "keeps the chart's idle timeout (the NLB passes TCP through)",
+        () => {
+          const alb = r.plan.config.idleTimeoutSeconds;
+          assert.ok(!c.l7 || alb === 1800, "the fixture's ALB idle timeout");
+          assertBackendIdleTimeout(
+            r.controller,
+            r.ingress,
+            c.l7 ? alb + BACKEND_IDLE_MARGIN_SECONDS : undefined,
+          );
+        },
+      );
     });
   }
 
@@ -153,6 +170,11 @@ describe("real charts: RKE2's ingress controller with the plans' HelmChartConfig
         assertForwardedHeaderTrust(controller, docs, trustedRanges(from, l7));
         assertHealthPath(controller, docs, l7);
         if (l7) assertNoRedirectOnWeb(controller, docs);
+        assertBackendIdleTimeout(
+          controller,
+          docs,
+          l7 ? from.plan.config.idleTimeoutSeconds + BACKEND_IDLE_MARGIN_SECONDS : undefined,
+        );
         assert.match(kubeVersionOf(rke2), /^v1\.36\.\d+$/);
       }
     }
