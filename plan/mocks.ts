@@ -22,7 +22,7 @@ export interface RecordedResource {
   replaceOnChanges: string[];
   additionalSecretOutputs: string[];
   /** URNs this resource was known by before (the `aliases` option, resolved as the engine does). */
-  aliases: string[];
+  aliases?: string[];
 }
 
 /** Recognisable fake secret values, so tests can look for them anywhere they must not be. */

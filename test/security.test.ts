@@ -92,7 +92,7 @@ describe("security group rules", function () {
       (r) => r.name === `rancher-sec-ssh-admin-${cidrKey(B)}`,
     )!;
     assert.ok(ssh, "named by what it permits");
-    assert.ok(ssh.aliases.includes(ssh.urn.replace(/::[^:]+$/, "::rancher-sec-ssh-admin")));
+    assert.ok((ssh.aliases ?? []).includes(ssh.urn.replace(/::[^:]+$/, "::rancher-sec-ssh-admin")));
     // Several ranges: "<component>-<role>-<position>".
     const prod = await plan("prod"); // adminCidrs [198.51.100.0/24, 203.0.113.0/24]
     for (const [cidr, position] of [
@@ -102,7 +102,7 @@ describe("security group rules", function () {
       const api = rulesFrom(prod, cidr).find((r) => r.name.startsWith("rancher-cp-api-admin-"))!;
       assert.equal(api.name, `rancher-cp-api-admin-${cidrKey(cidr)}`);
       const legacy = api.urn.replace(/::[^:]+$/, `::rancher-cp-api-admin-${position}`);
-      assert.ok(api.aliases.includes(legacy), `${api.name} was ${legacy}`);
+      assert.ok((api.aliases ?? []).includes(legacy), `${api.name} was ${legacy}`);
     }
   });
 
@@ -141,10 +141,10 @@ describe("security group rules", function () {
     assert.match(after.urn, /ControlPlaneEndpoint\$/, "the control plane holds an admin range's");
     assert.equal(pmtu(both).length, 1);
     // The engine adopts the existing rule under its new parent instead of creating a duplicate.
-    assert.ok(after.aliases.includes(before.urn), "moved, not re-created");
+    assert.ok((after.aliases ?? []).includes(before.urn), "moved, not re-created");
     assert.deepEqual(after.inputs, before.inputs);
     const back = pmtu(clientOnly)[0];
-    assert.ok(back.aliases.includes(after.urn), "and back");
+    assert.ok((back.aliases ?? []).includes(after.urn), "and back");
   });
 
   it("lets path MTU discovery through to the public load balancers (ICMP type 3 code 4)", async () => {
