@@ -94,6 +94,7 @@ export const FREE_TYPES: ReadonlySet<string> = new Set([
   "aws:acm/certificate:Certificate",
   "aws:acm/certificateValidation:CertificateValidation",
   "random:index/randomPassword:RandomPassword",
+  "random:index/randomId:RandomId",
   "tls:index/privateKey:PrivateKey",
   "command:remote:Command",
   "command:remote:CopyToRemote",

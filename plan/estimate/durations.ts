@@ -76,6 +76,7 @@ export const DURATIONS = {
   // --- Local resources: computed by the provider on the machine running Pulumi.
   // estimate: no cloud call at all.
   "random:index/randomPassword:RandomPassword": s(0, "random password"),
+  "random:index/randomId:RandomId": s(0, "pinned ingress controller"),
   "tls:index/privateKey:PrivateKey": s(0, "SSH key"),
 
   // --- Steps on the servers over SSH (@pulumi/command), by role.
