@@ -9,6 +9,7 @@ import type {
   EngineEvent,
   OpMap,
   OutputMap,
+  StackSummary,
   UpdateSummary,
 } from "@pulumi/pulumi/automation";
 import { PROJECT } from "../components/config";
@@ -64,7 +65,12 @@ export interface Engine {
   createOrSelectStack(args: WorkspaceArgs): Promise<EngineStack>;
   /** Selects an existing stack; rejects (StackNotFoundError from the SDK) when there is none. */
   selectStack(args: WorkspaceArgs): Promise<EngineStack>;
+  /** The project's stacks in the backend (`pulumi stack ls --json`, this project only). */
+  listStacks(args: Omit<WorkspaceArgs, "stackName">): Promise<EngineStackSummary[]>;
 }
+
+/** One stack as `pulumi stack ls --json` describes it. */
+export type EngineStackSummary = Omit<StackSummary, "current">;
 
 /** `file://` backend directory, made on first use. */
 function ensureFileBackend(envVars: Record<string, string>): void {
@@ -87,6 +93,18 @@ export const automationEngine: Engine = {
 
   async selectStack(args) {
     return workspaceStack(args, "selectStack");
+  },
+
+  async listStacks(args) {
+    ensureFileBackend(args.envVars);
+    // Run in the project directory, `stack ls` lists this project's stacks only (no --all).
+    const ws = await LocalWorkspace.create({
+      workDir: args.workDir,
+      envVars: args.envVars,
+      pulumiCommand: args.pulumiCommand,
+      ...(args.secretsProvider ? { secretsProvider: args.secretsProvider } : {}),
+    });
+    return (await ws.listStacks()).map(({ current: _current, ...summary }) => summary);
   },
 };
 

@@ -14,6 +14,7 @@ import type {
   Engine,
   EngineOpOptions,
   EngineStack,
+  EngineStackSummary,
   PulumiCommandLike,
   WorkspaceArgs,
 } from "./engine";
@@ -50,8 +51,11 @@ export function cliMissingError(): Error {
 export interface FakeScript {
   /** Written to onOutput, in order. */
   output?: string[];
-  /** Delivered to onEvent, in order (sequence/timestamp filled in when 0). */
-  events?: Partial<EngineEvent>[];
+  /**
+   * Delivered to onEvent, in order (sequence/timestamp filled in when 0); a string item is
+   * written to onOutput at that point instead, so output and events can interleave.
+   */
+  events?: (Partial<EngineEvent> | string)[];
   /** Milliseconds between events. */
   delayMs?: number;
   /** Resource changes reported. */
@@ -101,6 +105,9 @@ export class FakeStack implements EngineStack {
   readonly calls: string[] = [];
   outputValues: OutputMap = {};
   scripts: Partial<Record<OperationKind, FakeScript>> = {};
+  /** Operations running now, and when the last one ended (ISO), as `pulumi stack ls` says. */
+  running = 0;
+  lastUpdate?: string;
   private releases: (() => void)[] = [];
 
   constructor(
@@ -172,10 +179,25 @@ export class FakeStack implements EngineStack {
     this.log(kind);
     this.engine.started.push(`${this.name}.${kind}`);
     const script = this.scripts[kind] ?? this.engine.scripts[kind] ?? {};
+    this.running++;
+    try {
+      return await this.play(script, opts);
+    } finally {
+      this.running--;
+      // A preview is not an update: `pulumi stack ls` keeps the last update's time.
+      if (kind !== "preview") this.lastUpdate = new Date().toISOString();
+    }
+  }
+
+  private async play(script: FakeScript, opts: EngineOpOptions): Promise<{ changes: OpMap }> {
     for (const o of script.output ?? []) opts.onOutput?.(o);
     let seq = 0;
     for (const ev of script.events ?? []) {
       if (script.delayMs) await new Promise((r) => setTimeout(r, script.delayMs));
+      if (typeof ev === "string") {
+        opts.onOutput?.(ev);
+        continue;
+      }
       opts.onEvent?.({
         sequence: seq++,
         timestamp: Math.floor(Date.now() / 1000),
@@ -281,6 +303,21 @@ export class FakeEngine implements Engine {
     this.lastArgs = args;
     if (this.selectError) return Promise.reject(this.selectError);
     return Promise.resolve(this.stack(args.stackName));
+  }
+
+  listStacks(args: Omit<WorkspaceArgs, "stackName">): Promise<EngineStackSummary[]> {
+    this.calls.push("listStacks");
+    this.lastArgs = { ...args, stackName: "" };
+    if (this.selectError) return Promise.reject(this.selectError);
+    return Promise.resolve(
+      [...this.stacks.values()]
+        .sort((a, b) => a.name.localeCompare(b.name))
+        .map((s) => ({
+          name: s.name,
+          updateInProgress: s.running > 0,
+          ...(s.lastUpdate ? { lastUpdate: s.lastUpdate } : {}),
+        })),
+    );
   }
 
   selectStack(args: WorkspaceArgs): Promise<EngineStack> {

@@ -2,6 +2,7 @@
 // streamed events, read outputs, plan offline. Everything the Pulumi CLI does with this project,
 // from code (portals, CI, tests).
 export {
+  listStacks,
   openStack,
   plainOutputs,
   PROJECT_DIR,
@@ -30,6 +31,7 @@ export type {
   Engine,
   EngineOpOptions,
   EngineStack,
+  EngineStackSummary,
   PulumiCommandLike,
   WorkspaceArgs,
 } from "./engine";

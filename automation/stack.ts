@@ -6,13 +6,21 @@ import { pathToFileURL } from "node:url";
 import type { ConfigMap, EngineEvent, OpMap, OutputMap } from "@pulumi/pulumi/automation";
 import {
   ConfigError,
+  PROJECT,
   RancherHaSettings,
   resolveConfig,
   ResolvedConfig,
   SettingKey,
 } from "../components/config";
 import { SECRET_TEXT } from "../plan/values";
-import { automationEngine, Engine, EngineOpOptions, EngineStack, WorkspaceArgs } from "./engine";
+import {
+  automationEngine,
+  Engine,
+  EngineOpOptions,
+  EngineStack,
+  EngineStackSummary,
+  WorkspaceArgs,
+} from "./engine";
 import {
   InvalidConfigError,
   InvalidStackNameError,
@@ -205,6 +213,17 @@ export async function stackOutputs(args: {
     return plainOutputs(await stack.outputs(), args.showSecrets === true);
   } catch (e) {
     throw mapEngineError(e, { stackName: args.stackName, operation: "outputs" });
+  }
+}
+
+/** The project's stacks in the backend, by name (what `pulumi stack ls` shows). */
+export async function listStacks(options: StackOptions = {}): Promise<EngineStackSummary[]> {
+  const engine = options.engine ?? automationEngine;
+  const ws = await workspaceArgs("", options);
+  try {
+    return (await engine.listStacks(ws)).sort((a, b) => a.name.localeCompare(b.name));
+  } catch (e) {
+    throw mapEngineError(e, { stackName: `${PROJECT} (all stacks)` });
   }
 }
 
