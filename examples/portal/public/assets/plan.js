@@ -1,0 +1,108 @@
+// The plan on the page: the architecture (Mermaid flowchart), and the first-deploy timeline
+// (Mermaid gantt) and cost estimate when the plan data carries them. Mermaid is the npm
+// package's browser bundle, served by the portal (/assets/vendor/mermaid.min.js).
+import { el } from "./app.js";
+
+let initialised = false;
+let counter = 0;
+
+function mermaid() {
+  const m = window.mermaid;
+  if (!m) throw new Error("the diagram renderer did not load");
+  if (!initialised) {
+    // strict: labels are sanitised and clicks/scripts in diagrams are disabled.
+    m.initialize({
+      startOnLoad: false,
+      securityLevel: "strict",
+      theme: "neutral",
+      // Room under two-line subgraph titles ("NLB …<br/>internet-facing").
+      flowchart: { subGraphTitleMargin: { top: 4, bottom: 18 } },
+    });
+    initialised = true;
+  }
+  return m;
+}
+
+/** Renders Mermaid source into `container` as an SVG with an accessible name. */
+export async function renderMermaid(container, source, label) {
+  const { svg } = await mermaid().render(`mermaid-${++counter}`, source);
+  // Mermaid's own output for our plan's diagram, sanitised by it (securityLevel strict).
+  container.innerHTML = svg;
+  const node = container.querySelector("svg");
+  if (node) {
+    node.setAttribute("role", "img");
+    node.setAttribute("aria-label", label);
+  }
+}
+
+const usd = (n) =>
+  new Intl.NumberFormat("en-US", {
+    style: "currency",
+    currency: "USD",
+    maximumFractionDigits: 0,
+  }).format(n);
+
+const num = (x) => (typeof x === "number" && Number.isFinite(x) ? x : undefined);
+
+/** The monthly cost: the total, then its parts by kind (or line), as far as the data has them. */
+function costRows(estimate) {
+  const cost = estimate.cost && typeof estimate.cost === "object" ? estimate.cost : {};
+  const rows = [];
+  const total = num(estimate.monthlyCostUsd) ?? num(cost.monthlyUsd) ?? num(cost.total);
+  if (total !== undefined) rows.push(["Monthly cost", `${usd(total)} a month`]);
+  else if (Array.isArray(cost.unpriced) && cost.unpriced.length > 0) {
+    rows.push(["Monthly cost", `not priced: ${cost.unpriced.join("; ")}`]);
+  }
+  const parts = Array.isArray(cost.byKind)
+    ? cost.byKind
+    : Array.isArray(cost.items)
+      ? cost.items
+      : [];
+  for (const part of parts) {
+    const amount = num(part.monthlyUsd) ?? num(part.usd);
+    const name = part.label ?? part.kind ?? part.name;
+    if (amount !== undefined && name) {
+      rows.push([`· ${name}${part.detail ? ` (${part.detail})` : ""}`, usd(amount)]);
+    }
+  }
+  return rows;
+}
+
+/** Whatever estimate the plan gives: deploy time, monthly cost (and its parts), critical path. */
+export function renderEstimate(container, estimate) {
+  const rows = [];
+  const minutes = num(estimate.firstDeployMinutes);
+  if (minutes !== undefined) rows.push(["First deploy", `about ${minutes} min`]);
+  rows.push(...costRows(estimate));
+  const path = Array.isArray(estimate.criticalPath)
+    ? estimate.criticalPath
+        .map((p) => (typeof p === "string" ? p : (p?.step ?? p?.label ?? p?.name ?? "")))
+        .filter(Boolean)
+    : [];
+  if (path.length > 0) rows.push(["Critical path", path.join(" → ")]);
+  const note =
+    typeof estimate.note === "string"
+      ? estimate.note
+      : "An estimate, not a measurement or a quote.";
+  const retrieved = estimate.cost?.pricesRetrieved;
+  container.replaceChildren(
+    el(
+      "dl",
+      { class: "estimate" },
+      rows.map(([k, v]) => [el("dt", { text: k }), el("dd", { text: v })]),
+    ),
+    el("p", {
+      class: "muted",
+      text: `${note}${typeof retrieved === "string" ? ` Prices compiled ${retrieved}.` : ""}`,
+    }),
+  );
+  return rows.length > 0;
+}
+
+/** The timeline's Mermaid source, wherever the plan data keeps it. */
+export function timelineSource(data) {
+  const t = data.timeline ?? data.estimate?.timeline;
+  if (typeof t === "string") return t;
+  if (t && typeof t.mermaid === "string") return t.mermaid;
+  return undefined;
+}
