@@ -267,10 +267,13 @@ describe("portal in a browser", function () {
     assert.equal(await disabled(), true);
     await page.type("#destroy-confirm", "de");
     assert.equal(await disabled(), true);
+    await page.keyboard.press("Enter"); // not yet the name: nothing happens, the dialog stays
+    assert.equal((await page.$("#destroy-dialog[open]")) !== null, true);
     await page.type("#destroy-confirm", "v");
     assert.equal(await disabled(), false);
     assert.ok(!portal.engine.started.includes("dev.destroy"));
-    await Promise.all([page.waitForNavigation(), page.click("#destroy-go")]);
+    // Keyboard all the way: Enter in the field, now that it holds the name.
+    await Promise.all([page.waitForNavigation(), page.keyboard.press("Enter")]);
     await statusIs("succeeded");
     assert.equal(await text("#op-title"), "Destroy of dev");
     assert.match(await text("#op-summary"), /Destroy succeeded in \d+s: 111 deleted\./);

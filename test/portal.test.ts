@@ -225,6 +225,10 @@ describe("portal", function () {
     assert.equal((await call("GET", "/api/stacks/nope/whatever")).status, 404);
     assert.equal((await call("GET", "/api/stacks/%E0%A4/whatever")).status, 404);
     assert.equal((await call("GET", "/api/nothing")).status, 404);
+    assert.equal((await call("GET", "/api/stacks/dev/operations")).status, 404);
+    const noOp = await call("GET", "/api/stacks/dev/operations/nope");
+    assert.equal(noOp.status, 404);
+    assert.match(noOp.body.error, /no operation nope for stack dev in this portal/);
     assert.equal((await call("GET", "/nothing")).status, 404, "a page that does not exist");
     assert.equal((await call("GET", "/api/stacks/dev/up")).status, 405);
   });

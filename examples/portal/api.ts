@@ -252,7 +252,9 @@ export async function handleApi(
   try {
     name = decodeURIComponent(parts[1]);
   } catch {
-    const routed = parts.length <= 3 && ROUTES.has(parts[2] ?? "");
+    const routed =
+      (parts.length <= 3 && ROUTES.has(parts[2] ?? "")) ||
+      (parts.length === 4 && parts[2] === "operations");
     if (!routed) throw new HttpError(404, `no route ${url.pathname}`);
     throw ctx.catalog.badStack(
       `invalid stack name ${JSON.stringify(parts[1])}: not valid percent-encoding`,
@@ -269,7 +271,7 @@ export async function handleApi(
     await ctx.catalog.check(name);
     return sendJson(res, 202, await startOperation(ctx, req, name, action as OperationKind));
   }
-  allowMethods(req, action === "plan" ? ["GET", "POST"] : (METHODS[action] ?? ["GET"]), what);
+  allowMethods(req, METHODS[action] ?? ["GET"], what);
   await ctx.catalog.check(name);
   switch (action) {
     case "":
@@ -325,12 +327,13 @@ export async function handleApi(
   }
 }
 
+/** /api/stacks/:name[/<action>] routes and their methods (plus /operations/:id, GET). */
 const METHODS: Record<string, string[]> = {
   "": ["GET"],
   validate: ["POST"],
   events: ["GET"],
-  operations: ["GET"],
   cancel: ["POST"],
   outputs: ["GET"],
+  plan: ["GET", "POST"],
 };
-const ROUTES = new Set([...Object.keys(METHODS), "plan", ...OPERATIONS]);
+const ROUTES = new Set([...Object.keys(METHODS), ...OPERATIONS]);

@@ -45,6 +45,7 @@ const REFRESH_MS = 5_000;
 export class StackCatalog {
   private backendNames = new Set<string>();
   private listedAt = 0;
+  private listing?: Promise<EngineStackSummary[]>;
   private readonly posted = new Map<string, { settings: RancherHaSettings; region: string }>();
 
   constructor(
@@ -58,12 +59,19 @@ export class StackCatalog {
     return listStacks(this.projectDir);
   }
 
-  /** The backend's stacks; remembers their names so they can be opened. */
-  async backend(): Promise<EngineStackSummary[]> {
-    const stacks = await this.list(this.stackOptions);
-    this.backendNames = new Set(stacks.map((s) => s.name));
-    this.listedAt = Date.now();
-    return stacks;
+  /**
+   * The backend's stacks; remembers their names so they can be opened. Each listing runs the
+   * Pulumi CLI: requests that arrive while one runs share it.
+   */
+  backend(): Promise<EngineStackSummary[]> {
+    this.listing ??= this.list(this.stackOptions)
+      .then((stacks) => {
+        this.backendNames = new Set(stacks.map((s) => s.name));
+        this.listedAt = Date.now();
+        return stacks;
+      })
+      .finally(() => (this.listing = undefined));
+    return this.listing;
   }
 
   names(): string[] {

@@ -192,6 +192,12 @@ function destroyDialog() {
   const go = $("destroy-go");
   for (const n of dialog.querySelectorAll(".stack-name")) n.textContent = stack;
   input.addEventListener("input", () => (go.disabled = input.value !== stack));
+  // Enter in the field destroys only when the name matches (the form's default is Cancel).
+  input.addEventListener("keydown", (ev) => {
+    if (ev.key !== "Enter") return;
+    ev.preventDefault();
+    if (input.value === stack) go.click();
+  });
   $("btn-destroy").addEventListener("click", () => {
     input.value = "";
     go.disabled = true;

@@ -34,8 +34,9 @@ function lastOperation(s) {
   return el("span", { class: "muted", text: "none" });
 }
 
-function backendCell(s) {
-  if (!s.backend) return el("span", { class: "muted", text: s.file ? "not deployed" : "—" });
+function backendCell(s, listed) {
+  if (!listed) return el("span", { class: "muted", text: "unknown" });
+  if (!s.backend) return el("span", { class: "muted", text: "not deployed" });
   const parts = [];
   if (typeof s.backend.resourceCount === "number")
     parts.push(`${s.backend.resourceCount} resources`);
@@ -43,7 +44,7 @@ function backendCell(s) {
   return el("span", { text: parts.join(" · ") || "in the backend" });
 }
 
-function row(s) {
+function row(s, listed) {
   return el(
     "tr",
     {},
@@ -68,7 +69,7 @@ function row(s) {
     ),
     el("td", { text: s.region || "—" }),
     el("td", {}, lastOperation(s)),
-    el("td", {}, backendCell(s)),
+    el("td", {}, backendCell(s, listed)),
   );
 }
 
@@ -84,7 +85,7 @@ async function load() {
   }
   rows.replaceChildren(
     ...(r.body.stacks.length > 0
-      ? r.body.stacks.map(row)
+      ? r.body.stacks.map((s) => row(s, r.body.backend.ok))
       : [
           el(
             "tr",
