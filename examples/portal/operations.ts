@@ -235,7 +235,8 @@ export class Operations {
       }
     };
     op.listeners.add(flush);
-    req.on("close", close);
+    // The response ended or the client went away.
+    res.on("close", close);
     flush();
   }
 
