@@ -63,8 +63,20 @@ describe("portal in a browser", function () {
     portal.engine.selectError = undefined;
   });
 
+  // Every page each test opened ran without a script error or Content-Security-Policy violation.
+  afterEach(() => assert.deepEqual(problems.splice(0), []));
+
+  /** Opens a page, signing in first when it answers with the sign-in form (tests run alone too). */
+  async function open(path: string): Promise<void> {
+    const res = await page.goto(portal.base + path);
+    if (res?.status() === 401) {
+      await page.type("#token", TOKEN);
+      await Promise.all([page.waitForNavigation(), page.click("button[type=submit]")]);
+    }
+  }
+
   async function openStack(name = "dev"): Promise<void> {
-    await page.goto(`${portal.base}/stacks/${name}`);
+    await open(`/stacks/${name}`);
     await page.waitForSelector("#config[data-ready=true]");
   }
 
@@ -103,7 +115,7 @@ describe("portal in a browser", function () {
 
   it("the stacks page lists every stack with its mode, servers and Rancher URL", async () => {
     portal.engine.stack("from-the-cli");
-    await page.goto(portal.base + "/");
+    await open("/");
     await page.waitForSelector("#stack-rows a[href='/stacks/from-the-cli']");
     const rows = (await page.evaluate(
       `[...document.querySelectorAll("#stack-rows tr")].map((tr) =>
@@ -295,9 +307,5 @@ describe("portal in a browser", function () {
     await page.click("tr[data-output=bootstrapPassword] button"); // Hide
     await page.waitForSelector("tr[data-output=bootstrapPassword] pre", { hidden: true });
     assert.ok(!(await page.content()).includes(secret), "gone again");
-  });
-
-  it("no script error or Content-Security-Policy violation on any page", () => {
-    assert.deepEqual(problems, []);
   });
 });
