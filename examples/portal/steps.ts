@@ -47,7 +47,7 @@ function groupOf(types: string[]): string {
     const m = /^rancher-ha:[^:]+:(.+)$/.exec(types[i]);
     if (m && m[1] !== "RancherHa") return GROUPS[m[1]] ?? m[1];
   }
-  return "Stack";
+  return "Other resources";
 }
 
 /** Which step a resource belongs to; undefined for what is not work (stack, components, providers). */
@@ -112,7 +112,10 @@ export function stepOf(urn: string): StepPlace | undefined {
     const noun = "ACM certificate validation";
     return { id: "certificate-validation", label: "Validating the ACM certificate", noun, group };
   }
-  if (type.startsWith("random:") || type.startsWith("tls:")) {
+  if (
+    type === "random:index/randomPassword:RandomPassword" ||
+    type === "tls:index/privateKey:PrivateKey"
+  ) {
     const noun = "Passwords and keys";
     return { id: "secrets", label: "Generating passwords and keys", noun, group };
   }
