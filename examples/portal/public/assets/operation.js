@@ -55,7 +55,13 @@ function renderStep(s) {
       el("span", { class: "sr-only", text: `, ${STATUS_WORDS[s.status] ?? s.status}` }),
       el("span", {
         class: "group",
-        text: `${s.group}${s.resources > 1 ? ` · ${s.finished}/${s.resources} resources` : ""}`,
+        // The component it belongs to (unless that is its name) and how far its resources are.
+        text: [
+          s.group !== s.label ? s.group : "",
+          s.resources > 1 ? `${s.finished}/${s.resources} resources` : "",
+        ]
+          .filter(Boolean)
+          .join(" · "),
       }),
     ),
     el("span", { class: "op", text: s.op === "same" ? "unchanged" : s.op }),
