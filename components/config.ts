@@ -846,14 +846,16 @@ export function loadConfig(
 ): ResolvedConfig {
   const { settings, problems } = parseSettings(raw);
   const region = ctx.region ?? raw["aws:region"];
+  let resolved: ResolvedConfig;
   try {
-    const resolved = resolveConfig(settings, { ...ctx, region });
-    if (problems.length > 0) throw new ConfigError(problems);
-    return resolved;
+    resolved = resolveConfig(settings, { ...ctx, region });
   } catch (e) {
     if (e instanceof ConfigError) throw new ConfigError([...problems, ...e.problems]);
     throw e;
   }
+  // Thrown outside the try: inside it, the catch above would add these problems a second time.
+  if (problems.length > 0) throw new ConfigError(problems);
+  return resolved;
 }
 
 // ---------------------------------------------------------------------------------------------
