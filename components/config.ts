@@ -9,13 +9,16 @@ import { isIP } from "node:net";
 import { isFqdn, type IngressController, type LoadBalancerMode } from "./rke2/render";
 import { serverZones, zoneLossWarning } from "./placement";
 import { switchConsequences, type TlsSource } from "./rancher/values";
+import { DEFAULT_RANCHER_CHART_REPOSITORY, rancherChartRepositoryUrl } from "./rancher/charts";
 import {
   DEFAULT_VERSIONS,
   defaultIngressController,
+  knownRancherReleases,
   parseCertManagerVersion,
   parseChartVersion,
   parseRke2Version,
   rancherAdmitsKube,
+  rancherRelease,
   rke2ShipsIngressNginx,
   rke2UpgradeProblem,
 } from "./versions";
@@ -48,6 +51,7 @@ export interface RancherHaSettings {
   availabilityZones?: string[];
   rke2Version?: string;
   rancherVersion?: string;
+  rancherChartRepository?: string;
   certManagerVersion?: string;
   ingressController?: IngressController;
   tlsSource?: TlsSource;
@@ -89,6 +93,8 @@ export interface RancherHaConfig {
   network: { kind: "new"; vpcCidr: string; availabilityZones?: string[] } | ExistingNetwork;
   rke2Version: string;
   rancherVersion: string;
+  /** Helm repository URL of the Rancher chart (a named repository resolved). */
+  rancherChartRepository: string;
   certManagerVersion: string;
   ingressController: IngressController;
   /** The user set `ingressController` (a change of controller is then on purpose). */
@@ -143,6 +149,7 @@ export const DEFAULTS = {
   sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06",
   idleTimeoutSeconds: 1800,
   protect: false,
+  rancherChartRepository: DEFAULT_RANCHER_CHART_REPOSITORY,
   ...DEFAULT_VERSIONS,
 } as const;
 
@@ -240,8 +247,15 @@ export const CONFIG_KEYS: Readonly<Record<SettingKey, KeySpec>> = {
   },
   rancherVersion: {
     type: "string",
-    description: "Rancher chart version (stable repo), e.g. 2.15.0.",
+    description:
+      "Rancher release (chart version), e.g. 2.15.0; one this program knows the Kubernetes cap of.",
     default: DEFAULTS.rancherVersion,
+  },
+  rancherChartRepository: {
+    type: "string",
+    description:
+      "Helm repository of the Rancher chart: latest (every release), stable (promoted later, some never), prime (Rancher Prime) or an https URL.",
+    default: DEFAULTS.rancherChartRepository,
   },
   certManagerVersion: {
     type: "string",
@@ -643,8 +657,25 @@ export function resolveConfig(settings: RancherHaSettings, ctx: ConfigContext): 
   const rke2 = parseRke2Version(rke2Version);
   if (!rke2) bad("rke2Version", `"${rke2Version}" is not an RKE2 release like v1.36.3+rke2r1`);
   const rancherVersion = (s.rancherVersion ?? DEFAULTS.rancherVersion).replace(/^v/, "");
-  const rancher = parseChartVersion(rancherVersion);
-  if (!rancher) bad("rancherVersion", `"${s.rancherVersion}" is not a chart version like 2.15.0`);
+  const parsedRancher = parseChartVersion(rancherVersion);
+  const rancher = parsedRancher && rancherRelease(parsedRancher) ? parsedRancher : undefined;
+  if (!parsedRancher) {
+    bad("rancherVersion", `"${s.rancherVersion}" is not a chart version like 2.15.0`);
+  } else if (!rancher) {
+    bad(
+      "rancherVersion",
+      `${rancherVersion} is not a Rancher release this program knows (${knownRancherReleases()}); a newer one needs its chart's kubeVersion cap added to components/versions.ts`,
+    );
+  }
+  const chartRepo = rancherChartRepositoryUrl(
+    s.rancherChartRepository ?? DEFAULTS.rancherChartRepository,
+  );
+  if ("problem" in chartRepo) bad("rancherChartRepository", chartRepo.problem);
+  else if (s.rancherChartRepository === "stable") {
+    warnings.push(
+      `rancher-ha:rancherChartRepository is stable: it only gets releases promoted by hand after they ship (some never); check that \`helm search repo rancher-stable/rancher --versions\` lists ${rancherVersion}, or use latest`,
+    );
+  }
   const certManagerVersion = s.certManagerVersion ?? DEFAULTS.certManagerVersion;
   if (!parseCertManagerVersion(certManagerVersion)) {
     bad(
@@ -653,15 +684,10 @@ export function resolveConfig(settings: RancherHaSettings, ctx: ConfigContext): 
     );
   }
   if (rke2 && rancher) {
-    const admits = rancherAdmitsKube(rancher, rke2);
-    if (admits === false) {
+    if (!rancherAdmitsKube(rancher, rke2)) {
       bad(
         "rke2Version",
         `${rke2Version} (Kubernetes 1.${rke2.minor}) is above what Rancher ${rancherVersion} supports (chart kubeVersion cap); pick an older RKE2 or a newer Rancher`,
-      );
-    } else if (admits === undefined) {
-      warnings.push(
-        `rancher-ha:rancherVersion ${rancherVersion}: its Kubernetes cap is not known to this program; check its Chart.yaml kubeVersion admits ${rke2Version}`,
       );
     }
   }
@@ -819,6 +845,7 @@ export function resolveConfig(settings: RancherHaSettings, ctx: ConfigContext): 
     network,
     rke2Version,
     rancherVersion,
+    rancherChartRepository: "url" in chartRepo ? chartRepo.url : "",
     certManagerVersion,
     ingressController,
     ...(s.ingressController !== undefined ? { ingressControllerExplicit: true } : {}),

@@ -261,6 +261,7 @@ export class RancherHa extends pulumi.ComponentResource {
         ingressController: ingress.controller,
         tls,
         rancherVersion: config.rancherVersion,
+        rancherChartRepository: config.rancherChartRepository,
         certManagerVersion: config.certManagerVersion,
         ...(config.bootstrapPassword !== undefined
           ? { bootstrapPassword: pulumi.secret(config.bootstrapPassword) }

@@ -9,15 +9,20 @@ export const DEFAULT_VERSIONS = {
 } as const;
 
 /**
- * Rancher chart `kubeVersion` upper bounds (exclusive), from each chart's Chart.yaml
- * (rancher/rancher `chart/Chart.yaml` at the release tag; 2.15.0 is in test/fixtures/upstream).
+ * Rancher releases this program knows: per minor, the newest patch release (every patch from
+ * .0 up to it exists) and the chart's `kubeVersion` cap (exclusive Kubernetes minor, the same
+ * for every patch of the minor). Source: rancher/rancher tags v2.12.0 … v2.15.0 and
+ * `chart/Chart.yaml` `kubeVersion` at each tag (repository snapshot of 2026-08-21; the 2.15.0
+ * chart is in test/fixtures/upstream). A newer release gets a row here once its cap is checked.
  */
-export const RANCHER_KUBE_VERSION_CAPS: Readonly<Record<string, { major: number; minor: number }>> =
-  {
-    "2.13": { major: 1, minor: 35 },
-    "2.14": { major: 1, minor: 36 },
-    "2.15": { major: 1, minor: 37 },
-  };
+export const RANCHER_RELEASES: Readonly<
+  Record<string, { newestPatch: number; kubeBelow: { major: number; minor: number } }>
+> = {
+  "2.12": { newestPatch: 12, kubeBelow: { major: 1, minor: 34 } },
+  "2.13": { newestPatch: 8, kubeBelow: { major: 1, minor: 35 } },
+  "2.14": { newestPatch: 4, kubeBelow: { major: 1, minor: 36 } },
+  "2.15": { newestPatch: 0, kubeBelow: { major: 1, minor: 37 } },
+};
 
 /** RKE2 installs Traefik by default from v1.36; ingress-nginx is removed in v1.37. */
 export const RKE2_TRAEFIK_DEFAULT_FROM_MINOR = 36;
@@ -71,13 +76,29 @@ export function rke2ShipsIngressNginx(v: Rke2Version): boolean {
   return v.major === 1 && v.minor < RKE2_NGINX_REMOVED_IN_MINOR;
 }
 
-/**
- * Whether the Rancher chart admits this Kubernetes version: `true`/`false` when the chart's cap
- * is known, `undefined` when this Rancher minor is not in the table.
- */
-export function rancherAdmitsKube(rancher: SemVer, kube: Rke2Version): boolean | undefined {
-  const cap = RANCHER_KUBE_VERSION_CAPS[`${rancher.major}.${rancher.minor}`];
-  if (!cap) return undefined;
+/** The known release this version is (see RANCHER_RELEASES), or undefined. */
+export function rancherRelease(v: SemVer): (typeof RANCHER_RELEASES)[string] | undefined {
+  const release = RANCHER_RELEASES[`${v.major}.${v.minor}`];
+  return release && v.pre === undefined && v.patch <= release.newestPatch ? release : undefined;
+}
+
+/** "2.12.0–2.12.12, …, 2.15.0": the known releases, for messages. */
+export function knownRancherReleases(): string {
+  return Object.entries(RANCHER_RELEASES)
+    .map(([minor, r]) =>
+      r.newestPatch === 0 ? `${minor}.0` : `${minor}.0–${minor}.${r.newestPatch}`,
+    )
+    .join(", ");
+}
+
+/** Whether a known Rancher release's chart admits this Kubernetes version (`kubeVersion`). */
+export function rancherAdmitsKube(rancher: SemVer, kube: Rke2Version): boolean {
+  const release = rancherRelease(rancher);
+  if (!release)
+    throw new Error(
+      `Rancher ${rancher.major}.${rancher.minor}.${rancher.patch} is not a known release`,
+    );
+  const cap = release.kubeBelow;
   return kube.major < cap.major || (kube.major === cap.major && kube.minor < cap.minor);
 }
 

@@ -64,3 +64,93 @@ describe("config: each problem once", function () {
     assert.equal(r.registered, 0);
   });
 });
+
+describe("config: the Rancher chart's repository and release", function () {
+  this.timeout(60_000);
+  const repo = (value?: string) => {
+    const raw = value === undefined ? RAW : { ...RAW, "rancher-ha:rancherChartRepository": value };
+    return loadConfig(raw, CTX);
+  };
+
+  const accepted: [string | undefined, string][] = [
+    [undefined, "https://releases.rancher.com/server-charts/latest"],
+    ["latest", "https://releases.rancher.com/server-charts/latest"],
+    ["stable", "https://releases.rancher.com/server-charts/stable"],
+    ["prime", "https://charts.rancher.com/server-charts/prime"],
+    ["https://charts.example.com/rancher/", "https://charts.example.com/rancher"],
+  ];
+  for (const [value, url] of accepted) {
+    it(`rancherChartRepository ${value ?? "(unset)"} → ${url}`, () => {
+      assert.equal(repo(value).config.rancherChartRepository, url);
+    });
+  }
+
+  it("warns that stable may not hold the pinned version", () => {
+    assert.match(repo("stable").warnings.join("\n"), /stable: it only gets releases promoted/);
+    assert.deepEqual(repo("latest").warnings, []);
+  });
+
+  const refused: [string, RegExp][] = [
+    ["latst", /"latst" is not one of latest, stable, prime or an https:\/\/ URL/],
+    ["http://charts.example.com", /is not https/],
+    ["https://user:pw@charts.example.com", /must not carry credentials/],
+    ["https://charts.example.com/?x=1", /has a query or fragment/],
+  ];
+  for (const [value, message] of refused) {
+    it(`refuses rancherChartRepository ${value}, naming the key`, async () => {
+      const r = await planWith([`rancherChartRepository=${value}`]);
+      assert.equal(r.code, 1);
+      assert.match(r.err, /rancher-ha:rancherChartRepository: /);
+      assert.match(r.err, message);
+      assert.equal(r.registered, 0);
+    });
+  }
+
+  it("installs the chart from the configured repository", async () => {
+    const r = await planWith(["rancherChartRepository=prime"]);
+    assert.equal(r.code, 0, r.err);
+    const release = JSON.parse(r.out).resources.find(
+      (x: { name: string }) => x.name === "rancher-install-rancher",
+    );
+    assert.deepEqual(release.inputs.repositoryOpts, {
+      repo: "https://charts.rancher.com/server-charts/prime",
+    });
+  });
+
+  // Releases and caps: rancher/rancher tags and chart/Chart.yaml kubeVersion at each tag.
+  const releases: [string, RegExp | undefined][] = [
+    ["2.15.0", undefined],
+    ["v2.15.0", undefined],
+    [
+      "2.15.1",
+      /2\.15\.1 is not a Rancher release this program knows \(2\.12\.0–2\.12\.12, 2\.13\.0–2\.13\.8, 2\.14\.0–2\.14\.4, 2\.15\.0\)/,
+    ],
+    ["2.16.0", /2\.16\.0 is not a Rancher release this program knows/],
+    ["2.11.3", /2\.11\.3 is not a Rancher release this program knows/],
+    ["2.15.1-alpha1", /2\.15\.1-alpha1 is not a Rancher release this program knows/],
+  ];
+  for (const [version, expected] of releases) {
+    it(`rancherVersion ${version}: ${expected ? "refused" : "accepted"}`, () => {
+      const lines = problemLines({ ...RAW, "rancher-ha:rancherVersion": version });
+      if (!expected) assert.deepEqual(lines, []);
+      else {
+        assert.equal(lines.length, 1, lines.join("\n"));
+        assert.match(lines[0], /^rancherVersion: /);
+        assert.match(lines[0], expected);
+      }
+    });
+  }
+
+  it("checks a known older release against its own Kubernetes cap", () => {
+    const at = (rancher: string, rke2: string) =>
+      problemLines({
+        ...RAW,
+        "rancher-ha:rancherVersion": rancher,
+        "rancher-ha:rke2Version": rke2,
+      });
+    assert.deepEqual(at("2.13.8", "v1.34.10+rke2r1"), []);
+    assert.match(at("2.13.8", "v1.35.7+rke2r1").join(), /above what Rancher 2\.13\.8 supports/);
+    assert.deepEqual(at("2.14.4", "v1.35.7+rke2r1"), []);
+    assert.match(at("2.12.12", "v1.34.10+rke2r1").join(), /above what Rancher 2\.12\.12/);
+  });
+});

@@ -349,8 +349,9 @@ describe("program: dev stack (l4)", function () {
     assert.equal(rancher.inputs.name, "rancher");
     assert.equal(rancher.inputs.namespace, "cattle-system");
     assert.equal(rancher.inputs.version, "2.15.0");
+    // Every release publishes to `latest`; `stable` gets some only later (or never).
     assert.deepEqual(rancher.inputs.repositoryOpts, {
-      repo: "https://releases.rancher.com/server-charts/stable",
+      repo: "https://releases.rancher.com/server-charts/latest",
     });
     assert.ok(rancher.inputs.values instanceof Secret, "values carry the bootstrap password");
     const values = unwrap(rancher.inputs.values) as Record<string, any>;

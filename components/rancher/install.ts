@@ -2,6 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import type { IngressController } from "../config";
+import { JETSTACK_REPO } from "./charts";
 import {
   needsCertManager,
   RANCHER_TLS_SECRET_NAME,
@@ -9,9 +10,6 @@ import {
   renderCertManagerValues,
   renderRancherValues,
 } from "./values";
-
-export const RANCHER_STABLE_REPO = "https://releases.rancher.com/server-charts/stable";
-export const JETSTACK_REPO = "https://charts.jetstack.io";
 
 export interface RancherInstallArgs {
   /** Secret. */
@@ -22,6 +20,8 @@ export interface RancherInstallArgs {
   ingressController: pulumi.Input<IngressController>;
   tls: RancherTls;
   rancherVersion: string;
+  /** Helm repository URL the Rancher chart is installed from (see ./charts). */
+  rancherChartRepository: string;
   certManagerVersion: string;
   /** Secret; generated (24 characters) when absent. */
   bootstrapPassword?: pulumi.Input<string>;
@@ -134,7 +134,7 @@ export class RancherInstall extends pulumi.ComponentResource {
         name: "rancher",
         chart: "rancher",
         version: args.rancherVersion,
-        repositoryOpts: { repo: RANCHER_STABLE_REPO },
+        repositoryOpts: { repo: args.rancherChartRepository },
         namespace: "cattle-system",
         values,
         timeout: 900,
