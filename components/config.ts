@@ -6,6 +6,7 @@
 //   is registered until the whole config is known to be good.
 import { X509Certificate, createPrivateKey } from "node:crypto";
 import { isIP } from "node:net";
+import { cidrProblem, coversAllIpv4, isWorldCidr } from "./checks/cidrs";
 import { isFqdn, type IngressController, type LoadBalancerMode } from "./rke2/render";
 import { serverZones, zoneLossWarning } from "./placement";
 import { switchConsequences, type TlsSource } from "./rancher/values";
@@ -759,6 +760,14 @@ export function resolveConfig(settings: RancherHaSettings, ctx: ConfigContext): 
     }
     if (tlsSource === "letsEncrypt") {
       if (!s.letsEncryptEmail) bad("letsEncryptEmail", "required with tlsSource letsEncrypt");
+      // HTTP-01 arrives on port 80 from addresses Let's Encrypt does not publish: with 80 open
+      // to less than the whole IPv4 internet, issuance can never complete.
+      if (!coversAllIpv4(ingressCidrs)) {
+        bad(
+          "tlsSource",
+          `letsEncrypt validates over HTTP on port 80 from addresses Let's Encrypt does not publish, and rancher-ha:ingressCidrs does not open 80 to 0.0.0.0/0, so the certificate would never be issued; add "0.0.0.0/0" to ingressCidrs, or use tlsSource secret (your own certificate) or loadBalancer l7 (ACM)`,
+        );
+      }
     } else if (s.letsEncryptEmail !== undefined) {
       bad("letsEncryptEmail", "only applies with tlsSource letsEncrypt; remove it");
     }
@@ -887,30 +896,6 @@ export function loadConfig(
 
 // ---------------------------------------------------------------------------------------------
 // checks
-
-export function cidrProblem(cidr: string): string | undefined {
-  const m = /^([^/]+)\/(\d{1,3})$/.exec(cidr);
-  if (!m) return `"${cidr}" is not a CIDR like 203.0.113.0/24`;
-  const family = isIP(m[1]);
-  const prefix = Number(m[2]);
-  if (family === 0) return `"${cidr}" has an invalid address`;
-  if (prefix > (family === 4 ? 32 : 128)) return `"${cidr}" has an invalid prefix length`;
-  if (family === 4) {
-    const n = m[1].split(".").reduce((acc, o) => acc * 256 + Number(o), 0);
-    const hostBits = prefix === 0 ? n : n % 2 ** (32 - prefix);
-    if (hostBits !== 0) {
-      const base = n - hostBits;
-      const dotted = [24, 16, 8, 0].map((s) => Math.floor(base / 2 ** s) % 256).join(".");
-      return `"${cidr}" has host bits set; did you mean ${dotted}/${prefix}?`;
-    }
-  }
-  return undefined;
-}
-
-function isWorldCidr(cidr: string): boolean {
-  const [addr, prefix] = cidr.split("/");
-  return isIP(addr) !== 0 && Number(prefix) === 0;
-}
 
 /** RKE2's minimum is 2 vCPU and 4 GiB; reject sizes known to be below it. */
 export function instanceTypeProblem(type: string): string | undefined {

@@ -154,3 +154,43 @@ describe("config: the Rancher chart's repository and release", function () {
     assert.match(at("2.12.12", "v1.34.10+rke2r1").join(), /above what Rancher 2\.12\.12/);
   });
 });
+
+describe("config: Let's Encrypt needs port 80 open to the internet", () => {
+  const le = {
+    ...RAW,
+    "rancher-ha:tlsSource": "letsEncrypt",
+    "rancher-ha:letsEncryptEmail": "ops@example.com",
+  };
+  const cases: [string, string[], boolean][] = [
+    ["the default (0.0.0.0/0)", ["0.0.0.0/0"], true],
+    ["0.0.0.0/0 among others", ["198.51.100.0/24", "0.0.0.0/0"], true],
+    ["both halves of IPv4", ["0.0.0.0/1", "128.0.0.0/1"], true],
+    ["an office range", ["198.51.100.0/24"], false],
+    ["IPv6 only", ["::/0"], false],
+    ["nearly everything", ["0.0.0.0/1", "128.0.0.0/2"], false],
+  ];
+  for (const [what, ingress, ok] of cases) {
+    it(`${ok ? "accepts" : "refuses"} letsEncrypt with ingressCidrs ${what}`, () => {
+      const lines = problemLines({ ...le, "rancher-ha:ingressCidrs": JSON.stringify(ingress) });
+      if (ok) assert.deepEqual(lines, []);
+      else {
+        assert.equal(lines.length, 1, lines.join("\n"));
+        assert.match(
+          lines[0],
+          /^tlsSource: letsEncrypt validates over HTTP on port 80 from addresses Let's Encrypt does not publish, and rancher-ha:ingressCidrs does not open 80 to 0\.0\.0\.0\/0.*add "0\.0\.0\.0\/0" to ingressCidrs/,
+        );
+      }
+    });
+  }
+
+  it("other TLS sources do not need port 80 open", () => {
+    for (const source of ["rancher", "secret"]) {
+      const lines = problemLines({
+        ...RAW,
+        "rancher-ha:tlsSource": source,
+        "rancher-ha:ingressCidrs": '["198.51.100.0/24"]',
+      });
+      assert.ok(!lines.some((l) => l.startsWith("tlsSource:")), lines.join("\n"));
+    }
+  });
+});

@@ -69,7 +69,8 @@ describe("config", () => {
       amiId: "ami-0123456789abcdef0",
       sshUser: "admin",
       sshPrivateKey: "-----BEGIN OPENSSH PRIVATE KEY-----\nx\n-----END OPENSSH PRIVATE KEY-----",
-      ingressCidrs: ["198.51.100.0/24", "2001:db8::/32"],
+      ingressCidrs: ["0.0.0.0/0", "2001:db8::/32"], // Let's Encrypt needs 80 open to all
+
       availabilityZones: ["us-east-1a", "us-east-1b"],
       vpcCidr: "10.30.0.0/16",
       rke2Version: "v1.35.7+rke2r1",
