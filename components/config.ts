@@ -6,7 +6,7 @@
 //   is registered until the whole config is known to be good.
 import { X509Certificate, createPrivateKey } from "node:crypto";
 import { isIP } from "node:net";
-import { cidrProblem, coversAllIpv4, isWorldCidr } from "./checks/cidrs";
+import { adminBreadthProblems, cidrProblem, coversAllIpv4, isWorldCidr } from "./checks/cidrs";
 import { isFqdn, type IngressController, type LoadBalancerMode } from "./rke2/render";
 import { serverZones, zoneLossWarning } from "./placement";
 import { switchConsequences, type TlsSource } from "./rancher/values";
@@ -587,6 +587,7 @@ export function resolveConfig(settings: RancherHaSettings, ctx: ConfigContext): 
       );
     }
   }
+  for (const p of adminBreadthProblems(adminCidrs)) bad("adminCidrs", p);
   const ingressCidrs = s.ingressCidrs ?? [...DEFAULTS.ingressCidrs];
   if (ingressCidrs.length === 0)
     bad("ingressCidrs", "must list at least one CIDR (default 0.0.0.0/0)");

@@ -194,3 +194,39 @@ describe("config: Let's Encrypt needs port 80 open to the internet", () => {
     }
   });
 });
+
+describe("config: admin ranges that open a share of the internet", () => {
+  const admin = (cidrs: string[]) =>
+    problemLines({ ...RAW, "rancher-ha:adminCidrs": JSON.stringify(cidrs) }).filter((l) =>
+      l.startsWith("adminCidrs:"),
+    );
+  const cases: [string[], RegExp | undefined][] = [
+    [["203.0.113.0/24"], undefined],
+    [["11.0.0.0/8"], undefined],
+    [["11.0.0.0/8", "11.0.0.0/9"], undefined], // overlaps count once
+    [["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10"], undefined], // not internet
+    [["2001:db8::/32", "fd00::/8"], undefined],
+    [
+      ["0.0.0.0/1", "128.0.0.0/1"],
+      /2,147,483,648 public IPv4 addresses|public IPv4 addresses, more than a \/8/,
+    ],
+    [
+      ["11.0.0.0/8", "12.0.0.0/8"],
+      /together open SSH \(22\) and the Kubernetes API \(6443\) to 33,554,432 public IPv4 addresses, more than a \/8 \(16,777,216\): that is a share of the internet/,
+    ],
+    [["8.0.0.0/7"], /33,554,432 public IPv4 addresses/],
+    [["::/1", "8000::/1"], /more public IPv6 space than a \/32/],
+    [["2001::/16"], /more public IPv6 space than a \/32/],
+    [["0.0.0.0/0"], /0\.0\.0\.0\/0 opens SSH and the Kubernetes API to the whole internet/],
+  ];
+  for (const [cidrs, expected] of cases) {
+    it(`${expected ? "refuses" : "accepts"} ${cidrs.join(" + ")}`, () => {
+      const lines = admin(cidrs);
+      if (!expected) assert.deepEqual(lines, []);
+      else {
+        assert.equal(lines.length, 1, `one problem: ${lines.join("\n")}`);
+        assert.match(lines[0], expected);
+      }
+    });
+  }
+});

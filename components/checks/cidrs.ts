@@ -119,3 +119,27 @@ export function coversAllIpv4(cidrs: readonly string[]): boolean {
   );
   return size(ranges) === 1n << 32n;
 }
+
+/**
+ * The widest public share admin ranges may open together: a /8 (16,777,216 addresses) of IPv4,
+ * a /32 of IPv6 (a whole ISP allocation). Wider is not "our networks" but a slice of the
+ * internet, with SSH and the Kubernetes API exposed to it.
+ */
+export const ADMIN_PUBLIC_LIMIT = { 4: 1n << 24n, 6: 1n << 96n } as const;
+
+/** One problem per family when admin ranges together open more than ADMIN_PUBLIC_LIMIT. */
+export function adminBreadthProblems(cidrs: readonly string[]): string[] {
+  const counts = publicAddressCount(cidrs.filter((c) => !isWorldCidr(c)));
+  const out: string[] = [];
+  if (counts[4] > ADMIN_PUBLIC_LIMIT[4]) {
+    out.push(
+      `together open SSH (22) and the Kubernetes API (6443) to ${counts[4].toLocaleString("en-US")} public IPv4 addresses, more than a /8 (16,777,216): that is a share of the internet, not your networks; list the networks you administer from`,
+    );
+  }
+  if (counts[6] > ADMIN_PUBLIC_LIMIT[6]) {
+    out.push(
+      "together open SSH (22) and the Kubernetes API (6443) to more public IPv6 space than a /32 (a whole ISP allocation): that is a share of the internet, not your networks; list the networks you administer from",
+    );
+  }
+  return out;
+}
