@@ -4,9 +4,9 @@
 //   raw strings (what Pulumi stores) → RancherHaSettings (typed, only what the user set)
 //   → RancherHaConfig (defaults applied, cross-checked). Every problem is collected; nothing
 //   is registered until the whole config is known to be good.
-import { X509Certificate, createPrivateKey } from "node:crypto";
 import { isIP } from "node:net";
 import { adminBreadthProblems, cidrProblem, coversAllIpv4, isWorldCidr } from "./checks/cidrs";
+import { certificateProblems } from "./checks/tls";
 import { isFqdn, type IngressController, type LoadBalancerMode } from "./rke2/render";
 import { serverZones, zoneLossWarning } from "./placement";
 import { switchConsequences, type TlsSource } from "./rancher/values";
@@ -61,6 +61,7 @@ export interface RancherHaSettings {
   tlsCertificate?: string;
   /** secret */
   tlsPrivateKey?: string;
+  tlsCaCertificate?: string;
   /** secret */
   bootstrapPassword?: string;
   certificateArn?: string;
@@ -106,6 +107,8 @@ export interface RancherHaConfig {
   letsEncryptEnvironment: "production" | "staging";
   tlsCertificate?: string;
   tlsPrivateKey?: string;
+  /** The private CA that signed tlsCertificate: Rancher gets `privateCA` and the `tls-ca` secret. */
+  tlsCaCertificate?: string;
   bootstrapPassword?: string;
   certificateArn?: string;
   sslPolicy: string;
@@ -292,6 +295,12 @@ export const CONFIG_KEYS: Readonly<Record<SettingKey, KeySpec>> = {
     type: "string",
     description: "PEM private key of tlsCertificate (tlsSource secret).",
     secret: true,
+  },
+  tlsCaCertificate: {
+    type: "string",
+    description:
+      "PEM of the private CA that signed tlsCertificate (tlsSource secret), so Rancher's agents can verify it. Required when no public CA signed it.",
+    unset: "",
   },
   bootstrapPassword: {
     type: "string",
@@ -724,7 +733,12 @@ export function resolveConfig(settings: RancherHaSettings, ctx: ConfigContext): 
         "does not apply to l7: the ALB terminates TLS with an ACM certificate; remove it",
       );
     }
-    for (const k of ["letsEncryptEmail", "tlsCertificate", "tlsPrivateKey"] as const) {
+    for (const k of [
+      "letsEncryptEmail",
+      "tlsCertificate",
+      "tlsPrivateKey",
+      "tlsCaCertificate",
+    ] as const) {
       if (s[k] !== undefined) bad(k, "does not apply to l7 (the ALB terminates TLS); remove it");
     }
     if (s.certificateArn !== undefined) {
@@ -778,16 +792,16 @@ export function resolveConfig(settings: RancherHaSettings, ctx: ConfigContext): 
       if (!s.tlsPrivateKey)
         bad("tlsPrivateKey", "required with tlsSource secret (set it with --secret)");
       if (s.tlsCertificate && s.tlsPrivateKey) {
-        for (const [key, message] of certificateProblems(
-          s.tlsCertificate,
-          s.tlsPrivateKey,
+        const problems = certificateProblems({
+          certificate: s.tlsCertificate,
+          privateKey: s.tlsPrivateKey,
           hostname,
-        )) {
-          bad(key, message);
-        }
+          ...(s.tlsCaCertificate !== undefined ? { caCertificate: s.tlsCaCertificate } : {}),
+        });
+        for (const [key, message] of problems) bad(key, message);
       }
     } else {
-      for (const k of ["tlsCertificate", "tlsPrivateKey"] as const) {
+      for (const k of ["tlsCertificate", "tlsPrivateKey", "tlsCaCertificate"] as const) {
         if (s[k] !== undefined) bad(k, "only applies with tlsSource secret; remove it");
       }
     }
@@ -864,6 +878,7 @@ export function resolveConfig(settings: RancherHaSettings, ctx: ConfigContext): 
     letsEncryptEnvironment: leEnv,
     ...(s.tlsCertificate !== undefined ? { tlsCertificate: s.tlsCertificate } : {}),
     ...(s.tlsPrivateKey !== undefined ? { tlsPrivateKey: s.tlsPrivateKey } : {}),
+    ...(s.tlsCaCertificate !== undefined ? { tlsCaCertificate: s.tlsCaCertificate } : {}),
     ...(s.bootstrapPassword !== undefined ? { bootstrapPassword: s.bootstrapPassword } : {}),
     ...(s.certificateArn !== undefined ? { certificateArn: s.certificateArn } : {}),
     sslPolicy: s.sslPolicy ?? DEFAULTS.sslPolicy,
@@ -915,42 +930,6 @@ export function instanceTypeProblem(type: string): string | undefined {
     return `${type} is an arm64 (Graviton) type but the servers run amd64 Ubuntu; use an x86 type such as m6i.xlarge`;
   }
   return undefined;
-}
-
-function certificateProblems(
-  certPem: string,
-  keyPem: string,
-  hostname: string,
-): [string, string][] {
-  const out: [string, string][] = [];
-  let cert: X509Certificate | undefined;
-  try {
-    cert = new X509Certificate(certPem);
-  } catch {
-    out.push(["tlsCertificate", "is not a PEM certificate"]);
-  }
-  let key: ReturnType<typeof createPrivateKey> | undefined;
-  try {
-    key = createPrivateKey(keyPem);
-  } catch {
-    out.push(["tlsPrivateKey", "is not a PEM private key"]);
-  }
-  if (cert && key && !cert.checkPrivateKey(key)) {
-    out.push([
-      "tlsPrivateKey",
-      "does not match tlsCertificate; supply the key the certificate was issued for",
-    ]);
-  }
-  if (cert && hostname && isFqdn(hostname) && !cert.checkHost(hostname)) {
-    out.push([
-      "tlsCertificate",
-      `is not valid for ${hostname} (check its subject alternative names)`,
-    ]);
-  }
-  if (cert && new Date(cert.validTo).getTime() < Date.now()) {
-    out.push(["tlsCertificate", `expired on ${cert.validTo}`]);
-  }
-  return out;
 }
 
 function nearestKey(key: string): string | undefined {

@@ -89,7 +89,11 @@ export function rancherTls(config: RancherHaConfig): RancherTls {
     case "rancher":
       return { mode: "ingress", source: "rancher" };
     case "secret":
-      return { mode: "ingress", source: "secret" };
+      return {
+        mode: "ingress",
+        source: "secret",
+        ...(config.tlsCaCertificate !== undefined ? { privateCA: true } : {}),
+      };
     case "letsEncrypt":
       return {
         mode: "ingress",
@@ -271,6 +275,9 @@ export class RancherHa extends pulumi.ComponentResource {
               tlsSecret: {
                 certificate: config.tlsCertificate,
                 privateKey: pulumi.secret(config.tlsPrivateKey),
+                ...(config.tlsCaCertificate !== undefined
+                  ? { caCertificate: config.tlsCaCertificate }
+                  : {}),
               },
             }
           : {}),

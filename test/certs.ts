@@ -1,6 +1,6 @@
 // Throwaway self-signed certificates for tests, made with openssl (CI installs it).
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 
@@ -39,6 +39,49 @@ export function selfSigned(host: string, days = 30): Pem {
       { stdio: "ignore" },
     );
     return { cert: readFileSync(cert, "utf8"), key: readFileSync(key, "utf8") };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * A private CA and a certificate for `host` it signed (what an internal PKI hands out), plus
+ * an intermediate-free chain: `leaf.cert` is the server certificate only.
+ */
+export function privateCa(host: string, days = 30): { ca: Pem; leaf: Pem } {
+  const dir = mkdtempSync(path.join(tmpdir(), "rancher-ha-ca-"));
+  const run = (args: string[]) => execFileSync("openssl", args, { stdio: "ignore", cwd: dir });
+  try {
+    const ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"];
+    run(
+      ["req", "-x509", ...ec, "-keyout", "ca.key", "-out", "ca.crt", "-days", String(days)].concat([
+        "-subj",
+        "/CN=rancher-ha test CA",
+        "-addext",
+        "basicConstraints=critical,CA:TRUE",
+      ]),
+    );
+    run(["req", ...ec, "-keyout", "tls.key", "-out", "tls.csr", "-subj", `/CN=${host}`]);
+    writeFileSync(
+      path.join(dir, "ext.cnf"),
+      `basicConstraints=CA:FALSE\nsubjectAltName=DNS:${host}\nextendedKeyUsage=serverAuth\n`,
+    );
+    run(
+      ["x509", "-req", "-in", "tls.csr", "-CA", "ca.crt", "-CAkey", "ca.key"].concat([
+        "-CAcreateserial",
+        "-out",
+        "tls.crt",
+        "-days",
+        String(days),
+        "-extfile",
+        "ext.cnf",
+      ]),
+    );
+    const read = (f: string) => readFileSync(path.join(dir, f), "utf8");
+    return {
+      ca: { cert: read("ca.crt"), key: read("ca.key") },
+      leaf: { cert: read("tls.crt"), key: read("tls.key") },
+    };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

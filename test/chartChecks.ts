@@ -181,6 +181,37 @@ export function assertAgentTlsMode(docs: Manifest[], mode: "strict" | "system-st
   }
 }
 
+/**
+ * A private CA reaches Rancher only through the chart's `privateCA`: the `tls-ca` secret mounted
+ * as /etc/rancher/ssl/cacerts.pem (Rancher's `cacerts`). `secret` is the plan's Secret object
+ * (name and key must be what the chart mounts); without one, no such mount.
+ */
+export function assertPrivateCa(
+  docs: Manifest[],
+  secret?: { metadata: { name: string; namespace: string }; stringData: Record<string, string> },
+) {
+  const deployment = rancherDeployment(docs);
+  const volumes = (deployment.spec.template.spec.volumes ?? []) as {
+    name: string;
+    secret?: { secretName: string };
+  }[];
+  const mounts = (rancherContainer(docs).volumeMounts ?? []) as {
+    name: string;
+    mountPath: string;
+    subPath?: string;
+  }[];
+  const mount = mounts.find((m) => m.mountPath === "/etc/rancher/ssl/cacerts.pem");
+  if (!secret) {
+    assert.equal(mount, undefined, "no private CA mounted");
+    return;
+  }
+  assert.ok(mount, "the private CA is mounted as Rancher's cacerts.pem");
+  const volume = volumes.find((v) => v.name === mount.name);
+  assert.equal(volume?.secret?.secretName, secret.metadata.name, "from the plan's secret");
+  assert.equal(secret.metadata.namespace, "cattle-system");
+  assert.ok(mount.subPath && mount.subPath in secret.stringData, "under the key the chart reads");
+}
+
 // ---------------------------------------------------------------------------------------------
 // The ingress controller (RKE2's packaged chart)
 

@@ -15,14 +15,15 @@ import {
   assertAgentTlsMode,
   assertBootstrapSecret,
   assertCertManagerWhereNeeded,
+  assertPrivateCa,
   assertRancherRoute,
   assertRancherTls,
   assertReplicas,
   INGRESS_CLASS,
   RancherTlsExpectation,
 } from "./chartChecks";
-import { selfSigned } from "./certs";
-import { plan } from "./helpers";
+import { privateCa } from "./certs";
+import { plan, unwrap } from "./helpers";
 import { chartFile, parseKnownValueKeys, rancherValuesCheck, unknownValuePaths } from "./reference";
 
 interface Case {
@@ -33,7 +34,7 @@ interface Case {
   agentTLSMode: "strict" | "system-store";
 }
 
-const tlsCert = selfSigned("rancher-dev.example.com");
+const pki = privateCa("rancher-dev.example.com");
 
 const CASES: Case[] = [
   {
@@ -61,15 +62,18 @@ const CASES: Case[] = [
     agentTLSMode: "system-store",
   },
   {
-    label: "dev (l4, tlsSource secret)",
+    // A public CA cannot sign test keys: the secret comes from a private CA, given as
+    // tlsCaCertificate (without it the config refuses a certificate agents cannot verify).
+    label: "dev (l4, tlsSource secret from a private CA)",
     stack: "dev",
     overrides: [
       "tlsSource=secret",
-      `tlsCertificate=${tlsCert.cert}`,
-      `tlsPrivateKey=${tlsCert.key}`,
+      `tlsCertificate=${pki.leaf.cert}`,
+      `tlsPrivateKey=${pki.leaf.key}`,
+      `tlsCaCertificate=${pki.ca.cert}`,
     ],
     tls: { mode: "ingress", source: "secret" },
-    agentTLSMode: "system-store",
+    agentTLSMode: "strict",
   },
   {
     label: "dev (l4, ingress-nginx on RKE2 v1.35.7, one server)",
@@ -132,6 +136,13 @@ describe("real charts: Rancher and cert-manager with the plans' values (helm v4,
         assert.ok(typeof password === "string" && password.length >= 12, "a bootstrap password");
         assertBootstrapSecret(r.rancher, password);
         assertAgentTlsMode(r.rancher, c.agentTLSMode);
+      });
+
+      it("a private CA only when one is given, mounted from the plan's tls-ca secret", () => {
+        const secret = r.plan.resources.find((x) => x.name === "rancher-install-tls-ca");
+        assert.equal(r.rancherValues.privateCA === true, secret !== undefined);
+        const inputs = secret && { ...secret.inputs, stringData: unwrap(secret.inputs.stringData) };
+        assertPrivateCa(r.rancher, inputs as Parameters<typeof assertPrivateCa>[1]);
       });
     });
   }

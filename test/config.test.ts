@@ -458,12 +458,15 @@ describe("plan command: invalid input", function () {
       `tlsCertificate=${good.cert}`,
       "--config",
       `tlsPrivateKey=${good.key}`,
+      "--config",
+      `tlsCaCertificate=${good.cert}`, // self-signed: its own CA, or agents cannot verify it
     ]);
     assert.equal(r.code, 0, r.err);
     assert.equal(r.registered, 1);
     const doc = JSON.parse(r.out);
     const secret = doc.resources.find(
-      (x: { type: string }) => x.type === "kubernetes:core/v1:Secret",
+      (x: { type: string; name: string }) =>
+        x.type === "kubernetes:core/v1:Secret" && x.name === "rancher-install-tls",
     );
     assert.equal(secret.inputs.metadata.name, "tls-rancher-ingress");
     assert.equal(secret.inputs.stringData, "[secret]");

@@ -25,7 +25,12 @@ function variants(): [string, string, string[]][] {
     [
       "dev, TLS secret",
       "dev",
-      ["tlsSource=secret", `tlsCertificate=${tls.cert}`, `tlsPrivateKey=${tls.key}`],
+      [
+        "tlsSource=secret",
+        `tlsCertificate=${tls.cert}`,
+        `tlsPrivateKey=${tls.key}`,
+        `tlsCaCertificate=${tls.cert}`, // self-signed: its own CA, or the config refuses it
+      ],
     ],
     ["dev, Let's Encrypt", "dev", ["tlsSource=letsEncrypt", "letsEncryptEmail=ops@example.com"]],
     [

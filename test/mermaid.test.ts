@@ -199,7 +199,12 @@ describe("mermaid diagram", function () {
     const { cert, key } = selfSigned("rancher-dev.example.com");
     const p = parse(
       renderMermaid(
-        await plan(["tlsSource=secret", `tlsCertificate=${cert}`, `tlsPrivateKey=${key}`]),
+        await plan([
+          "tlsSource=secret",
+          `tlsCertificate=${cert}`,
+          `tlsPrivateKey=${key}`,
+          `tlsCaCertificate=${cert}`,
+        ]),
       ),
     );
     assert.deepEqual(

@@ -153,6 +153,7 @@ describe("plan command: user-supplied secrets", function () {
       "tlsSource=secret",
       `tlsCertificate=${tls.cert}`,
       `tlsPrivateKey=${tls.key}`,
+      `tlsCaCertificate=${tls.cert}`,
       `bootstrapPassword=${password}`,
       `sshPrivateKey=${ssh}`,
     ];

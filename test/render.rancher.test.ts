@@ -3,6 +3,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { INGRESS_CONTROLLERS, type IngressController } from "../components/rke2/render";
 import {
+  RANCHER_PRIVATE_CA_KEY,
+  RANCHER_PRIVATE_CA_SECRET_NAME,
   RANCHER_TLS_SECRET_NAME,
   needsCertManager,
   renderCertManagerValues,
@@ -31,6 +33,7 @@ const TLS_CASES: Record<string, RancherTls> = {
     environment: "staging",
   },
   secret: { mode: "ingress", source: "secret" },
+  secretPrivateCA: { mode: "ingress", source: "secret", privateCA: true },
   external: { mode: "external" },
 };
 
@@ -168,7 +171,7 @@ describe("Rancher values", () => {
         }
       }
     }
-    assert.equal(n, 16);
+    assert.equal(n, 20);
   });
 
   it("a deliberately bad value fails the schema, a bad key fails the key check", () => {
@@ -241,7 +244,33 @@ describe("Rancher values", () => {
     assert.equal(RANCHER_TLS_SECRET_NAME, "tls-rancher-ingress");
     assert.equal(v.agentTLSMode, "system-store");
     assert.ok(!("letsEncrypt" in v));
+    assert.ok(!("privateCA" in v), "a public certificate: the chart clears cacerts");
     assert.equal(needsCertManager(TLS_CASES.secret), false);
+  });
+
+  it("a secret from a private CA: privateCA (the tls-ca secret) and strict agents", () => {
+    // The chart mounts tls-ca/cacerts.pem as Rancher's cacerts only with privateCA; agents in
+    // strict mode then verify against exactly that CA (rancher/rancher v2.15.0).
+    const v = renderRancherValues(args({ tls: TLS_CASES.secretPrivateCA }));
+    assert.equal(v.privateCA, true);
+    assert.equal(v.agentTLSMode, "strict");
+    assert.deepEqual(at(v, "ingress", "tls"), {
+      source: "secret",
+      secretName: RANCHER_TLS_SECRET_NAME,
+    });
+    assert.equal(RANCHER_PRIVATE_CA_SECRET_NAME, "tls-ca");
+    assert.equal(RANCHER_PRIVATE_CA_KEY, "cacerts.pem");
+    assert.equal(needsCertManager(TLS_CASES.secretPrivateCA), false);
+    for (const tls of [TLS_CASES.rancher, TLS_CASES.letsEncrypt, TLS_CASES.external]) {
+      assert.ok(!("privateCA" in renderRancherValues(args({ tls }))), JSON.stringify(tls));
+    }
+    assert.throws(
+      () =>
+        renderRancherValues(
+          args({ tls: { mode: "ingress", source: "secret", privateCA: "yes" as never } }),
+        ),
+      /tls\.privateCA must be a boolean/,
+    );
   });
 
   it("always sets ingressClassName, and honours an explicit agentTLSMode", () => {

@@ -5,6 +5,8 @@ import type { IngressController } from "../config";
 import { JETSTACK_REPO } from "./charts";
 import {
   needsCertManager,
+  RANCHER_PRIVATE_CA_KEY,
+  RANCHER_PRIVATE_CA_SECRET_NAME,
   RANCHER_TLS_SECRET_NAME,
   RancherTls,
   renderCertManagerValues,
@@ -25,8 +27,11 @@ export interface RancherInstallArgs {
   certManagerVersion: string;
   /** Secret; generated (24 characters) when absent. */
   bootstrapPassword?: pulumi.Input<string>;
-  /** For tls source "secret": the certificate and its key (secret). */
-  tlsSecret?: { certificate: string; privateKey: pulumi.Input<string> };
+  /**
+   * For tls source "secret": the certificate, its key (secret) and, for a private CA, that CA
+   * (the `tls-ca` secret the chart's `privateCA` reads).
+   */
+  tlsSecret?: { certificate: string; privateKey: pulumi.Input<string>; caCertificate?: string };
   auditLogLevel?: 0 | 1 | 2 | 3;
   /** Rancher waits for these: every server joined, DNS, the front end's listeners. */
   waitFor: pulumi.Resource[];
@@ -109,6 +114,19 @@ export class RancherInstall extends pulumi.ComponentResource {
           { ...withProvider, dependsOn: [namespace] },
         ),
       );
+      if (args.tlsSecret.caCertificate !== undefined) {
+        rancherDeps.push(
+          new k8s.core.v1.Secret(
+            `${name}-tls-ca`,
+            {
+              metadata: { name: RANCHER_PRIVATE_CA_SECRET_NAME, namespace: "cattle-system" },
+              type: "Opaque",
+              stringData: { [RANCHER_PRIVATE_CA_KEY]: args.tlsSecret.caCertificate },
+            },
+            { ...withProvider, dependsOn: [namespace] },
+          ),
+        );
+      }
     }
 
     const values = pulumi.secret(

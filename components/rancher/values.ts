@@ -6,7 +6,8 @@ export type TlsSource = "rancher" | "letsEncrypt" | "secret";
 export type RancherTls =
   | { mode: "ingress"; source: "rancher" }
   | { mode: "ingress"; source: "letsEncrypt"; email: string; environment: "production" | "staging" }
-  | { mode: "ingress"; source: "secret" }
+  /** privateCA: a private CA signed the certificate; its PEM is in the `tls-ca` secret. */
+  | { mode: "ingress"; source: "secret"; privateCA?: boolean }
   | { mode: "external" };
 
 export interface RancherValuesArgs {
@@ -17,7 +18,12 @@ export interface RancherValuesArgs {
   /** Maps to ingress.ingressClassName: traefik→"traefik", ingress-nginx→"nginx". */
   ingressController: IngressController;
   tls: RancherTls;
-  /** Default: "system-store" for external/letsEncrypt/secret, "strict" for source rancher. */
+  /**
+   * Default: "strict" when Rancher knows the CA (source rancher, or a secret with privateCA: it
+   * serves that CA as its `cacerts`); "system-store" for publicly trusted certificates (external,
+   * letsEncrypt, a public secret), where strict agents would find no CA and refuse to start
+   * (rancher/rancher v2.15.0 cmd/agent/main.go).
+   */
   agentTLSMode?: "strict" | "system-store";
   /** When given: enabled, destination "sidecar", that level. */
   auditLog?: { level: 0 | 1 | 2 | 3 };
@@ -25,6 +31,13 @@ export interface RancherValuesArgs {
 
 /** The secret the chart reads for `ingress.tls.source: secret` (cattle-system namespace). */
 export const RANCHER_TLS_SECRET_NAME = "tls-rancher-ingress";
+
+/**
+ * The secret the chart mounts for `privateCA: true` (cattle-system), and its key: Rancher's
+ * `cacerts` (chart templates/deployment.yaml; rancher-docs "Adding TLS Secrets").
+ */
+export const RANCHER_PRIVATE_CA_SECRET_NAME = "tls-ca";
+export const RANCHER_PRIVATE_CA_KEY = "cacerts.pem";
 
 /**
  * Rancher's `password-min-length` setting defaults to 12 (rancher/rancher pkg/settings/setting.go,
@@ -102,8 +115,9 @@ export function renderRancherValues(a: RancherValuesArgs): Record<string, unknow
   }
   const tls = validateTls(a.tls);
 
+  const privateCA = tls.mode === "ingress" && tls.source === "secret" && tls.privateCA === true;
   const defaultAgentTLSMode =
-    tls.mode === "ingress" && tls.source === "rancher" ? "strict" : "system-store";
+    (tls.mode === "ingress" && tls.source === "rancher") || privateCA ? "strict" : "system-store";
   const agentTLSMode = a.agentTLSMode ?? defaultAgentTLSMode;
   if (agentTLSMode !== "strict" && agentTLSMode !== "system-store") {
     throw new Error(
@@ -158,6 +172,8 @@ export function renderRancherValues(a: RancherValuesArgs): Record<string, unknow
       ingress: { class: ingressClass },
     };
   }
+  // Without it the chart passes --no-cacerts and agents only have their system store.
+  if (privateCA) values.privateCA = true;
   values.agentTLSMode = agentTLSMode;
   if (level !== undefined) {
     values.auditLog = { enabled: true, destination: "sidecar", level };
@@ -183,6 +199,15 @@ function validateTls(tls: RancherTls): RancherTls {
   if (!TLS_SOURCES.includes(tls.source)) {
     throw new Error(
       `Rancher values: tls.source must be "rancher", "letsEncrypt" or "secret", got ${JSON.stringify((tls as { source: unknown }).source)}`,
+    );
+  }
+  if (
+    tls.source === "secret" &&
+    tls.privateCA !== undefined &&
+    typeof tls.privateCA !== "boolean"
+  ) {
+    throw new Error(
+      `Rancher values: tls.privateCA must be a boolean, got ${JSON.stringify(tls.privateCA)}`,
     );
   }
   if (tls.source === "letsEncrypt") {
