@@ -27,6 +27,7 @@ import {
   stackOutputs,
 } from "../automation";
 import type { OpenStackArgs, StackOptions } from "../automation";
+import { awsKeyProblems } from "../components/checks/aws";
 import { readStackConfig } from "../plan/stackFile";
 import { SECRET_TEXT } from "../plan/values";
 
@@ -225,6 +226,7 @@ function fail(io: DeployIo, e: unknown): number {
 function stackFileSettings(projectDir: string, stack: string) {
   const file = readStackConfig(projectDir, stack);
   const { settings, problems } = parseSettings(file.values);
+  for (const [key, message] of awsKeyProblems(file.values)) problems.push({ key, message });
   if (problems.length > 0) throw new ConfigError(problems);
   const keep = file.encrypted
     .filter((k) => k.startsWith(`${PROJECT}:`))

@@ -6,6 +6,9 @@
 //   is registered until the whole config is known to be good.
 import { isIP } from "node:net";
 import { adminBreadthProblems, cidrProblem, coversAllIpv4, isWorldCidr } from "./checks/cidrs";
+import { awsKeyProblems, regionProblem, sslPolicyProblem } from "./checks/aws";
+import { instanceTypeProblem } from "./checks/instanceType";
+import { nearest } from "./checks/nearest";
 import { certificateProblems } from "./checks/tls";
 import { isFqdn, type IngressController, type LoadBalancerMode } from "./rke2/render";
 import { serverZones, zoneLossWarning } from "./placement";
@@ -406,7 +409,7 @@ export function parseSettings(raw: Readonly<Record<string, string>>): {
     if (ns !== PROJECT) continue;
     const spec = (CONFIG_KEYS as Record<string, KeySpec | undefined>)[key];
     if (!spec) {
-      const near = nearestKey(key);
+      const near = nearest(key, SETTING_KEYS);
       problems.push({
         key,
         message: `unknown key${near ? `; did you mean "${near}"?` : ""} (known keys are listed in Pulumi.yaml)`,
@@ -500,12 +503,15 @@ export function resolveConfig(settings: RancherHaSettings, ctx: ConfigContext): 
   // Region
   const region = ctx.region ?? "";
   if (!region) bad("aws:region", "not set; run: pulumi config set aws:region <region>");
-  else if (!/^[a-z]{2}(-gov)?-[a-z]+-\d$/.test(region)) {
-    bad("aws:region", `"${region}" is not an AWS region name such as us-east-1`);
+  else {
+    const p = regionProblem(region);
+    if (p) bad("aws:region", p);
   }
 
   // Hostname and zone
-  const hostname = s.hostname ?? "";
+  // A trailing dot (the absolute form DNS tools and the Route53 console print) is accepted and
+  // dropped, for the hostname as for the zone: one canonical name everywhere.
+  const hostname = absoluteToRelative(s.hostname ?? "");
   if (!hostname)
     bad("hostname", "required; set the FQDN Rancher will answer on, e.g. rancher.example.com");
   else if (!isFqdn(hostname)) {
@@ -514,7 +520,7 @@ export function resolveConfig(settings: RancherHaSettings, ctx: ConfigContext): 
       `"${hostname}" is not a valid lowercase FQDN (labels of a-z, 0-9 and '-', at least two labels)`,
     );
   }
-  const zoneName = s.hostedZone?.replace(/\.$/, "");
+  const zoneName = s.hostedZone !== undefined ? absoluteToRelative(s.hostedZone) : undefined;
   if (s.hostedZone !== undefined && s.hostedZoneId !== undefined) {
     bad("hostedZone", "set exactly one of hostedZone and hostedZoneId, not both");
   } else if (s.hostedZone === undefined && s.hostedZoneId === undefined) {
@@ -549,10 +555,17 @@ export function resolveConfig(settings: RancherHaSettings, ctx: ConfigContext): 
 
   // Servers
   const serverCount = s.serverCount ?? DEFAULTS.serverCount;
-  if (![1, 3, 5, 7].includes(serverCount)) {
+  const validServerCount = [1, 3, 5, 7].includes(serverCount);
+  if (!validServerCount) {
+    const why =
+      serverCount < 0
+        ? ": a number of servers cannot be negative"
+        : serverCount === 0
+          ? ": the cluster needs at least one server"
+          : "";
     bad(
       "serverCount",
-      `${serverCount} is not supported; use an odd count of 3, 5 or 7 (etcd quorum), or 1 for a sandbox`,
+      `${serverCount} is not supported${why}; use an odd count of 3, 5 or 7 (etcd quorum), or 1 for a sandbox`,
     );
   } else if (serverCount === 1) {
     warnings.push("rancher-ha:serverCount is 1: a sandbox without high availability");
@@ -753,13 +766,8 @@ export function resolveConfig(settings: RancherHaSettings, ctx: ConfigContext): 
         );
       }
     }
-    const policy = s.sslPolicy ?? DEFAULTS.sslPolicy;
-    if (!/^ELBSecurityPolicy-/.test(policy)) {
-      bad("sslPolicy", `"${policy}" is not an ELB security policy name`);
-    } else if (!/^ELBSecurityPolicy-(TLS13-1-[23]|TLS-1-2|FS-1-2)-/.test(policy)) {
-      // TLS13-1-0/1-1 policies still accept TLS 1.0/1.1 alongside 1.3.
-      bad("sslPolicy", `"${policy}" allows TLS below 1.2; use ${DEFAULTS.sslPolicy}`);
-    }
+    const policyProblem = sslPolicyProblem(s.sslPolicy ?? DEFAULTS.sslPolicy, DEFAULTS.sslPolicy);
+    if (policyProblem) bad("sslPolicy", policyProblem);
     const idle = s.idleTimeoutSeconds ?? DEFAULTS.idleTimeoutSeconds;
     if (!Number.isInteger(idle) || idle < 60 || idle > 4000) {
       bad("idleTimeoutSeconds", `${idle} is out of range; use 60 to 4000 (Rancher asks for 1800)`);
@@ -832,8 +840,10 @@ export function resolveConfig(settings: RancherHaSettings, ctx: ConfigContext): 
     if (v.length > 256) bad("tags", `tag "${k}" has a value over 256 characters`);
   }
 
+  // Against a bad serverCount the range would read "use 1 to -3": that key is reported already.
   if (
     s.replaceServer !== undefined &&
+    validServerCount &&
     (!Number.isInteger(s.replaceServer) || s.replaceServer < 1 || s.replaceServer > serverCount)
   ) {
     bad(
@@ -897,6 +907,7 @@ export function loadConfig(
   ctx: ConfigContext,
 ): ResolvedConfig {
   const { settings, problems } = parseSettings(raw);
+  for (const [key, message] of awsKeyProblems(raw)) problems.push({ key, message });
   const region = ctx.region ?? raw["aws:region"];
   let resolved: ResolvedConfig;
   try {
@@ -913,48 +924,7 @@ export function loadConfig(
 // ---------------------------------------------------------------------------------------------
 // checks
 
-/** RKE2's minimum is 2 vCPU and 4 GiB; reject sizes known to be below it. */
-export function instanceTypeProblem(type: string): string | undefined {
-  const m = /^([a-z][a-z0-9-]*)\.([a-z0-9]+)$/.exec(type);
-  if (!m) return `"${type}" is not an EC2 instance type like m6i.xlarge`;
-  const [, family, size] = m;
-  const small = ["nano", "micro", "small"].includes(size);
-  // t-family "medium" has 2 vCPU / 4 GiB; other families' medium has 1 vCPU.
-  const medium = size === "medium" && !/^t\d/.test(family);
-  if (small || medium) {
-    return `${type} is below RKE2's minimum of 2 vCPU and 4 GiB; use m6i.xlarge (recommended) or at least m6i.large`;
-  }
-  // Graviton families carry a "g" right after the generation (m7g, c6gn, t4g, im4gn): arm64,
-  // while the servers boot the amd64 Ubuntu image.
-  if (/^[a-z]+\d+g/.test(family)) {
-    return `${type} is an arm64 (Graviton) type but the servers run amd64 Ubuntu; use an x86 type such as m6i.xlarge`;
-  }
-  return undefined;
-}
-
-function nearestKey(key: string): string | undefined {
-  let best: string | undefined;
-  let bestD = Infinity;
-  for (const k of SETTING_KEYS) {
-    const d = levenshtein(key.toLowerCase(), k.toLowerCase());
-    if (d < bestD) {
-      bestD = d;
-      best = k;
-    }
-  }
-  return bestD <= Math.max(2, Math.floor(key.length / 3)) ? best : undefined;
-}
-
-function levenshtein(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0];
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = row[j];
-      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = tmp;
-    }
-  }
-  return row[b.length];
+/** "example.com." → "example.com" (only one trailing dot: "a.." stays invalid). */
+function absoluteToRelative(name: string): string {
+  return name.endsWith(".") && !name.endsWith("..") ? name.slice(0, -1) : name;
 }

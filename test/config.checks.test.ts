@@ -1,45 +1,9 @@
 // Input checks at the config boundary: each bad input is one line naming the key, reported once,
-// before anything is registered. (The older table of checks is in config.test.ts.)
+// before anything is registered. (The older table of checks is in config.test.ts; TLS checks are
+// in config.tls.test.ts.)
 import * as assert from "node:assert/strict";
-import { main } from "../bin/plan";
-import { X509Certificate } from "node:crypto";
-import { rootCertificates } from "node:tls";
-import { certificateProblems } from "../components/checks/tls";
-import { ConfigError, loadConfig } from "../components/config";
-import { mockRuntimeStats } from "../plan/mocks";
-import { privateCa, selfSigned } from "./certs";
-
-const CTX = { stack: "t", region: "us-east-1" };
-const RAW = {
-  "rancher-ha:hostname": "rancher.example.com",
-  "rancher-ha:hostedZone": "example.com",
-  "rancher-ha:adminCidrs": '["203.0.113.0/24"]',
-};
-
-function problemLines(raw: Record<string, string>, ctx = CTX): string[] {
-  try {
-    loadConfig(raw, ctx);
-    return [];
-  } catch (e) {
-    assert.ok(e instanceof ConfigError, String(e));
-    return e.problems.map((p) => `${p.key}: ${p.message}`);
-  }
-}
-
-/** The plan command on the dev stack with overrides: exit code, output, registrations. */
-export async function planWith(overrides: string[], args: string[] = []) {
-  let out = "";
-  let err = "";
-  const before = mockRuntimeStats.installs;
-  const code = await main(
-    ["--stack", "dev", "--json", ...args, ...overrides.flatMap((o) => ["--config", o])],
-    {
-      out: (t) => (out += t),
-      err: (t) => (err += t),
-    },
-  );
-  return { code, out, err, registered: mockRuntimeStats.installs - before };
-}
+import { loadConfig } from "../components/config";
+import { CTX, planWith, problemLines, RAW } from "./config-helpers";
 
 describe("config: each problem once", function () {
   this.timeout(60_000);
@@ -159,46 +123,6 @@ describe("config: the Rancher chart's repository and release", function () {
   });
 });
 
-describe("config: Let's Encrypt needs port 80 open to the internet", () => {
-  const le = {
-    ...RAW,
-    "rancher-ha:tlsSource": "letsEncrypt",
-    "rancher-ha:letsEncryptEmail": "ops@example.com",
-  };
-  const cases: [string, string[], boolean][] = [
-    ["the default (0.0.0.0/0)", ["0.0.0.0/0"], true],
-    ["0.0.0.0/0 among others", ["198.51.100.0/24", "0.0.0.0/0"], true],
-    ["both halves of IPv4", ["0.0.0.0/1", "128.0.0.0/1"], true],
-    ["an office range", ["198.51.100.0/24"], false],
-    ["IPv6 only", ["::/0"], false],
-    ["nearly everything", ["0.0.0.0/1", "128.0.0.0/2"], false],
-  ];
-  for (const [what, ingress, ok] of cases) {
-    it(`${ok ? "accepts" : "refuses"} letsEncrypt with ingressCidrs ${what}`, () => {
-      const lines = problemLines({ ...le, "rancher-ha:ingressCidrs": JSON.stringify(ingress) });
-      if (ok) assert.deepEqual(lines, []);
-      else {
-        assert.equal(lines.length, 1, lines.join("\n"));
-        assert.match(
-          lines[0],
-          /^tlsSource: letsEncrypt validates over HTTP on port 80 from addresses Let's Encrypt does not publish, and rancher-ha:ingressCidrs does not open 80 to 0\.0\.0\.0\/0.*add "0\.0\.0\.0\/0" to ingressCidrs/,
-        );
-      }
-    });
-  }
-
-  it("other TLS sources do not need port 80 open", () => {
-    for (const source of ["rancher", "secret"]) {
-      const lines = problemLines({
-        ...RAW,
-        "rancher-ha:tlsSource": source,
-        "rancher-ha:ingressCidrs": '["198.51.100.0/24"]',
-      });
-      assert.ok(!lines.some((l) => l.startsWith("tlsSource:")), lines.join("\n"));
-    }
-  });
-});
-
 describe("config: admin ranges that open a share of the internet", () => {
   const admin = (cidrs: string[]) =>
     problemLines({ ...RAW, "rancher-ha:adminCidrs": JSON.stringify(cidrs) }).filter((l) =>
@@ -235,118 +159,148 @@ describe("config: admin ranges that open a share of the internet", () => {
   }
 });
 
-describe("config: a certificate Rancher's agents can verify (tlsSource secret)", function () {
+describe("config: values that must be real AWS names", function () {
   this.timeout(60_000);
-  const host = "rancher.example.com";
-  const pki = privateCa(host);
-  const other = privateCa(host);
-  const self = selfSigned(host);
-  const secret = (cert: string, key: string, ca?: string) => ({
-    ...RAW,
-    "rancher-ha:tlsSource": "secret",
-    "rancher-ha:tlsCertificate": cert,
-    "rancher-ha:tlsPrivateKey": key,
-    ...(ca !== undefined ? { "rancher-ha:tlsCaCertificate": ca } : {}),
-  });
-
+  // [what, overrides, expected problem line (undefined: accepted)]
   const cases: [string, Record<string, string>, RegExp | undefined][] = [
+    ["a current x86 type", { "rancher-ha:instanceType": "m7i.2xlarge" }, undefined],
+    ["a burstable medium (2 vCPU, 4 GiB)", { "rancher-ha:instanceType": "t3.medium" }, undefined],
     [
-      "a private CA's certificate with that CA",
-      secret(pki.leaf.cert, pki.leaf.key, pki.ca.cert),
+      "a typo'd instance type",
+      { "rancher-ha:instanceType": "m6i.xlargee" },
+      /^instanceType: "m6i\.xlargee" is not an EC2 instance type this program knows; did you mean m6i\.xlarge\?/,
+    ],
+    [
+      "a family that does not exist",
+      { "rancher-ha:instanceType": "m6ix.large" },
+      /^instanceType: "m6ix\.large" is not an EC2 instance type this program knows/,
+    ],
+    [
+      "a type below RKE2's minimum, from the data",
+      { "rancher-ha:instanceType": "c5.large" },
+      undefined, // 2 vCPU, 4 GiB: exactly the minimum
+    ],
+    [
+      "a 1 vCPU type",
+      { "rancher-ha:instanceType": "m6g.medium" },
+      /^instanceType: m6g\.medium is below RKE2's minimum of 2 vCPU and 4 GiB \(it has 1 vCPU, 4 GiB\)/,
+    ],
+    [
+      "an arm64 type",
+      { "rancher-ha:instanceType": "a1.xlarge" },
+      /^instanceType: a1\.xlarge is an arm64 \(Graviton\) type/,
+    ],
+    ["a region", { "aws:region": "eu-central-2" }, undefined],
+    ["a sovereign-cloud region", { "aws:region": "eusc-de-east-1" }, undefined],
+    [
+      "a typo'd region",
+      { "aws:region": "us-esat-1" },
+      /^aws:region: "us-esat-1" is not an AWS region; did you mean us-east-1\?/,
+    ],
+    [
+      "a made-up region of the right shape",
+      { "aws:region": "us-east-9" },
+      /^aws:region: "us-east-9" is not an AWS region/,
+    ],
+    [
+      "a typo'd aws: key",
+      { "aws:regoin": "us-east-1" },
+      /^aws:regoin: is not an AWS provider setting; did you mean "aws:region"\?/,
+    ],
+    [
+      "a typo'd aws:profile",
+      { "aws:profle": "ops" },
+      /^aws:profle: is not an AWS provider setting; did you mean "aws:profile"\?/,
+    ],
+    [
+      "legitimate aws: keys",
+      {
+        "aws:profile": "ops",
+        "aws:skipCredentialsValidation": "true",
+        "aws:defaultTags": '{"tags":{"a":"b"}}',
+        "aws:assumeRoles": "[]",
+        "aws:accessKey": "AKIA",
+        "aws:secretKey": "x",
+        "aws:token": "t",
+        "aws:somethingElseEntirely": "not a near miss",
+      },
       undefined,
-    ],
-    ["a self-signed certificate as its own CA", secret(self.cert, self.key, self.cert), undefined],
-    [
-      "a private CA's certificate without tlsCaCertificate",
-      secret(pki.leaf.cert, pki.leaf.key),
-      /^tlsCertificate: is not signed by a CA that Rancher agents trust by default \(the chain ends at one issued by "CN=rancher-ha test CA".*set rancher-ha:tlsCaCertificate to the PEM of the CA that signed it/,
-    ],
-    [
-      "a self-signed certificate without tlsCaCertificate",
-      secret(self.cert, self.key),
-      /^tlsCertificate: is not signed by a CA that Rancher agents trust by default/,
-    ],
-    [
-      "another CA than the one that signed it",
-      secret(pki.leaf.cert, pki.leaf.key, other.ca.cert),
-      /^tlsCaCertificate: did not issue tlsCertificate \(its chain ends at a certificate issued by "CN=rancher-ha test CA"\); give that CA/,
-    ],
-    [
-      "a tlsCaCertificate that is not a CA",
-      secret(pki.leaf.cert, pki.leaf.key, pki.leaf.cert),
-      /^tlsCaCertificate: certificate 1 is not a CA certificate/,
-    ],
-    [
-      "a tlsCaCertificate that is not PEM",
-      secret(pki.leaf.cert, pki.leaf.key, "nope"),
-      /^tlsCaCertificate: is not a PEM certificate/,
-    ],
-    [
-      "a chain in the wrong order",
-      secret(pki.ca.cert + pki.leaf.cert, pki.leaf.key, pki.ca.cert),
-      /^tlsPrivateKey: does not match|^tlsCertificate: certificate 1 of the chain was not issued by certificate 2/,
     ],
   ];
   for (const [what, raw, expected] of cases) {
     it(`${expected ? "refuses" : "accepts"} ${what}`, () => {
-      const lines = problemLines(raw);
+      // The region from the raw config, as `pulumi up` passes it.
+      const lines = problemLines({ "aws:region": "us-east-1", ...RAW, ...raw }, { stack: "t" });
       if (!expected) assert.deepEqual(lines, []);
       else {
-        assert.ok(lines.length >= 1, "a problem");
-        assert.match(lines.join("\n"), new RegExp(expected.source, "m"));
+        assert.equal(lines.length, 1, lines.join("\n"));
+        assert.match(lines[0], expected);
       }
     });
   }
 
-  it("tlsCaCertificate only with tlsSource secret", () => {
-    assert.match(
-      problemLines({ ...RAW, "rancher-ha:tlsCaCertificate": pki.ca.cert }).join(),
-      /tlsCaCertificate: only applies with tlsSource secret; remove it/,
-    );
-    assert.match(
-      problemLines({
+  const l7 = { "rancher-ha:loadBalancer": "l7" };
+  const policies: [string, RegExp | undefined][] = [
+    ["ELBSecurityPolicy-TLS13-1-2-2021-06", undefined],
+    ["ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09", undefined],
+    ["ELBSecurityPolicy-TLS13-1-3-FIPS-2023-04", undefined],
+    ["ELBSecurityPolicy-FS-1-2-Res-2020-10", undefined],
+    [
+      "ELBSecurityPolicy-TLS13-1-2-2021-07",
+      /^sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-07" is not an ELB security policy for an ALB; did you mean ELBSecurityPolicy-TLS13-1-2-2021-06\?/,
+    ],
+    ["ELBSecurityPolicy-TLS13-1-2-Extra-2021-06", /is not an ELB security policy for an ALB/],
+    ["ELBSecurityPolicy-2015-05", /is not an ELB security policy for an ALB/], // NLB only
+    ["ELBSecurityPolicy-TLS13-1-1-2021-06", /allows TLS below 1\.2 \(from TLS 1\.1\)/],
+    ["ELBSecurityPolicy-2016-08", /allows TLS below 1\.2 \(from TLS 1\.0\)/],
+  ];
+  for (const [policy, expected] of policies) {
+    it(`sslPolicy ${policy}: ${expected ? "refused" : "accepted"}`, () => {
+      const lines = problemLines({ ...RAW, ...l7, "rancher-ha:sslPolicy": policy });
+      if (!expected) assert.deepEqual(lines, []);
+      else {
+        assert.equal(lines.length, 1, lines.join("\n"));
+        assert.match(lines[0], expected);
+      }
+    });
+  }
+
+  it("a typo'd aws: key is reported by the plan command, once, registering nothing", async () => {
+    const r = await planWith(["aws:regoin=us-east-1"]);
+    assert.equal(r.code, 1);
+    assert.equal(r.err.split("aws:regoin:").length - 1, 1, r.err);
+    assert.equal(r.registered, 0);
+  });
+});
+
+describe("config: names and counts", () => {
+  it("accepts the hostname and the zone with a trailing dot, as the same names", () => {
+    const plain = loadConfig(RAW, CTX).config;
+    const dotted = loadConfig(
+      {
         ...RAW,
-        "rancher-ha:loadBalancer": "l7",
-        "rancher-ha:tlsCaCertificate": pki.ca.cert,
-      }).join(),
-      /tlsCaCertificate: does not apply to l7/,
+        "rancher-ha:hostname": "rancher.example.com.",
+        "rancher-ha:hostedZone": "example.com.",
+      },
+      CTX,
+    ).config;
+    assert.equal(dotted.hostname, "rancher.example.com");
+    assert.equal(dotted.hostedZone, "example.com");
+    assert.deepEqual(dotted, plain);
+    assert.match(
+      problemLines({ ...RAW, "rancher-ha:hostname": "rancher.example.com.." }).join(),
+      /hostname: "rancher\.example\.com\.\." is not a valid lowercase FQDN/,
     );
   });
 
-  it("accepts a chain that ends in a trusted root, from Node's root store by default", () => {
-    const root = new X509Certificate(pki.ca.cert);
-    const args = { certificate: pki.leaf.cert, privateKey: pki.leaf.key, hostname: host };
-    assert.deepEqual(certificateProblems(args, [root]), [], "trusted when its CA is a root");
-    assert.equal(certificateProblems(args).length, 1, "not trusted by the real store");
-    // A real root from the store stands in for a public chain (no public CA signs test keys):
-    // the trust check passes on it, the key check fails — so the default store is the real one.
-    const publicRoot = rootCertificates[0];
-    const problems = certificateProblems({ ...args, certificate: publicRoot }).map((p) => p[1]);
-    assert.ok(!problems.some((m) => /not signed by a CA/.test(m)), problems.join("\n"));
-  });
-
-  it("plans the tls-ca secret, and Rancher with privateCA and strict agents, for a private CA", async () => {
-    const dev = privateCa("rancher-dev.example.com");
-    const r = await planWith(
-      [
-        "tlsSource=secret",
-        `tlsCertificate=${dev.leaf.cert}`,
-        `tlsPrivateKey=${dev.leaf.key}`,
-        `tlsCaCertificate=${dev.ca.cert}`,
-      ],
-      ["--show-secrets"],
-    );
-    assert.equal(r.code, 0, r.err);
-    const doc = JSON.parse(r.out) as { resources: Record<string, any>[] };
-    const byName = (n: string) => doc.resources.find((x) => x.name === n)!;
-    const ca = byName("rancher-install-tls-ca");
-    assert.equal(ca.type, "kubernetes:core/v1:Secret");
-    assert.deepEqual(ca.inputs.metadata, { name: "tls-ca", namespace: "cattle-system" });
-    assert.deepEqual(ca.inputs.stringData, { "cacerts.pem": dev.ca.cert });
-    const rancher = byName("rancher-install-rancher");
-    assert.ok(rancher.dependsOn.includes(ca.urn), "Rancher starts with its CA in place");
-    assert.equal(rancher.inputs.values.privateCA, true);
-    assert.equal(rancher.inputs.values.agentTLSMode, "strict");
-    assert.equal(rancher.inputs.values.ingress.tls.source, "secret");
+  it("says why a negative or zero serverCount is wrong, without a knock-on replaceServer error", () => {
+    const at = (n: string) =>
+      problemLines({ ...RAW, "rancher-ha:serverCount": n, "rancher-ha:replaceServer": "1" });
+    assert.deepEqual(at("-3"), [
+      "serverCount: -3 is not supported: a number of servers cannot be negative; use an odd count of 3, 5 or 7 (etcd quorum), or 1 for a sandbox",
+    ]);
+    assert.deepEqual(at("0"), [
+      "serverCount: 0 is not supported: the cluster needs at least one server; use an odd count of 3, 5 or 7 (etcd quorum), or 1 for a sandbox",
+    ]);
   });
 });

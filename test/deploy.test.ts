@@ -288,6 +288,21 @@ describe("deploy: failures and exit codes", () => {
       assert.deepEqual(engine.calls, []);
     });
 
+    it("a typo'd aws: key in the stack file: exit 1 naming it, engine untouched", async () => {
+      writeFileSync(
+        path.join(dir, "stacks", "Pulumi.typo.yaml"),
+        "config:\n  aws:regoin: us-east-1\n  rancher-ha:hostname: rancher.example.com\n  rancher-ha:hostedZone: example.com\n  rancher-ha:adminCidrs: ['203.0.113.0/24']\n",
+      );
+      const engine = new FakeEngine();
+      const r = await run(["--stack", "typo", "--yes"], { engine, projectDir: dir });
+      assert.equal(r.code, 1);
+      assert.match(
+        r.err,
+        /aws:regoin: is not an AWS provider setting; did you mean "aws:region"\?/,
+      );
+      assert.deepEqual(engine.calls, []);
+    });
+
     it("keys stored encrypted in the stack file are kept in the stack, not overwritten", async () => {
       writeFileSync(
         path.join(dir, "stacks", "Pulumi.sec.yaml"),

@@ -1,0 +1,43 @@
+// Shared by the config check tests: the minimal raw stack config, problems as lines, and the
+// plan command with overrides.
+import * as assert from "node:assert/strict";
+import { main } from "../bin/plan";
+import { ConfigError, loadConfig } from "../components/config";
+import { mockRuntimeStats } from "../plan/mocks";
+import { FIXTURE_STACKS } from "./helpers";
+
+export const CTX = { stack: "t", region: "us-east-1" };
+export const RAW: Readonly<Record<string, string>> = {
+  "rancher-ha:hostname": "rancher.example.com",
+  "rancher-ha:hostedZone": "example.com",
+  "rancher-ha:adminCidrs": '["203.0.113.0/24"]',
+};
+
+/** loadConfig's problems as "key: message" lines ([] when the config is good). */
+export function problemLines(
+  raw: Record<string, string>,
+  ctx: { stack: string; region?: string } = CTX,
+): string[] {
+  try {
+    loadConfig(raw, ctx);
+    return [];
+  } catch (e) {
+    assert.ok(e instanceof ConfigError, String(e));
+    return e.problems.map((p) => `${p.key}: ${p.message}`);
+  }
+}
+
+/** The plan command on the dev fixture stack with overrides: exit code, output, registrations. */
+export async function planWith(overrides: string[], args: string[] = []) {
+  let out = "";
+  let err = "";
+  const before = mockRuntimeStats.installs;
+  const code = await main(
+    [
+      ...["--stack", "dev", "--json", "--stack-dir", FIXTURE_STACKS, ...args],
+      ...overrides.flatMap((o) => ["--config", o]),
+    ],
+    { out: (t) => (out += t), err: (t) => (err += t) },
+  );
+  return { code, out, err, registered: mockRuntimeStats.installs - before };
+}
