@@ -1,5 +1,4 @@
-// `npm run plan -- --stack <name> [--config key=value]… [--json] [--show-secrets]
-//                 [--format tree|json|mermaid|timeline] [--policy] [--stack-dir <dir>]`
+// `npm run plan -- --stack <name> [options]` (USAGE below lists them).
 // Evaluates the real program for a stack on Pulumi's mock runtime: no credentials, no cloud.
 import * as path from "node:path";
 import { parseArgs } from "node:util";
@@ -10,8 +9,36 @@ import { renderMermaid } from "../plan/mermaid";
 import { checkPlan, formatViolation } from "../policy/offline";
 import { runPlan } from "../plan/run";
 
-export const USAGE =
-  "usage: npm run plan -- --stack <name> [--config key=value]... [--json] [--show-secrets] [--format tree|json|mermaid|timeline] [--policy] [--previous-rke2-version <version>] [--stack-dir <dir>]";
+export const USAGE = `usage: npm run plan -- --stack <name> [options]
+
+Evaluates the program for a stack on Pulumi's mock runtime: every resource \`pulumi up\` would
+create, with no credentials and no cloud.
+
+  --stack, -s <name>               stack; its settings come from stacks/Pulumi.<name>.yaml
+  --config, -c <key>=<value>       override a setting (repeatable; lists and maps as JSON)
+  --format <format>                tree (default), json, mermaid (architecture), timeline (deploy gantt)
+  --json                           the same as --format json
+  --show-secrets                   print secret values instead of "[secret]"
+  --policy                         check the plan against the policy pack (exit 3 on violations)
+  --previous-rke2-version <v>      the deployed RKE2 version: refuses skipped minors and downgrades
+  --stack-dir <dir>                read Pulumi.<name>.yaml from <dir> instead of stacks/
+  --help, -h                       this text
+
+Exit codes: 0 planned, 1 invalid configuration, 2 usage, 3 policy violations.
+`;
+
+/** Every option (USAGE describes each; a test keeps the two in step). */
+export const OPTIONS = {
+  stack: { type: "string", short: "s" },
+  config: { type: "string", short: "c", multiple: true },
+  format: { type: "string" },
+  json: { type: "boolean" },
+  "show-secrets": { type: "boolean" },
+  policy: { type: "boolean" },
+  "previous-rke2-version": { type: "string" },
+  "stack-dir": { type: "string" },
+  help: { type: "boolean", short: "h" },
+} as const;
 
 export interface Io {
   out(text: string): void;
@@ -31,36 +58,26 @@ export async function main(
 ): Promise<number> {
   let values;
   try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        stack: { type: "string", short: "s" },
-        config: { type: "string", short: "c", multiple: true },
-        json: { type: "boolean" },
-        "show-secrets": { type: "boolean" },
-        format: { type: "string" },
-        policy: { type: "boolean" },
-        "previous-rke2-version": { type: "string" },
-        "stack-dir": { type: "string" },
-        help: { type: "boolean", short: "h" },
-      },
-      strict: true,
-    }));
+    ({ values } = parseArgs({ args: argv, options: OPTIONS, strict: true }));
   } catch (e) {
-    io.err(`${(e as Error).message}\n${USAGE}\n`);
+    io.err(`${(e as Error).message}\n${USAGE}`);
     return 2;
   }
   if (values.help) {
-    io.out(USAGE + "\n");
+    io.out(USAGE);
     return 0;
   }
   if (!values.stack) {
-    io.err(`--stack is required\n${USAGE}\n`);
+    io.err(`--stack is required\n${USAGE}`);
+    return 2;
+  }
+  if (values.json && values.format !== undefined && values.format !== "json") {
+    io.err(`--json and --format ${values.format} conflict: --json means --format json\n${USAGE}`);
     return 2;
   }
   const format = values.json ? "json" : (values.format ?? "tree");
   if (!["tree", "json", "mermaid", "timeline"].includes(format)) {
-    io.err(`--format must be tree, json, mermaid or timeline\n${USAGE}\n`);
+    io.err(`--format must be tree, json, mermaid or timeline\n${USAGE}`);
     return 2;
   }
   const showSecrets = values["show-secrets"] === true;
@@ -102,6 +119,11 @@ export async function main(
 }
 
 if (require.main === module) {
+  // \`npm run plan … | head\` closes stdout early: end quietly, as a shell filter does.
+  process.stdout.on("error", (e: NodeJS.ErrnoException) => {
+    if (e.code !== "EPIPE") throw e;
+    process.exit(process.exitCode ?? 0);
+  });
   main(process.argv.slice(2), {
     out: (t) => process.stdout.write(t),
     err: (t) => process.stderr.write(t),

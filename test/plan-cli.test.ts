@@ -1,7 +1,9 @@
 // The plan command's output: one JSON document, secrets hidden unless asked for, and no secret
 // value in any non-secret field of either example stack.
 import * as assert from "node:assert/strict";
-import { main } from "../bin/plan";
+import { spawn } from "node:child_process";
+import * as path from "node:path";
+import { main, OPTIONS, USAGE } from "../bin/plan";
 import { MOCK_SECRET_PREFIX } from "../plan/mocks";
 import { runPlan } from "../plan/run";
 import { plainStrings, secretStrings } from "../plan/values";
@@ -104,6 +106,30 @@ describe("plan command", function () {
       missing.err,
       /no stack file test\/fixtures\/stacks\/Pulumi.nope.yaml \(stacks: dev, prod\)/,
     );
+  });
+
+  it("--help lists every option, each with a description", async () => {
+    const r = await run(["--help"]);
+    assert.equal(r.code, 0);
+    assert.equal(r.out, USAGE);
+    for (const [name, spec] of Object.entries(OPTIONS)) {
+      const short = "short" in spec ? `, -${spec.short}` : "";
+      const line = r.out.split("\n").find((l) => l.trimStart().startsWith(`--${name}${short}`));
+      assert.ok(line, `--${name} listed`);
+      assert.match(line, /\S\s{2,}\S.{8,}$/, `--${name} has a description: ${line}`);
+    }
+  });
+
+  it("--json with a different --format is a usage error, not a silent choice", async () => {
+    for (const format of ["mermaid", "tree"]) {
+      const r = await run(["--stack", "dev", "--format", format, "--json"]);
+      assert.equal(r.code, 2, format);
+      assert.match(r.err, new RegExp(`--json and --format ${format} conflict`));
+      assert.equal(r.out, "");
+    }
+    const same = await run(["--stack", "dev", "--format", "json", "--json"]);
+    assert.equal(same.code, 0, same.err);
+    assert.equal(JSON.parse(same.out).stack, "dev");
   });
 
   for (const stack of ["dev", "prod"]) {
@@ -238,5 +264,50 @@ describe("plan command --policy", function () {
       err,
       /policy violations \(1\):\n {2}- \[admin-ports-restricted\] rancher-sec-ssh-admin-203-0-113-0-24 \(aws:vpc\/securityGroupIngressRule:SecurityGroupIngressRule\): port 22 is open to 0\.0\.0\.0\/0/,
     );
+  });
+});
+
+describe("plan command: the real entry point with a closed pipe", function () {
+  this.timeout(60_000);
+  const entry = path.resolve(__dirname, "../bin/plan.ts");
+
+  /** Runs the entry with stdout closed by the reader before or while it writes. */
+  function closedPipe(shell?: string): Promise<{ code: number | null; err: string }> {
+    const child = shell
+      ? spawn("bash", ["-o", "pipefail", "-c", shell], { stdio: ["ignore", "ignore", "pipe"] })
+      : spawn(
+          process.execPath,
+          [
+            "--require",
+            "tsx/cjs",
+            entry,
+            "--stack",
+            "dev",
+            "--json",
+            "--stack-dir",
+            FIXTURE_STACKS,
+          ],
+          { stdio: ["ignore", "pipe", "pipe"] },
+        );
+    child.stdout?.destroy(); // the reader goes away, as `head` does after its lines
+    let err = "";
+    child.stderr.on("data", (d: Buffer) => (err += d.toString()));
+    return new Promise((resolve) => child.on("exit", (code) => resolve({ code, err })));
+  }
+
+  it("ends quietly when the reader has gone (no EPIPE trace)", async () => {
+    const r = await closedPipe();
+    assert.equal(r.err, "");
+    assert.equal(r.code, 0);
+  });
+
+  it("`plan --json | head -n 1` exits 0 with nothing on stderr (the JSON is larger than a pipe)", async () => {
+    const node = `${JSON.stringify(process.execPath)} --require tsx/cjs ${JSON.stringify(entry)}`;
+    const dir = JSON.stringify(FIXTURE_STACKS);
+    const r = await closedPipe(
+      `${node} --stack dev --json --stack-dir ${dir} | head -n 1 >/dev/null`,
+    );
+    assert.equal(r.err, "");
+    assert.equal(r.code, 0);
   });
 });
