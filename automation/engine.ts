@@ -45,7 +45,10 @@ export interface EngineStack {
   cancel(): Promise<void>;
 }
 
-/** A resolved Pulumi CLI (the Automation API's PulumiCommand, or a stand-in). */
+/**
+ * A resolved Pulumi CLI (the Automation API's PulumiCommand, or a stand-in). `version` is null
+ * when the CLI's version could not be read (PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK).
+ */
 export type PulumiCommandLike = Pick<PulumiCommand, "command" | "version">;
 
 export interface WorkspaceArgs {

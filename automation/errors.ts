@@ -61,6 +61,25 @@ export class PulumiCliMissingError extends RancherHaAutomationError {
   }
 }
 
+/**
+ * The oldest Pulumi CLI that can run this project: Pulumi.yaml declares `tags` with
+ * `type: object`, which older CLIs reject when they load the project (pulumi/pulumi#20129,
+ * released in v3.186.0).
+ */
+export const MIN_PULUMI_CLI_VERSION = "3.186.0";
+
+/** The `pulumi` found is older than MIN_PULUMI_CLI_VERSION. */
+export class PulumiCliTooOldError extends RancherHaAutomationError {
+  constructor(
+    public readonly version: string,
+    public readonly minimum: string = MIN_PULUMI_CLI_VERSION,
+  ) {
+    super(
+      `the Pulumi CLI is v${version}, but this project needs v${minimum} or newer (Pulumi.yaml declares a config key of type object): upgrade it with \`curl -fsSL https://get.pulumi.com | sh\` (or see https://www.pulumi.com/docs/install/)`,
+    );
+  }
+}
+
 export type OperationKind = "preview" | "up" | "refresh" | "destroy";
 
 /** The caller aborted the operation (AbortSignal); the engine was asked to stop. */

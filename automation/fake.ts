@@ -2,6 +2,7 @@
 // memory, config stored with the Pulumi CLI's `--path` semantics, operations that replay scripted
 // events, and errors made exactly as the Automation API makes them (from a command's stderr).
 import * as sdkCmd from "@pulumi/pulumi/automation/cmd";
+import { SemVer } from "semver";
 import * as sdkErrors from "@pulumi/pulumi/automation/errors";
 import type {
   ConfigMap,
@@ -278,6 +279,8 @@ export class FakeEngine implements Engine {
   scripts: Partial<Record<OperationKind, FakeScript>> = {};
   /** Make pulumiCommand() fail as it does without a CLI. */
   cliMissing = false;
+  /** The version the fake CLI reports (`pulumi version`); null: unreadable. */
+  cliVersion: string | null = "3.248.0";
   /** Thrown by createOrSelectStack / selectStack (e.g. a lock conflict). */
   selectError?: Error;
   /** The workspace args of the last stack call. */
@@ -286,7 +289,8 @@ export class FakeEngine implements Engine {
   pulumiCommand(opts: { install: boolean }): Promise<PulumiCommandLike> {
     this.calls.push(`pulumiCommand${opts.install ? "(install)" : ""}`);
     if (this.cliMissing) return Promise.reject(cliMissingError());
-    return Promise.resolve({ command: "pulumi", version: null });
+    const version = this.cliVersion === null ? null : new SemVer(this.cliVersion);
+    return Promise.resolve({ command: "pulumi", version });
   }
 
   stack(name: string): FakeStack {

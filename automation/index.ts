@@ -2,6 +2,7 @@
 // streamed events, read outputs, plan offline. Everything the Pulumi CLI does with this project,
 // from code (portals, CI, tests).
 export {
+  checkCliVersion,
   listStacks,
   openStack,
   plainOutputs,
@@ -19,7 +20,9 @@ export {
   InvalidStackNameError,
   mapEngineError,
   OperationCancelledError,
+  MIN_PULUMI_CLI_VERSION,
   PulumiCliMissingError,
+  PulumiCliTooOldError,
   RancherHaAutomationError,
   STACK_NAME_PATTERN,
   StackBusyError,

@@ -19,12 +19,15 @@ import {
   EngineOpOptions,
   EngineStack,
   EngineStackSummary,
+  PulumiCommandLike,
   WorkspaceArgs,
 } from "./engine";
 import {
   InvalidConfigError,
   InvalidStackNameError,
   mapEngineError,
+  MIN_PULUMI_CLI_VERSION,
+  PulumiCliTooOldError,
   OperationCancelledError,
   OperationKind,
   STACK_NAME_PATTERN,
@@ -130,6 +133,13 @@ function workspaceEnv(workDir: string, options: StackOptions): Record<string, st
   return env;
 }
 
+/** Refuses a CLI older than MIN_PULUMI_CLI_VERSION (an unreadable version is let through). */
+export function checkCliVersion(cli: PulumiCommandLike): void {
+  if (cli.version && cli.version.compare(MIN_PULUMI_CLI_VERSION) < 0) {
+    throw new PulumiCliTooOldError(cli.version.version);
+  }
+}
+
 async function workspaceArgs(stackName: string, options: StackOptions): Promise<WorkspaceArgs> {
   const engine = options.engine ?? automationEngine;
   const workDir = path.resolve(options.workDir ?? PROJECT_DIR);
@@ -141,6 +151,7 @@ async function workspaceArgs(stackName: string, options: StackOptions): Promise<
       throw mapEngineError(e, { stackName, operation: "select" });
     }
   }
+  checkCliVersion(pulumiCommand);
   return {
     stackName,
     workDir,

@@ -3,7 +3,7 @@
 // Deploys a stack with the Automation library, from the same stack file `pulumi up` reads
 // (stacks/Pulumi.<name>.yaml), so the CLI and Pulumi agree on every setting.
 // Exit codes: 0 done, 1 failed (invalid config, engine error, stack busy), 2 usage,
-// 127 no Pulumi CLI, 130 cancelled (Ctrl-C).
+// 127 no usable Pulumi CLI (missing or too old), 130 cancelled (Ctrl-C).
 import * as path from "node:path";
 import { createInterface } from "node:readline";
 import type { OpMap } from "@pulumi/pulumi/automation";
@@ -22,6 +22,7 @@ import {
   plainOutputs,
   PROJECT_DIR,
   PulumiCliMissingError,
+  PulumiCliTooOldError,
   RancherHaStack,
   STACK_NAME_PATTERN,
   stackOutputs,
@@ -202,7 +203,7 @@ export function formatOutputs(outputs: Record<string, unknown>): string {
 const realLibrary: DeployLibrary = { openStack, stackOutputs };
 
 function fail(io: DeployIo, e: unknown): number {
-  if (e instanceof PulumiCliMissingError) {
+  if (e instanceof PulumiCliMissingError || e instanceof PulumiCliTooOldError) {
     io.stderr(`deploy: ${e.message}\n`);
     return EXIT.noCli;
   }

@@ -27,7 +27,9 @@ import {
   planData,
   planStack,
   PROJECT_DIR,
+  MIN_PULUMI_CLI_VERSION,
   PulumiCliMissingError,
+  PulumiCliTooOldError,
   StackBusyError,
   stackOutputs,
   StackNotFoundError,
@@ -468,6 +470,52 @@ describe("automation: engine errors", () => {
     });
     assert.equal(engine.calls[1], "pulumiCommand(install)");
     assert.ok(cliMissingError().name === "CommandError");
+  });
+
+  it("refuses a Pulumi CLI older than v3.186.0 (Pulumi.yaml's object-typed key), creating nothing", async () => {
+    for (const [version, ok] of [
+      ["3.185.1", false],
+      ["3.100.0", false],
+      ["3.186.0", true],
+      ["3.248.0", true],
+      [null, true], // unreadable (version check skipped): let the CLI decide
+    ] as const) {
+      const engine = new FakeEngine();
+      engine.cliVersion = version;
+      const opened = open(engine, "t");
+      if (ok) {
+        await opened;
+        continue;
+      }
+      await assert.rejects(opened, (e: unknown) => {
+        assert.ok(e instanceof PulumiCliTooOldError, String(e));
+        assert.equal(e.version, version);
+        assert.equal(e.minimum, MIN_PULUMI_CLI_VERSION);
+        assert.match(
+          e.message,
+          new RegExp(
+            `^the Pulumi CLI is v${version.replace(/\./g, "\\.")}, but this project needs v3\\.186\\.0 or newer`,
+          ),
+        );
+        return true;
+      });
+      assert.deepEqual(engine.calls, ["pulumiCommand"], `nothing else for ${version}`);
+    }
+    // A CLI passed in by the caller is held to the same minimum.
+    const engine = new FakeEngine();
+    const old = await Object.assign(new FakeEngine(), { cliVersion: "3.150.0" }).pulumiCommand({
+      install: false,
+    });
+    await assert.rejects(
+      openStack({
+        stackName: "t",
+        settings: MIN,
+        region: REGION,
+        options: { engine, pulumiCommand: old },
+      }),
+      PulumiCliTooOldError,
+    );
+    assert.equal(MIN_PULUMI_CLI_VERSION, "3.186.0");
   });
 
   it("with the real Automation API and no pulumi on PATH, fails fast with PulumiCliMissingError", async () => {

@@ -489,6 +489,27 @@ describe("deploy: the real entry point as a process", function () {
     assert.equal(r.out, "");
   });
 
+  it("a Pulumi CLI older than v3.186.0: exits 127 with one line saying to upgrade", async () => {
+    const bin = path.join(scratch, "old-bin");
+    mkdirSync(bin);
+    writeFileSync(
+      path.join(bin, "pulumi"),
+      '#!/bin/sh\n[ "$1" = version ] && echo v3.185.0\nexit 0\n',
+    );
+    chmodSync(path.join(bin, "pulumi"), 0o755);
+    const r = await spawnEntry(["--stack", "dev", "--yes"], {
+      PATH: `${bin}:/usr/bin:/bin`,
+      PULUMI_BACKEND_URL: pathToFileURL(path.join(scratch, "state")).href,
+    }).exited;
+    assert.equal(r.code, 127, r.err);
+    const lines = r.err.split("\n").filter(Boolean);
+    assert.equal(lines.length, 1, r.err);
+    assert.match(
+      lines[0],
+      /^deploy: the Pulumi CLI is v3\.185\.0, but this project needs v3\.186\.0 or newer .*upgrade it with/,
+    );
+  });
+
   it("SIGINT during an update interrupts the CLI and exits 130", async function () {
     // A stand-in `pulumi` that answers the Automation API's setup calls and runs "up" until
     // interrupted, as the real CLI does.

@@ -135,6 +135,18 @@ describe("portal", function () {
     );
   });
 
+  it("503 when the Pulumi CLI is older than the project needs", async () => {
+    engine().cliVersion = "3.185.0";
+    try {
+      const r = await call("POST", "/api/stacks/dev/up", devBody());
+      assert.equal(r.status, 503);
+      assert.equal(r.body.type, "PulumiCliTooOldError");
+      assert.match(r.body.error, /v3\.185\.0, but this project needs v3\.186\.0 or newer/);
+    } finally {
+      engine().cliVersion = "3.248.0";
+    }
+  });
+
   it("a failed operation ends the stream with the error", async () => {
     engine().scripts.up = {
       error: sdkCommandError({

@@ -9,6 +9,7 @@ import {
   OperationCancelledError,
   OperationResult,
   PulumiCliMissingError,
+  PulumiCliTooOldError,
   RancherHaStack,
   StackBusyError,
   StackNotFoundError,
@@ -82,7 +83,7 @@ export function errorInfo(e: unknown): ErrorInfo {
         ? 409
         : e instanceof StackNotFoundError
           ? 404
-          : e instanceof PulumiCliMissingError
+          : e instanceof PulumiCliMissingError || e instanceof PulumiCliTooOldError
             ? 503
             : 500;
   return {
