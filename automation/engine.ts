@@ -77,7 +77,7 @@ export type EngineStackSummary = Omit<StackSummary, "current">;
 
 /** `file://` backend directory, made on first use. */
 function ensureFileBackend(envVars: Record<string, string>): void {
-  const url = envVars.PULUMI_BACKEND_URL;
+  const url = envVars.PULUMI_BACKEND_URL ?? process.env.PULUMI_BACKEND_URL;
   if (url?.startsWith("file://")) {
     const dir = url.startsWith("file://~") ? undefined : fileURLToPath(url);
     if (dir) mkdirSync(dir, { recursive: true });

@@ -80,6 +80,19 @@ export class PulumiCliTooOldError extends RancherHaAutomationError {
   }
 }
 
+/**
+ * No backend: the CLI is not logged in and no backend URL was given (the CLI's own words:
+ * "PULUMI_ACCESS_TOKEN must be set for login during non-interactive CLI sessions").
+ */
+export class BackendNotLoggedInError extends RancherHaAutomationError {
+  constructor(options?: { cause?: unknown }) {
+    super(
+      "the Pulumi CLI is not logged in to a state backend: run `pulumi login` (Pulumi Cloud, or e.g. `pulumi login s3://bucket` / `pulumi login file://~/.pulumi-state`), or set PULUMI_BACKEND_URL or the backendUrl option",
+      options,
+    );
+  }
+}
+
 export type OperationKind = "preview" | "up" | "refresh" | "destroy";
 
 /** The caller aborted the operation (AbortSignal); the engine was asked to stop. */
@@ -227,6 +240,9 @@ export function mapEngineError(
   const stderr = r?.stderr ?? "";
   if (name === "ConcurrentUpdateError" || CONFLICT_TEXTS.some((t) => stderr.includes(t))) {
     return new StackBusyError(ctx.stackName, { cause: e });
+  }
+  if (/PULUMI_ACCESS_TOKEN must be set for login/.test(stderr)) {
+    return new BackendNotLoggedInError({ cause: e });
   }
   if (name === "StackNotFoundError" || /no stack named.*found/.test(stderr)) {
     return new StackNotFoundError(ctx.stackName, { cause: e });

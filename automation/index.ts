@@ -14,6 +14,7 @@ export {
 } from "./stack";
 export type { OpenStackArgs, OperationOptions, OperationResult, StackOptions } from "./stack";
 export {
+  BackendNotLoggedInError,
   EngineError,
   INSTALL_HINT,
   InvalidConfigError,

@@ -2,7 +2,6 @@
 // Automation API. The stack lives in the project directory (Pulumi.yaml, stacks/), so a stack
 // made here can be used with the Pulumi CLI and vice versa.
 import * as path from "node:path";
-import { pathToFileURL } from "node:url";
 import type { ConfigMap, EngineEvent, OpMap, OutputMap } from "@pulumi/pulumi/automation";
 import {
   ConfigError,
@@ -38,7 +37,11 @@ import { declaredDefaults, storedSettings, syncStackConfig } from "./stackConfig
 export const PROJECT_DIR = path.resolve(__dirname, "..");
 
 export interface StackOptions {
-  /** Backend; default: $PULUMI_BACKEND_URL, else `file://<workDir>/.pulumi-state`. */
+  /**
+   * State backend URL (`file://…`, `s3://…`, `https://api.pulumi.com`…). Default: none set, so
+   * the CLI uses what it is logged in to (`pulumi login`, or $PULUMI_BACKEND_URL) — the same
+   * stacks `pulumi up` sees.
+   */
   backendUrl?: string;
   /** Secrets provider for a new stack (default: the backend's, passphrase for file). */
   secretsProvider?: string;
@@ -120,14 +123,11 @@ export function validateSettings(
   }
 }
 
-function workspaceEnv(workDir: string, options: StackOptions): Record<string, string> {
+function workspaceEnv(options: StackOptions): Record<string, string> {
   const env: Record<string, string> = { ...(options.envVars ?? {}) };
-  const backend =
-    options.backendUrl ??
-    env.PULUMI_BACKEND_URL ??
-    process.env.PULUMI_BACKEND_URL ??
-    pathToFileURL(path.join(workDir, ".pulumi-state")).href;
-  env.PULUMI_BACKEND_URL = backend;
+  // Only when asked: a backend of our own choosing would hold other stacks than the CLI's
+  // (`pulumi up -s dev` and `npm run deploy -- --stack dev` must be the same deployment).
+  if (options.backendUrl !== undefined) env.PULUMI_BACKEND_URL = options.backendUrl;
   if (options.passphrase !== undefined) env.PULUMI_CONFIG_PASSPHRASE = options.passphrase;
   env.PULUMI_SKIP_UPDATE_CHECK = env.PULUMI_SKIP_UPDATE_CHECK ?? "true";
   return env;
@@ -157,7 +157,7 @@ async function workspaceArgs(stackName: string, options: StackOptions): Promise<
     workDir,
     program: options.program ?? "local",
     pulumiCommand,
-    envVars: workspaceEnv(workDir, options),
+    envVars: workspaceEnv(options),
     ...(options.secretsProvider ? { secretsProvider: options.secretsProvider } : {}),
   };
 }

@@ -50,8 +50,9 @@ export const USAGE = `usage: npm run deploy -- --stack <name> [up|preview|refres
   --show-secrets       print secret outputs (bootstrap password, kubeconfig)
   --help, -h           this text
 
-Needs the Pulumi CLI and AWS credentials. State backend: $PULUMI_BACKEND_URL, else
-file://<project>/.pulumi-state; passphrase from $PULUMI_CONFIG_PASSPHRASE.
+Needs the Pulumi CLI (v3.186.0 or newer) and AWS credentials. State backend: the one the CLI
+is logged in to (pulumi login), as for pulumi up, or $PULUMI_BACKEND_URL; passphrase from
+$PULUMI_CONFIG_PASSPHRASE.
 `;
 
 /** The library calls the CLI makes (replaceable in tests). */

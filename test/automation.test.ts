@@ -19,6 +19,7 @@ import {
 } from "../components/config";
 import {
   automationEngine,
+  BackendNotLoggedInError,
   EngineError,
   InvalidConfigError,
   InvalidStackNameError,
@@ -636,35 +637,55 @@ describe("automation: operations", () => {
     assert.deepEqual(engine.started, []);
   });
 
-  it("uses the project directory and a file backend under it by default", async () => {
+  it("uses the project directory and no backend of its own: the CLI's login, as for pulumi up", async () => {
     const engine = new FakeEngine();
     const saved = process.env.PULUMI_BACKEND_URL;
-    delete process.env.PULUMI_BACKEND_URL;
     try {
+      delete process.env.PULUMI_BACKEND_URL;
       await openStack({
         stackName: "t",
         settings: MIN,
         region: REGION,
         options: { engine, passphrase: "p" },
       });
+      assert.equal(engine.lastArgs?.workDir, PROJECT_DIR);
+      assert.equal(engine.lastArgs?.program, "local");
+      assert.equal(
+        engine.lastArgs?.envVars.PULUMI_BACKEND_URL,
+        undefined,
+        "no file backend under the project: the CLI decides (pulumi login)",
+      );
+      assert.equal(engine.lastArgs?.envVars.PULUMI_CONFIG_PASSPHRASE, "p");
+      // $PULUMI_BACKEND_URL reaches the CLI through the environment it inherits, untouched.
+      process.env.PULUMI_BACKEND_URL = "s3://from-the-environment";
+      await open(engine, "t");
+      assert.equal(engine.lastArgs?.envVars.PULUMI_BACKEND_URL, undefined);
     } finally {
       if (saved !== undefined) process.env.PULUMI_BACKEND_URL = saved;
+      else delete process.env.PULUMI_BACKEND_URL;
     }
-    assert.equal(engine.lastArgs?.workDir, PROJECT_DIR);
-    assert.equal(engine.lastArgs?.program, "local");
-    assert.equal(
-      engine.lastArgs?.envVars.PULUMI_BACKEND_URL,
-      `file://${PROJECT_DIR}/.pulumi-state`,
-    );
-    assert.equal(engine.lastArgs?.envVars.PULUMI_CONFIG_PASSPHRASE, "p");
     await openStack({
       stackName: "t",
       settings: MIN,
       region: REGION,
-      options: { engine, backendUrl: "s3://bucket/state", envVars: { AWS_PROFILE: "x" } },
+      options: { engine, backendUrl: "file:///tmp/asked-for", envVars: { AWS_PROFILE: "x" } },
     });
-    assert.equal(engine.lastArgs?.envVars.PULUMI_BACKEND_URL, "s3://bucket/state");
+    assert.equal(engine.lastArgs?.envVars.PULUMI_BACKEND_URL, "file:///tmp/asked-for");
     assert.equal(engine.lastArgs?.envVars.AWS_PROFILE, "x");
+  });
+
+  it("a CLI logged in nowhere: BackendNotLoggedInError saying how to log in", async () => {
+    const engine = new FakeEngine();
+    engine.selectError = sdkCommandError({
+      stderr:
+        "error: PULUMI_ACCESS_TOKEN must be set for login during non-interactive CLI sessions",
+    });
+    await assert.rejects(open(engine, "t"), (e: unknown) => {
+      assert.ok(e instanceof BackendNotLoggedInError, String(e));
+      assert.match(e.message, /not logged in to a state backend: run `pulumi login`/);
+      assert.match(e.message, /PULUMI_BACKEND_URL or the backendUrl option/);
+      return true;
+    });
   });
 });
 

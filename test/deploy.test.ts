@@ -154,6 +154,26 @@ describe("deploy: operations", () => {
     assert.deepEqual(engine.started, ["dev.up"], "no preview with --yes");
   });
 
+  it("leaves the backend to the CLI's login unless $PULUMI_BACKEND_URL names one", async () => {
+    for (const [env, expected] of [
+      [{}, undefined],
+      [{ PULUMI_BACKEND_URL: "s3://state-bucket" }, "s3://state-bucket"],
+    ] as const) {
+      const seen: OpenStackArgs[] = [];
+      const engine = withOutputs(new FakeEngine());
+      const code = await main(["--stack", "dev", "preview"], {
+        stdout: () => undefined,
+        stderr: () => undefined,
+        env,
+        projectDir: fixtureProject(),
+        library: fakeLibrary(engine, seen),
+      });
+      assert.equal(code, 0);
+      assert.equal(seen[0].options?.backendUrl, expected);
+      assert.equal(engine.lastArgs?.envVars.PULUMI_BACKEND_URL, expected);
+    }
+  });
+
   it("--show-secrets prints the bootstrap password", async () => {
     const engine = withOutputs(new FakeEngine());
     const r = await run(["--stack", "dev", "--yes", "--show-secrets"], { engine });
