@@ -168,12 +168,29 @@ describe("config: values that must be real AWS names", function () {
     [
       "a typo'd instance type",
       { "rancher-ha:instanceType": "m6i.xlargee" },
-      /^instanceType: "m6i\.xlargee" is not an EC2 instance type this program knows; did you mean m6i\.xlarge\?/,
+      /^instanceType: "m6i\.xlargee" is not an EC2 instance type; did you mean m6i\.xlarge\?/,
     ],
     [
       "a family that does not exist",
       { "rancher-ha:instanceType": "m6ix.large" },
-      /^instanceType: "m6ix\.large" is not an EC2 instance type this program knows/,
+      /^instanceType: "m6ix\.large" is not an EC2 instance type/,
+    ],
+    // Real types the sized table (three US regions) lacks: judged by name, never refused as typos.
+    ["a real type without size data", { "rancher-ha:instanceType": "i3.xlarge" }, undefined],
+    [
+      "a real type without size data, below the minimum by its size",
+      { "rancher-ha:instanceType": "t8i.micro" },
+      /^instanceType: t8i\.micro is below RKE2's minimum of 2 vCPU and 4 GiB; use m6i\.xlarge/,
+    ],
+    [
+      "a real arm64 type without size data",
+      { "rancher-ha:instanceType": "m9g.xlarge" },
+      /^instanceType: m9g\.xlarge is an arm64 \(Graviton\) type/,
+    ],
+    [
+      "a Mac type",
+      { "rancher-ha:instanceType": "mac2.metal" },
+      /^instanceType: mac2\.metal is a Mac instance/,
     ],
     [
       "a type below RKE2's minimum, from the data",

@@ -3,15 +3,16 @@
 import * as assert from "node:assert/strict";
 import { Region } from "@pulumi/aws/types/enums";
 import { AWS_PROVIDER_KEYS, AWS_REGIONS } from "../components/checks/aws";
-import { knownInstanceTypes, RKE2_MIN } from "../components/checks/instanceType";
+import { instanceTypeNames, knownInstanceTypes, RKE2_MIN } from "../components/checks/instanceType";
 import { DEFAULTS } from "../components/config";
+import instanceTypeNameList from "../components/data/ec2-instance-type-names.json";
 import instanceTypes from "../components/data/ec2-instance-types.json";
 import policies from "../components/data/elb-security-policies.json";
 import regions from "../components/data/aws-regions.json";
 
 describe("vendored data", () => {
   it("every file names its source and the day it was taken", () => {
-    for (const file of [instanceTypes, policies, regions]) {
+    for (const file of [instanceTypes, instanceTypeNameList, policies, regions]) {
       assert.ok(file.source.length > 20, file.source);
       assert.match(file.retrieved, /^\d{4}-\d{2}-\d{2}$/);
     }
@@ -44,6 +45,13 @@ describe("vendored data", () => {
     assert.deepEqual(def, { arch: "x86_64", vcpus: 4, memoryMiB: 16384 });
     assert.ok(def.vcpus >= RKE2_MIN.vcpus && def.memoryMiB >= RKE2_MIN.memoryMiB);
     assert.equal(types.get("m7g.large")?.arch, "arm64");
+  });
+
+  it("instance type names: EC2's whole list, holding every sized type", () => {
+    const all = instanceTypeNames();
+    assert.ok(all.size >= knownInstanceTypes().size, `${all.size} names`);
+    const unlisted = [...knownInstanceTypes().keys()].filter((t) => !all.has(t));
+    assert.deepEqual(unlisted, [], "a sized type EC2's own list does not name");
   });
 
   it("TLS policies: the default is there and accepts TLS 1.2 and up", () => {

@@ -1,4 +1,5 @@
-// instanceType: a real EC2 type (from the vendored list), x86_64, at least RKE2's minimum size.
+// instanceType: a real EC2 type (from the vendored lists), x86_64, at least RKE2's minimum size.
+import names from "../data/ec2-instance-type-names.json";
 import data from "../data/ec2-instance-types.json";
 import { nearest } from "./nearest";
 
@@ -29,6 +30,18 @@ export function knownInstanceTypes(): ReadonlyMap<string, InstanceTypeInfo> {
   return table;
 }
 
+let allNames: Set<string> | undefined;
+
+/**
+ * Every type name EC2's API model lists (components/data/ec2-instance-type-names.json): the
+ * "is it a real type" check. The sized table above covers only what three US regions offer, so a
+ * real type missing there (i3, t8i, mac*) is judged by its name instead of refused.
+ */
+export function instanceTypeNames(): ReadonlySet<string> {
+  allNames ??= new Set(names.names);
+  return allNames;
+}
+
 /** RKE2's minimum for a server (rke2-docs install/requirements). */
 export const RKE2_MIN = { vcpus: 2, memoryMiB: 4096 } as const;
 
@@ -40,15 +53,30 @@ export function instanceTypeProblem(type: string): string | undefined {
   if (!m) return `"${type}" is not an EC2 instance type like m6i.xlarge`;
   const info = knownInstanceTypes().get(type);
   if (!info) {
-    // Graviton families carry a "g" right after the generation (m7g, c6gn, t4g, im4gn).
-    if (/^[a-z]+\d+g/.test(m[1])) return ARM64(type);
-    const family = [...knownInstanceTypes().keys()].filter((t) => t.startsWith(`${m[1]}.`));
-    const near = nearest(type, family.length > 0 ? family : knownInstanceTypes().keys(), 2);
-    return `"${type}" is not an EC2 instance type this program knows${near ? `; did you mean ${near}?` : ""} (the known types are in components/data/ec2-instance-types.json)`;
+    if (!instanceTypeNames().has(type)) {
+      const family = [...instanceTypeNames()].filter((t) => t.startsWith(`${m[1]}.`));
+      const near = nearest(type, family.length > 0 ? family : instanceTypeNames(), 2);
+      return `"${type}" is not an EC2 instance type${near ? `; did you mean ${near}?` : ""} (the known types are in components/data/ec2-instance-type-names.json)`;
+    }
+    return unsizedTypeProblem(type, m[1], m[2]);
   }
   if (info.vcpus < RKE2_MIN.vcpus || info.memoryMiB < RKE2_MIN.memoryMiB) {
     return `${type} is below RKE2's minimum of 2 vCPU and 4 GiB (it has ${info.vcpus} vCPU, ${info.memoryMiB / 1024} GiB); use m6i.xlarge (recommended) or at least m6i.large`;
   }
   if (info.arch !== "x86_64") return ARM64(type);
+  return undefined;
+}
+
+/** A real type without size data: judged by its name (family and size conventions). */
+function unsizedTypeProblem(type: string, family: string, size: string): string | undefined {
+  if (family.startsWith("mac")) {
+    return `${type} is a Mac instance (macOS on a dedicated host); use an x86 Linux type such as m6i.xlarge`;
+  }
+  // Graviton families carry a "g" right after the generation (m7g, c6gn, t4g, im4gn).
+  if (/^[a-z]+\d+g/.test(family)) return ARM64(type);
+  // t-family "medium" has 2 vCPU / 4 GiB; other families' medium has 1 vCPU.
+  if (["nano", "micro", "small"].includes(size) || (size === "medium" && !/^t\d/.test(family))) {
+    return `${type} is below RKE2's minimum of 2 vCPU and 4 GiB; use m6i.xlarge (recommended) or at least m6i.large`;
+  }
   return undefined;
 }
