@@ -373,19 +373,23 @@ function terminalConfirm(question: string): Promise<boolean> {
   });
 }
 
-if (require.main === module) {
+/**
+ * The process entry: real stdio, SIGINT, exit code. `projectDir` is the repository (Pulumi.yaml,
+ * stacks/); the tests run this same entry on a copy holding their fixture stacks.
+ */
+export function runAsProcess(argv: string[], projectDir = path.resolve(__dirname, "..")): void {
   const io: DeployIo = {
     stdout: (t) => process.stdout.write(t),
     stderr: (t) => process.stderr.write(t),
     env: process.env,
-    projectDir: path.resolve(__dirname, ".."),
+    projectDir,
     onInterrupt: (handler) => {
       process.on("SIGINT", handler);
       return () => process.off("SIGINT", handler);
     },
     ...(process.stdin.isTTY ? { confirm: terminalConfirm } : {}),
   };
-  main(process.argv.slice(2), io).then(
+  main(argv, io).then(
     (code) => process.exit(code),
     (e: unknown) => {
       process.stderr.write(`deploy: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
@@ -393,3 +397,5 @@ if (require.main === module) {
     },
   );
 }
+
+if (require.main === module) runAsProcess(process.argv.slice(2));

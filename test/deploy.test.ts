@@ -455,7 +455,8 @@ describe("deploy: formatting", () => {
 
 describe("deploy: the real entry point as a process", function () {
   this.timeout(30_000);
-  const entry = path.join(PROJECT_DIR, "bin", "deploy.ts");
+  // bin/deploy.ts's own entry (runAsProcess), pointed at the fixture project.
+  const entry = path.join(PROJECT_DIR, "test", "fixtures", "deploy-entry.ts");
   let scratch: string;
   before(() => {
     scratch = mkdtempSync(path.join(tmpdir(), "deploy-entry-"));
@@ -463,11 +464,15 @@ describe("deploy: the real entry point as a process", function () {
   after(() => rmSync(scratch, { recursive: true, force: true }));
 
   function spawnEntry(args: string[], env: Record<string, string>) {
-    const child = spawn(process.execPath, ["--require", "tsx/cjs", entry, ...args], {
-      cwd: PROJECT_DIR,
-      env: { HOME: process.env.HOME ?? scratch, ...env },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    const child = spawn(
+      process.execPath,
+      ["--require", "tsx/cjs", entry, fixtureProject(), ...args],
+      {
+        cwd: PROJECT_DIR,
+        env: { HOME: process.env.HOME ?? scratch, ...env },
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
     let out = "";
     let err = "";
     child.stdout.on("data", (d: Buffer) => (out += d.toString()));
