@@ -3,12 +3,29 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { SCRIPTS_DIR, Sandbox, explain } from "./sandbox/sandbox";
 
-const SCRIPTS = ["node-prepare", "rke2-install", "rke2-start", "rke2-kubeconfig", "rke2-leave"];
+/** Every node script and what it takes after the params file. */
+const USAGE: Record<string, string> = {
+  "node-prepare": "",
+  "rke2-install": "",
+  "rke2-start": "",
+  "rke2-kubeconfig": "",
+  "rke2-leave": " [KIND]",
+  "member-claim": " KIND",
+};
+const SCRIPTS = Object.keys(USAGE);
 
 describe("scripts: lib.sh and conventions", () => {
   let sb: Sandbox;
   beforeEach(() => (sb = new Sandbox()));
   afterEach(() => sb.cleanup());
+
+  it("the list above covers every script in scripts/node", () => {
+    const shipped = fs
+      .readdirSync(SCRIPTS_DIR)
+      .filter((f) => f.endsWith(".sh") && f !== "lib.sh")
+      .map((f) => f.slice(0, -3));
+    assert.deepEqual(shipped.sort(), [...SCRIPTS].sort());
+  });
 
   it("every script is bash with set -euo pipefail and sources lib.sh", () => {
     for (const name of [...SCRIPTS, "lib"]) {
@@ -30,7 +47,8 @@ describe("scripts: lib.sh and conventions", () => {
     it(`${name}.sh exits 2 with a usage line when the params file argument is missing`, async () => {
       const r = await sb.run(name, { args: [] });
       assert.equal(r.code, 2, explain(r));
-      assert.match(r.stderr, new RegExp(`^usage: ${name} PARAMS_FILE$`, "m"));
+      const args = USAGE[name].replace(/[[\]]/g, "\\$&");
+      assert.match(r.stderr, new RegExp(`^usage: ${name} PARAMS_FILE${args}$`, "m"));
     });
   }
 

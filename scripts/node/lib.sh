@@ -16,6 +16,9 @@ RKE2_TOKEN="$RKE2_ETC/token"
 RKE2_KUBECONFIG="$RKE2_ETC/rke2.yaml"
 RKE2_KUBECTL="$RANCHER_HA_ROOT/var/lib/rancher/rke2/bin/kubectl"
 STATE_DIR="$RANCHER_HA_ROOT/var/lib/rancher-ha"
+# Who reaches this node for the cluster: one file per transport (ssh, ssm); see member-claim.sh.
+MEMBERS_DIR="$STATE_DIR/members"
+MEMBER_KINDS=(ssh ssm)
 SERVICE=rke2-server
 
 # ---------------------------------------------------------------------------------------- logging
@@ -26,8 +29,10 @@ die() {
   log "ERROR: $*"
   exit 1
 }
+# Scripts taking more than the params file set USAGE_ARGS, e.g. USAGE_ARGS="KIND".
+USAGE_ARGS=""
 usage() {
-  printf 'usage: %s PARAMS_FILE\n' "$SCRIPT_NAME" >&2
+  printf 'usage: %s PARAMS_FILE%s\n' "$SCRIPT_NAME" "${USAGE_ARGS:+ $USAGE_ARGS}" >&2
   exit 2
 }
 
@@ -217,4 +222,10 @@ rewrite_kubeconfig() {
   done <"$file"
   ((n > 0)) || die "$file has no 'server: https://127.0.0.1:6443' line to rewrite"
   printf '%s' "$out"
+}
+
+# --------------------------------------------------------------------------------- membership
+# member_kind KIND: dies unless KIND names a transport.
+member_kind() {
+  [[ " ${MEMBER_KINDS[*]} " == *" $1 "* ]] || die "unknown access kind '$1' (one of: ${MEMBER_KINDS[*]})"
 }

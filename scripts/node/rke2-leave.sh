@@ -1,15 +1,35 @@
 #!/usr/bin/env bash
 # shellcheck source-path=SCRIPTDIR
-# rke2-leave.sh PARAMS_FILE
-# Takes this server out of the cluster before its instance goes (replacement or destroy): deletes
+# rke2-leave.sh PARAMS_FILE [KIND]
+# Run by the delete of a transport's member step (KIND ssh or ssm; delete commands stored before
+# member claims existed carry none and were SSH's). Releases KIND's claim (member-claim.sh); when
+# another transport still holds one, the stack only switched transport: the server stays.
+# Otherwise takes this server out of the cluster before its instance goes (replacement): deletes
 # its Node (RKE2 then removes its etcd member), stops rke2-server and runs rke2-uninstall.sh.
 # Never blocks a destroy: the cluster step shares one LEAVE_TIMEOUT budget and the stop and the
 # uninstall get one each; failures are warnings. No drain: deleting the Node lets the pod garbage
 # collector recreate its pods elsewhere, while a drain can sit on a PodDisruptionBudget.
-# Exit: 0 (also when there is nothing to do or the cluster is unreachable), 1 bad params, 2 usage.
+# Exit: 0 (also when there is nothing to do, another transport holds membership, or the cluster is
+# unreachable), 1 bad params or KIND, 2 usage.
 set -euo pipefail
 # shellcheck source=lib.sh # (lib.sh sits next to this script)
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+USAGE_ARGS="[KIND]"
+
+# release_membership KIND: drops KIND's claim; fails (so the caller stays) while another
+# transport's claim remains.
+release_membership() {
+  local kind=$1 f
+  local -a others=()
+  rm -f "$MEMBERS_DIR/$kind"
+  for f in "${MEMBER_KINDS[@]}"; do
+    [[ ! -e $MEMBERS_DIR/$f ]] || others+=("$f")
+  done
+  if ((${#others[@]} > 0)); then
+    log "$kind access released; membership is held by ${others[*]} access: $NODE_NAME stays in the cluster"
+    return 1
+  fi
+}
 
 # Delete our Node through the local API when this server runs, else through the other servers'
 # API behind the internal registration address (with the same admin credentials), so a broken
@@ -38,9 +58,12 @@ leave_cluster() {
 }
 
 main() {
-  (($# == 1)) || usage
+  (($# == 1 || $# == 2)) || usage
   read_params "$1"
   require_root
+  local kind=${2:-ssh}
+  member_kind "$kind"
+  release_membership "$kind" || return 0
   local uninstaller=""
   uninstaller="$(installed_bin rke2-uninstall.sh)" || true
   if ! rke2_bin >/dev/null && [[ -z $uninstaller ]]; then
