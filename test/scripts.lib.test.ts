@@ -11,6 +11,9 @@ const USAGE: Record<string, string> = {
   "rke2-kubeconfig": "",
   "rke2-leave": " [KIND]",
   "member-claim": " KIND",
+  "node-keys": " NONCE",
+  "open-secret": " NONCE",
+  seal: " PUBLIC_KEY_FILE",
 };
 const SCRIPTS = Object.keys(USAGE);
 

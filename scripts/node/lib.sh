@@ -19,6 +19,8 @@ STATE_DIR="$RANCHER_HA_ROOT/var/lib/rancher-ha"
 # Who reaches this node for the cluster: one file per transport (ssh, ssm); see member-claim.sh.
 MEMBERS_DIR="$STATE_DIR/members"
 MEMBER_KINDS=(ssh ssm)
+# One-run keys and decrypted secrets: /run is a tmpfs, gone at reboot.
+RUN_DIR="$RANCHER_HA_ROOT/run/rancher-ha"
 SERVICE=rke2-server
 
 # ---------------------------------------------------------------------------------------- logging
@@ -57,6 +59,12 @@ remove_workdir() { [[ -z $WORKDIR ]] || rm -rf "$WORKDIR"; }
 # A private (0700) scratch directory, removed at exit.
 make_workdir() {
   WORKDIR="$(mktemp -d "${TMPDIR:-/tmp}/rancher-ha.XXXXXX")"
+  on_exit remove_workdir
+}
+# The same in the tmpfs run directory, for secrets in clear: never on a disk.
+make_run_workdir() {
+  run_dir
+  WORKDIR="$(mktemp -d "$RUN_DIR/work.XXXXXX")"
   on_exit remove_workdir
 }
 
@@ -228,4 +236,31 @@ rewrite_kubeconfig() {
 # member_kind KIND: dies unless KIND names a transport.
 member_kind() {
   [[ " ${MEMBER_KINDS[*]} " == *" $1 "* ]] || die "unknown access kind '$1' (one of: ${MEMBER_KINDS[*]})"
+}
+
+# ------------------------------------------------------------------------------------ sealing
+# Secrets cross SSM only as RSA-OAEP-SHA256 ciphertext (ssm/seal.ts holds the other side):
+# a header line "rancher-ha-sealed v1 CHUNKS BYTES", then one base64 line per chunk of at most
+# SEAL_CHUNK bytes (3072-bit key: 384 - 2*32 - 2 = 318).
+SEALED_MAGIC="rancher-ha-sealed v1"
+SEAL_CHUNK=318
+RSA_BITS=3072
+NONCE_RE='^[0-9a-f]{32}$'
+
+# oaep pkeyutl-ARGS...: openssl pkeyutl with OAEP, SHA-256 for both the digest and MGF1.
+oaep() {
+  openssl pkeyutl "$@" -pkeyopt rsa_padding_mode:oaep -pkeyopt rsa_oaep_md:sha256 \
+    -pkeyopt rsa_mgf1_md:sha256
+}
+
+# run_dir: the tmpfs directory for one-run keys, created 0700.
+run_dir() {
+  mkdir -p "$RUN_DIR"
+  chmod 0700 "$RUN_DIR"
+}
+
+# key_file NONCE: KEY_FILE = the one-run private key for NONCE (checked to be a nonce).
+key_file() {
+  [[ $1 =~ $NONCE_RE ]] || die "not a one-run key id: $1 (32 lower-case hex digits)"
+  KEY_FILE="$RUN_DIR/$1.key"
 }
