@@ -151,6 +151,7 @@ export function placeholderMocks(
           });
           break;
         case "command:remote:Command":
+        case "command:local:Command": // SSM steps (components/access/ssm.ts)
           s.stdout = args.name.endsWith("-kubeconfig")
             ? `apiVersion: v1\nkind: Config\n# ${MOCK_SECRET_PREFIX}kubeconfig-${digest(args.name)}\n`
             : "";
