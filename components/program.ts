@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError, loadConfig, RancherHaConfig, ResolvedConfig } from "./config";
 import { placeNetwork } from "./network";
-import { RancherHa } from "./stack";
+import { RancherHa } from "./rancherHa";
 
 /** The logical name of the top component (AWS names derive from it). */
 export const STACK_COMPONENT_NAME = "rancher";
