@@ -3,7 +3,7 @@ import type { IngressController, LoadBalancerMode, RancherHaConfig } from "./con
 import { hostedZoneId, RancherDns } from "./dns";
 import { pinIngressController } from "./ingressPin";
 import { AlbFrontEnd } from "./frontend/alb";
-import { ControlPlaneEndpoint } from "./frontend/controlPlane";
+import { ControlPlaneEndpoint } from "./lb/controlPlane";
 import { NLB_FRONT_END_TYPE, NlbFrontEnd } from "./frontend/nlb";
 import { IngressTuningArgs } from "./frontend/ingress";
 import { FrontEnd } from "./frontend/types";

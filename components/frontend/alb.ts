@@ -5,7 +5,7 @@ import { allowEgressTo, allowFromCidrs, allowFromGroup, allowPathMtuDiscovery } 
 import { resourceTags } from "../tags";
 import { HTTP_RULE, HTTPS_RULE } from "./nlb";
 import { installIngressTuning, IngressTuningArgs } from "./ingress";
-import { attachInstances } from "./targets";
+import { attachInstances } from "../lb/targets";
 import { FrontEnd } from "./types";
 
 export interface AlbFrontEndArgs {
@@ -44,8 +44,6 @@ export const ALB_HEALTH_CHECKS: Readonly<
  * is configured to trust from the VPC so Rancher does not redirect.
  */
 export class AlbFrontEnd extends pulumi.ComponentResource implements FrontEnd {
-  public readonly mode = "l7" as const;
-  public readonly tlsTermination = "load-balancer" as const;
   public readonly dnsName: pulumi.Output<string>;
   public readonly zoneId: pulumi.Output<string>;
   public readonly listeners: pulumi.Resource[];
@@ -194,7 +192,7 @@ export class AlbFrontEnd extends pulumi.ComponentResource implements FrontEnd {
     // The controller outlasts the ALB on idle connections, or the ALB sees resets and answers 502.
     this.ingressTuning = installIngressTuning(
       name,
-      { mode: this.mode, idleTimeoutSeconds: args.idleTimeoutSeconds },
+      { mode: "l7", idleTimeoutSeconds: args.idleTimeoutSeconds },
       args.ingress,
       this,
     );

@@ -1,8 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { allowEgressTo, allowFromCidrs, allowFromGroup, PortRule } from "../security";
-import { ControlPlaneEndpoint } from "./controlPlane";
+import { ControlPlaneEndpoint } from "../lb/controlPlane";
 import { installIngressTuning, IngressTuningArgs } from "./ingress";
-import { tcpForward } from "./targets";
+import { tcpForward } from "../lb/targets";
 import { FrontEnd } from "./types";
 
 /** The type token, for the URN the control plane names as its path-MTU peer. */
@@ -38,8 +38,6 @@ export const HTTPS_RULE: PortRule = {
  * through the NLB).
  */
 export class NlbFrontEnd extends pulumi.ComponentResource implements FrontEnd {
-  public readonly mode = "l4" as const;
-  public readonly tlsTermination = "ingress" as const;
   public readonly dnsName: pulumi.Output<string>;
   public readonly zoneId: pulumi.Output<string>;
   public readonly listeners: pulumi.Resource[];
@@ -70,7 +68,7 @@ export class NlbFrontEnd extends pulumi.ComponentResource implements FrontEnd {
           parent,
         ).listener,
     );
-    this.ingressTuning = installIngressTuning(name, { mode: this.mode }, args.ingress, this);
+    this.ingressTuning = installIngressTuning(name, { mode: "l4" }, args.ingress, this);
     this.dnsName = args.controlPlane.dnsName;
     this.zoneId = args.controlPlane.zoneId;
     this.registerOutputs({ dnsName: this.dnsName });

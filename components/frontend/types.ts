@@ -1,17 +1,13 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { LoadBalancerMode } from "../config";
 
 /**
  * What every public front end provides. Both modes implement it, so DNS, Rancher and the
  * outputs are wired the same way whichever load balancer serves the users.
  */
 export interface FrontEnd {
-  readonly mode: LoadBalancerMode;
   /** The load balancer the Rancher hostname's alias record points at. */
   readonly dnsName: pulumi.Output<string>;
   readonly zoneId: pulumi.Output<string>;
-  /** Where TLS ends: the ingress controller on the nodes (l4) or the load balancer (l7). */
-  readonly tlsTermination: "ingress" | "load-balancer";
   /** Listeners users' traffic depends on; Rancher waits for them. */
   readonly listeners: pulumi.Resource[];
   /**

@@ -65,9 +65,6 @@ export class ControlPlaneEndpoint extends pulumi.ComponentResource {
   public readonly registrationHost: pulumi.Output<string>;
   /** `https://<public nlb>:6443`, the kubeconfig's server. */
   public readonly apiEndpoint: pulumi.Output<string>;
-  /** `https://<internal nlb>:9345` */
-  public readonly registrationUrl: pulumi.Output<string>;
-  public readonly api: TcpForward;
   public readonly internalApi: TcpForward;
   public readonly supervisor: TcpForward;
   private readonly pathMtuRulePrefix: string;
@@ -79,6 +76,7 @@ export class ControlPlaneEndpoint extends pulumi.ComponentResource {
     args: ControlPlaneEndpointArgs,
     opts?: pulumi.ComponentResourceOptions,
   ) {
+    // The token's module is where the class once lived; every child's URN derives from it.
     super("rancher-ha:frontend:ControlPlaneEndpoint", name, {}, opts);
     const parent = { parent: this };
     const lbArgs = (internal: boolean, securityGroup: pulumi.Input<string>, tagName: string) => ({
@@ -137,7 +135,7 @@ export class ControlPlaneEndpoint extends pulumi.ComponentResource {
         protect: args.protect,
       },
     );
-    this.api = forward(name, this.loadBalancer, API_PORT);
+    forward(name, this.loadBalancer, API_PORT);
 
     // Internal: 6443 and 9345 from the servers only.
     const internal = `${name}-int`;
@@ -180,12 +178,7 @@ export class ControlPlaneEndpoint extends pulumi.ComponentResource {
     this.zoneId = this.loadBalancer.zoneId;
     this.registrationHost = this.internalLoadBalancer.dnsName;
     this.apiEndpoint = pulumi.interpolate`https://${this.dnsName}:${API_PORT}`;
-    this.registrationUrl = pulumi.interpolate`https://${this.registrationHost}:${SUPERVISOR_PORT}`;
-    this.registerOutputs({
-      dnsName: this.dnsName,
-      apiEndpoint: this.apiEndpoint,
-      registrationUrl: this.registrationUrl,
-    });
+    this.registerOutputs({ dnsName: this.dnsName, apiEndpoint: this.apiEndpoint });
   }
 
   /**
