@@ -14,7 +14,8 @@ import {
 } from "../components/rke2/cluster";
 import { NODE_SCRIPTS_DIR, STAGING_DIR } from "../components/access/nodeCommand";
 import { NO_PREVIOUS_OUTPUT } from "../components/access/ssh";
-import { renderIngressHelmChartConfig, RKE2_MANIFESTS_DIR } from "../components/rke2/render";
+import { renderIngressHelmChartConfig } from "../components/frontend/ingressHelmChartConfig";
+import { RKE2_MANIFESTS_DIR } from "../components/rke2/render";
 import type { RecordedResource } from "../plan/mocks";
 import { Secret } from "../plan/values";
 import { TransportCluster } from "./access/cluster";

@@ -4,7 +4,7 @@
 // injects. The HelmChartConfig is the one the front end's ingress tuning commands write.
 import * as assert from "node:assert/strict";
 import type { IngressController } from "../components/rke2/render";
-import { BACKEND_IDLE_MARGIN_SECONDS } from "../components/rke2/render";
+import { BACKEND_IDLE_MARGIN_SECONDS } from "../components/frontend/ingressHelmChartConfig";
 import {
   assertBackendIdleTimeout,
   assertForwardedHeaderTrust,

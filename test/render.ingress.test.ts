@@ -2,11 +2,13 @@ import { strict as assert } from "node:assert";
 import { parse, parseAllDocuments } from "yaml";
 import {
   BACKEND_IDLE_MARGIN_SECONDS,
+  renderIngressHelmChartConfig,
+  type IngressHelmChartConfigArgs,
+} from "../components/frontend/ingressHelmChartConfig";
+import {
   INGRESS_CONTROLLERS,
   LOAD_BALANCER_MODES,
-  renderIngressHelmChartConfig,
   type IngressController,
-  type IngressTuningArgs,
   type LoadBalancerMode,
 } from "../components/rke2/render";
 import { at } from "./reference";
@@ -183,7 +185,7 @@ describe("ingress HelmChartConfig", () => {
   });
 
   it("is deterministic", () => {
-    const args: IngressTuningArgs = {
+    const args: IngressHelmChartConfigArgs = {
       ingressController: "traefik",
       mode: "l7",
       trustedCidrs: [VPC],

@@ -2,7 +2,8 @@ import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
 import type { IngressController, LoadBalancerMode } from "../config";
 import { NO_PREVIOUS_OUTPUT } from "../rke2/cluster";
-import { RKE2_MANIFESTS_DIR, renderIngressHelmChartConfig } from "../rke2/render";
+import { RKE2_MANIFESTS_DIR } from "../rke2/render";
+import { renderIngressHelmChartConfig } from "./ingressHelmChartConfig";
 
 /** How a front end reaches a server over SSH. */
 export interface NodeAccess {
