@@ -1,16 +1,14 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { isIP } from "node:net";
+import {
+  API_ADMIN_RULE,
+  NODE_TO_NODE_RULES,
+  PATH_MTU_ICMP,
+  type PortRule,
+  SSH_RULE,
+} from "./ports";
 import { resourceTags } from "./tags";
-
-export interface PortRule {
-  /** Logical role, part of the resource name, e.g. "ssh-admin". */
-  role: string;
-  protocol: "tcp" | "udp";
-  fromPort: number;
-  toPort?: number;
-  description: string;
-}
 
 /**
  * A stable, name-safe form of a CIDR for resource names: `203.0.113.0/24` → `203-0-113-0-24`,
@@ -101,11 +99,9 @@ export function allowFromGroup(
 }
 
 /**
- * ICMP that path MTU discovery needs, from the ranges that may reach a load balancer: IPv4
- * "destination unreachable, fragmentation needed" (type 3 code 4) and ICMPv6 "packet too big"
- * (type 2 code 0), as AWS's EC2 guide (Path MTU Discovery) and ELB docs recommend. For ICMP, AWS
- * takes the type as `fromPort` and the code as `toPort`. Without it a client behind a smaller MTU
- * (VPN, PPPoE) never learns to send smaller packets, and large responses hang.
+ * ICMP that path MTU discovery needs (PATH_MTU_ICMP), from the ranges that may reach a load
+ * balancer. Without it a client behind a smaller MTU (VPN, PPPoE) never learns to send smaller
+ * packets, and large responses hang.
  *
  * `alsoOwnedBy`: another component that may hold the same rule (same name) for a range; the rule
  * keeps its identity when the range moves between the two, instead of a second rule with the
@@ -121,17 +117,12 @@ export function allowPathMtuDiscovery(
 ): aws.vpc.SecurityGroupIngressRule[] {
   return uniqueCidrs(cidrs).map(({ cidr, key }) => {
     const ruleName = pathMtuRuleName(name, key);
-    const v6 = isIP(cidr.split("/")[0]) === 6;
+    const icmp = PATH_MTU_ICMP[isIP(cidr.split("/")[0]) === 6 ? 6 : 4];
     return new aws.vpc.SecurityGroupIngressRule(
       ruleName,
       {
         securityGroupId,
-        ipProtocol: v6 ? "icmpv6" : "icmp",
-        fromPort: v6 ? 2 : 3,
-        toPort: v6 ? 0 : 4,
-        description: v6
-          ? "ICMPv6 packet too big (path MTU discovery)"
-          : "ICMP fragmentation needed (path MTU discovery)",
+        ...icmp,
         ...cidrArgs(cidr),
         tags: resourceTags(tags, ruleName),
       },
@@ -144,33 +135,47 @@ export function pathMtuRuleName(name: string, key: string): string {
   return `${name}-pmtu-${key}`;
 }
 
-/** Egress from a load balancer's group to the nodes' group on one port (LB groups get no default). */
-export function allowEgressTo(
+/**
+ * A load balancer reaching the servers on one port, both sides of it: egress on the load
+ * balancer's group (a group Pulumi creates has no egress) to the nodes' group, and ingress on the
+ * nodes' group from the load balancer's group. Rules `<name>-to-nodes-<role>` and
+ * `<name>-from-<lb.label>-<role>`.
+ */
+export function allowLoadBalancerToNodes(
   name: string,
-  securityGroupId: pulumi.Input<string>,
+  lb: { securityGroupId: pulumi.Input<string>; label: string },
+  nodeSecurityGroupId: pulumi.Input<string>,
   rule: PortRule,
-  destinationSecurityGroupId: pulumi.Input<string>,
   opts: pulumi.CustomResourceOptions,
   tags: Record<string, string>,
-): aws.vpc.SecurityGroupEgressRule {
-  const ruleName = `${name}-${rule.role}`;
-  return new aws.vpc.SecurityGroupEgressRule(
-    ruleName,
+): { egress: aws.vpc.SecurityGroupEgressRule; ingress: aws.vpc.SecurityGroupIngressRule } {
+  const egressName = `${name}-to-nodes-${rule.role}`;
+  const egress = new aws.vpc.SecurityGroupEgressRule(
+    egressName,
     {
-      securityGroupId,
+      securityGroupId: lb.securityGroupId,
       ...portArgs(rule),
-      referencedSecurityGroupId: destinationSecurityGroupId,
-      tags: resourceTags(tags, ruleName),
+      referencedSecurityGroupId: nodeSecurityGroupId,
+      tags: resourceTags(tags, egressName),
     },
     opts,
   );
+  const ingress = allowFromGroup(
+    `${name}-from-${lb.label}`,
+    nodeSecurityGroupId,
+    rule,
+    lb.securityGroupId,
+    opts,
+    tags,
+  );
+  return { egress, ingress };
 }
 
 function portArgs(rule: PortRule) {
   return {
     ipProtocol: rule.protocol,
     fromPort: rule.fromPort,
-    toPort: rule.toPort ?? rule.fromPort,
+    toPort: rule.toPort,
     description: rule.description,
   };
 }
@@ -178,59 +183,6 @@ function portArgs(rule: PortRule) {
 function cidrArgs(cidr: string) {
   return isIP(cidr.split("/")[0]) === 6 ? { cidrIpv6: cidr } : { cidrIpv4: cidr };
 }
-
-/** Ports RKE2 servers need between each other (rke2-docs install/requirements.md, Canal CNI). */
-export const NODE_TO_NODE_RULES: readonly PortRule[] = [
-  {
-    role: "apiserver",
-    protocol: "tcp",
-    fromPort: 6443,
-    description: "Kubernetes API between servers",
-  },
-  {
-    role: "supervisor",
-    protocol: "tcp",
-    fromPort: 9345,
-    description: "RKE2 supervisor (registration)",
-  },
-  { role: "kubelet", protocol: "tcp", fromPort: 10250, description: "kubelet" },
-  {
-    role: "etcd",
-    protocol: "tcp",
-    fromPort: 2379,
-    toPort: 2381,
-    description: "etcd client, peer, metrics",
-  },
-  {
-    role: "nodeports",
-    protocol: "tcp",
-    fromPort: 30000,
-    toPort: 32767,
-    description: "NodePort services",
-  },
-  { role: "vxlan", protocol: "udp", fromPort: 8472, description: "Canal VXLAN" },
-  { role: "canal-health", protocol: "tcp", fromPort: 9099, description: "Canal health checks" },
-  {
-    role: "wireguard",
-    protocol: "udp",
-    fromPort: 51820,
-    toPort: 51821,
-    description: "Canal WireGuard",
-  },
-];
-
-export const SSH_RULE: PortRule = {
-  role: "ssh-admin",
-  protocol: "tcp",
-  fromPort: 22,
-  description: "SSH from admin networks",
-};
-export const API_ADMIN_RULE: PortRule = {
-  role: "api-admin",
-  protocol: "tcp",
-  fromPort: 6443,
-  description: "Kubernetes API from admin networks",
-};
 
 export interface NodeSecurityArgs {
   vpcId: pulumi.Input<string>;

@@ -2,7 +2,18 @@
 //
 // Nothing here imports Pulumi: the same rules run inside the policy engine (policy/policies.ts
 // adapts the engine's arguments) and over the offline plan (policy/offline.ts), and tests call
-// them directly. A rule returns violation messages; it never throws on odd input.
+// them directly. A rule returns violation messages; it never throws on odd input. The ports
+// come from the program's one list (components/ports.ts: pure data, RKE2's requirements).
+import {
+  HTTP_PORT,
+  HTTPS_PORT,
+  KUBE_API_PORT,
+  NODE_TO_NODE_RULES,
+  PATH_MTU_ICMP,
+  type PortRange,
+  SSH_PORT,
+  SUPERVISOR_PORT,
+} from "../components/ports";
 
 /** A value only known after deployment (the engine's preview unknowns, the plan's placeholders). */
 export const UNKNOWN: unique symbol = Symbol.for("rancher-ha.policy.unknown");
@@ -211,7 +222,7 @@ function describeOpening(o: WorldOpening): string {
   return o.fromPort === o.toPort ? `${proto} ${o.fromPort}` : `${proto} ${o.fromPort}-${o.toPort}`;
 }
 
-const WEB_PORTS: readonly number[] = [80, 443];
+const WEB_PORTS: readonly number[] = [HTTP_PORT, HTTPS_PORT];
 
 function isWebOpening(o: WorldOpening): boolean {
   return o.protocol === "tcp" && o.fromPort === o.toPort && WEB_PORTS.includes(o.fromPort);
@@ -223,8 +234,11 @@ function isWebOpening(o: WorldOpening): boolean {
  * signal about traffic the group already admits; it opens no port. Allowed wherever 80/443 are.
  */
 function isPathMtuOpening(o: WorldOpening): boolean {
-  if (o.protocol === "icmp") return o.fromPort === 3 && o.toPort === 4;
-  if (o.protocol === "icmpv6") return o.fromPort === 2 && (o.toPort === 0 || o.toPort === -1);
+  const { 4: v4, 6: v6 } = PATH_MTU_ICMP;
+  if (o.protocol === v4.ipProtocol) return o.fromPort === v4.fromPort && o.toPort === v4.toPort;
+  if (o.protocol === v6.ipProtocol) {
+    return o.fromPort === v6.fromPort && (o.toPort === v6.toPort || o.toPort === -1);
+  }
   return false;
 }
 
@@ -302,8 +316,8 @@ const noWorldIngressExceptWeb: Rule = {
 };
 
 const ADMIN_PORTS: readonly { port: number; what: string }[] = [
-  { port: 22, what: "SSH" },
-  { port: 6443, what: "the Kubernetes API" },
+  { port: SSH_PORT, what: "SSH" },
+  { port: KUBE_API_PORT, what: "the Kubernetes API" },
 ];
 
 const adminPortsRestricted: Rule = {
@@ -330,36 +344,17 @@ const adminPortsRestricted: Rule = {
 // The servers' security group: which source may reach which port.
 
 /** A protocol and an inclusive port range. */
-export interface PortSpec {
-  protocol: "tcp" | "udp";
-  fromPort: number;
-  toPort: number;
-}
+export type PortSpec = PortRange;
 
-const tcp = (fromPort: number, toPort = fromPort): PortSpec => ({
-  protocol: "tcp",
-  fromPort,
-  toPort,
-});
-const udp = (fromPort: number, toPort = fromPort): PortSpec => ({
-  protocol: "udp",
-  fromPort,
-  toPort,
-});
+const tcp = (port: number): PortSpec => ({ protocol: "tcp", fromPort: port, toPort: port });
 
 /**
- * RKE2's node-to-node ports (rke2-docs install/requirements.md, Canal): kubelet, etcd client/
- * peer/metrics, NodePorts, Canal VXLAN, WireGuard and health checks. The program's list is
- * components/security.ts NODE_TO_NODE_RULES, which also has 6443 and 9345 (ruled separately).
+ * RKE2's node-to-node ports: the program's list but 6443 and 9345, which load balancers reach
+ * too (ruled separately below).
  */
-export const NODE_TO_NODE_PORTS: readonly PortSpec[] = [
-  tcp(10250),
-  tcp(2379, 2381),
-  tcp(30000, 32767),
-  udp(8472),
-  udp(51820, 51821),
-  tcp(9099),
-];
+export const NODE_TO_NODE_PORTS: readonly PortSpec[] = NODE_TO_NODE_RULES.filter(
+  (r) => r.fromPort !== KUBE_API_PORT && r.fromPort !== SUPERVISOR_PORT,
+).map(({ protocol, fromPort, toPort }) => ({ protocol, fromPort, toPort }));
 
 /** Where an ingress permission comes from, as a resource declares it. */
 export type IngressSource =
@@ -518,7 +513,7 @@ export interface ServerPorts {
  */
 export const SERVER_PORTS: readonly ServerPorts[] = [
   {
-    ports: [tcp(80), tcp(443)],
+    ports: [tcp(HTTP_PORT), tcp(HTTPS_PORT)],
     allowed: ["load-balancer"],
     requirement:
       "80 and 443 on the servers may only be opened to a load balancer's security group, " +
@@ -532,21 +527,21 @@ export const SERVER_PORTS: readonly ServerPorts[] = [
       "may only be opened to the servers' own group",
   },
   {
-    ports: [tcp(6443)],
+    ports: [tcp(KUBE_API_PORT)],
     allowed: ["self", "load-balancer", "cidr", "prefix-list"],
     requirement:
       "6443 on the servers may only be opened to the servers' own group, a load balancer's " +
       "group or admin networks (never the world)",
   },
   {
-    ports: [tcp(9345)],
+    ports: [tcp(SUPERVISOR_PORT)],
     allowed: ["self", "load-balancer"],
     requirement:
       "9345 (RKE2 supervisor) on the servers may only be opened to the servers' own group or a " +
       "load balancer's group",
   },
   {
-    ports: [tcp(22)],
+    ports: [tcp(SSH_PORT)],
     // Only CIDRs are judged here: a group source for SSH is left alone.
     allowed: ["self", "load-balancer", "other-group", "cidr", "prefix-list"],
     requirement: "22 (SSH) on the servers may only be opened to admin networks, never the world",

@@ -1,18 +1,11 @@
 // checkPlan over the real program's offline plans: the dev stack passes in both modes, and
 // plans changed to break a rule are reported with the rule and resource named.
 import * as assert from "node:assert/strict";
-import { NODE_TO_NODE_RULES } from "../components/security";
 import type { RecordedResource } from "../plan/mocks";
 import { Plan, runPlan } from "../plan/run";
 import { Secret, UNKNOWN } from "../plan/values";
 import { checkPlan, formatViolation, toPolicyResource, Violation } from "../policy/offline";
-import {
-  ingressPermissions,
-  NODE_TO_NODE_PORTS,
-  runRules,
-  TYPES,
-  worldOpenings,
-} from "../policy/rules";
+import { ingressPermissions, runRules, TYPES, worldOpenings } from "../policy/rules";
 import { FIXTURE_STACKS } from "./helpers";
 
 type Resources = Pick<Plan, "resources">;
@@ -134,20 +127,6 @@ describe("policy: checkPlan on the offline plan", () => {
         delete deps.referencedSecurityGroupId;
         return { propertyDependencies: deps };
       });
-
-    it("the program's node-to-node ports are the rule's, plus 6443 and 9345", () => {
-      const program = NODE_TO_NODE_RULES.map((r) => ({
-        protocol: r.protocol,
-        fromPort: r.fromPort,
-        toPort: r.toPort ?? r.fromPort,
-      }));
-      const key = (p: { protocol: string; fromPort: number; toPort: number }) =>
-        `${p.protocol} ${p.fromPort}-${p.toPort}`;
-      assert.deepEqual(
-        program.map(key).sort(),
-        [...NODE_TO_NODE_PORTS.map(key), "tcp 6443-6443", "tcp 9345-9345"].sort(),
-      );
-    });
 
     it("the plans open the servers' ports the way the rule allows (so passing means something)", () => {
       /** `protocol ports <- source` for every permission on the instances' group. */

@@ -1,9 +1,9 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { IngressController } from "../config";
-import { allowEgressTo, allowFromCidrs, allowFromGroup, allowPathMtuDiscovery } from "../security";
+import { HTTP_PORT, HTTP_RULE, HTTPS_PORT, HTTPS_RULE } from "../ports";
+import { allowFromCidrs, allowLoadBalancerToNodes, allowPathMtuDiscovery } from "../security";
 import { resourceTags } from "../tags";
-import { HTTP_RULE, HTTPS_RULE } from "./nlb";
 import { installIngressTuning, IngressTuningArgs } from "./ingress";
 import { attachInstances } from "../lb/targets";
 import { FrontEnd } from "./types";
@@ -67,22 +67,8 @@ export class AlbFrontEnd extends pulumi.ComponentResource implements FrontEnd {
     allowFromCidrs(name, sg.id, HTTPS_RULE, args.ingressCidrs, parent, args.tags);
     allowPathMtuDiscovery(`${name}-alb`, sg.id, args.ingressCidrs, parent, args.tags);
     // The nodes get plain HTTP from the ALB only; 443 stays closed on them.
-    allowEgressTo(
-      `${name}-to-nodes`,
-      sg.id,
-      HTTP_RULE,
-      args.nodeSecurityGroupId,
-      parent,
-      args.tags,
-    );
-    allowFromGroup(
-      `${name}-from-alb`,
-      args.nodeSecurityGroupId,
-      HTTP_RULE,
-      sg.id,
-      parent,
-      args.tags,
-    );
+    const lb = { securityGroupId: sg.id, label: "alb" };
+    allowLoadBalancerToNodes(name, lb, args.nodeSecurityGroupId, HTTP_RULE, parent, args.tags);
 
     const alb = new aws.lb.LoadBalancer(
       `${name}-alb`,
@@ -138,7 +124,7 @@ export class AlbFrontEnd extends pulumi.ComponentResource implements FrontEnd {
     const targetGroup = new aws.lb.TargetGroup(
       `${name}-http`,
       {
-        port: 80,
+        port: HTTP_PORT,
         protocol: "HTTP",
         targetType: "instance",
         vpcId: args.vpcId,
@@ -157,13 +143,13 @@ export class AlbFrontEnd extends pulumi.ComponentResource implements FrontEnd {
       },
       parent,
     );
-    attachInstances(`${name}-http`, targetGroup, 80, args.instanceIds, parent);
+    attachInstances(`${name}-http`, targetGroup, HTTP_PORT, args.instanceIds, parent);
 
     const https = new aws.lb.Listener(
       `${name}-https`,
       {
         loadBalancerArn: alb.arn,
-        port: 443,
+        port: HTTPS_PORT,
         protocol: "HTTPS",
         sslPolicy: args.sslPolicy,
         certificateArn: this.certificateArn,
@@ -176,12 +162,12 @@ export class AlbFrontEnd extends pulumi.ComponentResource implements FrontEnd {
       `${name}-http`,
       {
         loadBalancerArn: alb.arn,
-        port: 80,
+        port: HTTP_PORT,
         protocol: "HTTP",
         defaultActions: [
           {
             type: "redirect",
-            redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" },
+            redirect: { protocol: "HTTPS", port: String(HTTPS_PORT), statusCode: "HTTP_301" },
           },
         ],
         tags: resourceTags(args.tags, `${name}-http`),

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import { allowEgressTo, allowFromCidrs, allowFromGroup, PortRule } from "../security";
+import { HTTP_PORT, HTTP_RULE, HTTPS_PORT, HTTPS_RULE } from "../ports";
+import { allowFromCidrs, allowLoadBalancerToNodes } from "../security";
 import { ControlPlaneEndpoint } from "../lb/controlPlane";
 import { installIngressTuning, IngressTuningArgs } from "./ingress";
 import { tcpForward } from "../lb/targets";
@@ -19,19 +20,6 @@ export interface NlbFrontEndArgs {
   tags: Record<string, string>;
 }
 
-export const HTTP_RULE: PortRule = {
-  role: "http",
-  protocol: "tcp",
-  fromPort: 80,
-  description: "HTTP to the ingress controller",
-};
-export const HTTPS_RULE: PortRule = {
-  role: "https",
-  protocol: "tcp",
-  fromPort: 443,
-  description: "HTTPS to the ingress controller",
-};
-
 /**
  * L4: TCP 80/443 on the control-plane NLB, passed through to the ingress controller on every
  * server, which terminates TLS. Client IPs are preserved (no hairpin: nodes never call 80/443
@@ -46,14 +34,13 @@ export class NlbFrontEnd extends pulumi.ComponentResource implements FrontEnd {
   constructor(name: string, args: NlbFrontEndArgs, opts?: pulumi.ComponentResourceOptions) {
     super(NLB_FRONT_END_TYPE, name, {}, opts);
     const parent = { parent: this };
-    const lbSg = args.controlPlane.securityGroupId;
+    const lb = { securityGroupId: args.controlPlane.securityGroupId, label: "lb" };
     for (const rule of [HTTP_RULE, HTTPS_RULE]) {
-      allowFromCidrs(name, lbSg, rule, args.ingressCidrs, parent, args.tags);
-      allowEgressTo(`${name}-to-nodes`, lbSg, rule, args.nodeSecurityGroupId, parent, args.tags);
-      allowFromGroup(`${name}-from-lb`, args.nodeSecurityGroupId, rule, lbSg, parent, args.tags);
+      allowFromCidrs(name, lb.securityGroupId, rule, args.ingressCidrs, parent, args.tags);
+      allowLoadBalancerToNodes(name, lb, args.nodeSecurityGroupId, rule, parent, args.tags);
     }
     args.controlPlane.allowPathMtuFrom(args.ingressCidrs, this, args.tags);
-    this.listeners = [80, 443].map(
+    this.listeners = [HTTP_PORT, HTTPS_PORT].map(
       (port) =>
         tcpForward(
           name,

@@ -1,18 +1,15 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { API_RULE, KUBE_API_PORT, SUPERVISOR_PORT, SUPERVISOR_RULE } from "../ports";
 import {
-  allowEgressTo,
   allowFromCidrs,
   allowFromGroup,
+  allowLoadBalancerToNodes,
   allowPathMtuDiscovery,
   cidrKey,
-  PortRule,
 } from "../security";
 import { resourceTags } from "../tags";
 import { TcpForward, tcpForward } from "./targets";
-
-export const API_PORT = 6443;
-export const SUPERVISOR_PORT = 9345;
 
 export interface ControlPlaneEndpointArgs {
   vpcId: pulumi.Input<string>;
@@ -28,19 +25,6 @@ export interface ControlPlaneEndpointArgs {
    */
   pathMtuPeer?: pulumi.Input<pulumi.URN>;
 }
-
-const API: PortRule = {
-  role: "api",
-  protocol: "tcp",
-  fromPort: API_PORT,
-  description: "Kubernetes API",
-};
-const SUPERVISOR: PortRule = {
-  role: "supervisor",
-  protocol: "tcp",
-  fromPort: SUPERVISOR_PORT,
-  description: "RKE2 registration",
-};
 
 /**
  * The control plane's two fixed addresses, both NLBs with client IP preservation off on every
@@ -114,7 +98,8 @@ export class ControlPlaneEndpoint extends pulumi.ComponentResource {
       parent,
     );
     this.securityGroupId = sg.id;
-    allowFromCidrs(name, sg.id, { ...API, role: "api-admin" }, args.adminCidrs, parent, args.tags);
+    const apiAdmin = { ...API_RULE, role: "api-admin" };
+    allowFromCidrs(name, sg.id, apiAdmin, args.adminCidrs, parent, args.tags);
     this.pathMtuRulePrefix = `${name}-nlb`;
     this.pathMtuKeys = new Set(args.adminCidrs.map(cidrKey));
     allowPathMtuDiscovery(
@@ -125,8 +110,15 @@ export class ControlPlaneEndpoint extends pulumi.ComponentResource {
       args.tags,
       args.pathMtuPeer,
     );
-    allowEgressTo(`${name}-to-nodes`, sg.id, API, args.nodeSecurityGroupId, parent, args.tags);
-    allowFromGroup(`${name}-from-nlb`, args.nodeSecurityGroupId, API, sg.id, parent, args.tags);
+    const publicNlb = { securityGroupId: sg.id, label: "nlb" };
+    allowLoadBalancerToNodes(
+      name,
+      publicNlb,
+      args.nodeSecurityGroupId,
+      API_RULE,
+      parent,
+      args.tags,
+    );
     this.loadBalancer = new aws.lb.LoadBalancer(
       `${name}-nlb`,
       lbArgs(false, sg.id, `${name}-nlb`),
@@ -135,7 +127,7 @@ export class ControlPlaneEndpoint extends pulumi.ComponentResource {
         protect: args.protect,
       },
     );
-    forward(name, this.loadBalancer, API_PORT);
+    forward(name, this.loadBalancer, KUBE_API_PORT);
 
     // Internal: 6443 and 9345 from the servers only.
     const internal = `${name}-int`;
@@ -148,21 +140,14 @@ export class ControlPlaneEndpoint extends pulumi.ComponentResource {
       },
       parent,
     );
-    for (const rule of [API, SUPERVISOR]) {
+    const internalNlb = { securityGroupId: isg.id, label: "nlb" };
+    for (const rule of [API_RULE, SUPERVISOR_RULE]) {
       allowFromGroup(internal, isg.id, rule, args.nodeSecurityGroupId, parent, args.tags);
-      allowEgressTo(
-        `${internal}-to-nodes`,
-        isg.id,
-        rule,
-        args.nodeSecurityGroupId,
-        parent,
-        args.tags,
-      );
-      allowFromGroup(
-        `${internal}-from-nlb`,
+      allowLoadBalancerToNodes(
+        internal,
+        internalNlb,
         args.nodeSecurityGroupId,
         rule,
-        isg.id,
         parent,
         args.tags,
       );
@@ -171,13 +156,13 @@ export class ControlPlaneEndpoint extends pulumi.ComponentResource {
       parent: this,
       protect: args.protect,
     });
-    this.internalApi = forward(internal, this.internalLoadBalancer, API_PORT);
+    this.internalApi = forward(internal, this.internalLoadBalancer, KUBE_API_PORT);
     this.supervisor = forward(internal, this.internalLoadBalancer, SUPERVISOR_PORT);
 
     this.dnsName = this.loadBalancer.dnsName;
     this.zoneId = this.loadBalancer.zoneId;
     this.registrationHost = this.internalLoadBalancer.dnsName;
-    this.apiEndpoint = pulumi.interpolate`https://${this.dnsName}:${API_PORT}`;
+    this.apiEndpoint = pulumi.interpolate`https://${this.dnsName}:${KUBE_API_PORT}`;
     this.registerOutputs({ dnsName: this.dnsName, apiEndpoint: this.apiEndpoint });
   }
 

@@ -5,6 +5,7 @@ import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
 import * as path from "node:path";
 import type { IngressController } from "../config";
+import { KUBE_API_PORT, SUPERVISOR_PORT } from "../ports";
 import { renderNodeParams } from "./params";
 import { renderRke2ServerConfig } from "./render";
 
@@ -82,7 +83,7 @@ export class Rke2Cluster extends pulumi.ComponentResource {
 
     this.token = new random.RandomPassword(`${name}-token`, { length: 48, special: false }, parent);
     const token = pulumi.secret(this.token.result);
-    const controlPlaneEndpoint = pulumi.interpolate`https://${args.apiHost}:6443`;
+    const controlPlaneEndpoint = pulumi.interpolate`https://${args.apiHost}:${KUBE_API_PORT}`;
     // Every name a client may use for 6443 goes into the servers' certificate.
     const tlsSans = pulumi
       .all([args.apiHost, args.registrationHost])
@@ -155,7 +156,7 @@ export class Rke2Cluster extends pulumi.ComponentResource {
           renderRke2ServerConfig({
             role,
             nodeName: server.nodeName,
-            ...(role === "join" ? { serverUrl: `https://${host}:9345` } : {}),
+            ...(role === "join" ? { serverUrl: `https://${host}:${SUPERVISOR_PORT}` } : {}),
             tlsSans: sans,
             ingressController,
           }),

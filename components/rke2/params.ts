@@ -4,6 +4,7 @@
 // known keys and takes each value literally. This renderer still refuses every value that could be
 // misread (newlines, quotes, `$`, backticks, backslashes, stray spaces) so the file stays boring
 // and a bad input fails at preview time instead of on a node.
+import { SUPERVISOR_PORT } from "../ports";
 
 export type NodeRole = "init" | "join";
 
@@ -42,7 +43,7 @@ export interface NodeParams {
   rke2Version: string;
   /** Host name (or IPv4 address) of the fixed registration address, e.g. the NLB DNS name. */
   registrationAddress: string;
-  /** Supervisor port; default 9345. */
+  /** Supervisor port; default SUPERVISOR_PORT (9345). */
   registrationPort?: number;
   /** "https://<nlb-dns>:6443"; written into the kubeconfig handed back to Pulumi. */
   controlPlaneEndpoint: string;
@@ -59,7 +60,6 @@ export interface NodeParams {
   tuning?: Partial<NodeTuning>;
 }
 
-export const DEFAULT_REGISTRATION_PORT = 9345;
 export const DEFAULT_INSTALL_URL = "https://get.rke2.io";
 
 export const DEFAULT_NODE_TIMEOUTS: Readonly<NodeTimeouts> = Object.freeze({
@@ -204,9 +204,7 @@ export function renderNodeParams(p: NodeParams): string {
       HOST_RE,
       "must be a host name or IPv4 address",
     ),
-    REGISTRATION_PORT: String(
-      checkPort("registrationPort", p.registrationPort ?? DEFAULT_REGISTRATION_PORT),
-    ),
+    REGISTRATION_PORT: String(checkPort("registrationPort", p.registrationPort ?? SUPERVISOR_PORT)),
     CONTROL_PLANE_ENDPOINT: endpoint,
     // "none" rather than empty: every key must carry a value.
     PEERS:

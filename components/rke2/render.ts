@@ -3,6 +3,7 @@
 // is wrong.
 import { isIP } from "node:net";
 import { stringify } from "yaml";
+import { SUPERVISOR_PORT } from "../ports";
 
 export type IngressController = "traefik" | "ingress-nginx";
 export type LoadBalancerMode = "l4" | "l7";
@@ -21,8 +22,6 @@ export const RKE2_TOKEN_FILE = "/etc/rancher/rke2/token";
 export const RKE2_CONFIG_FILE = "/etc/rancher/rke2/config.yaml";
 /** RKE2 applies every manifest in this directory (it may be written before the first start). */
 export const RKE2_MANIFESTS_DIR = "/var/lib/rancher/rke2/server/manifests";
-/** RKE2 supervisor (registration) port; joining servers use https://<host>:9345. */
-export const RKE2_SUPERVISOR_PORT = 9345;
 
 /**
  * Every key an RKE2 server accepts in config.yaml (rke2-docs `docs/reference/server_config.md`,
@@ -218,7 +217,7 @@ export function renderRke2ServerConfig(a: Rke2ServerConfigArgs): string {
   if (a.role === "join") {
     if (a.serverUrl === undefined) {
       throw new Error(
-        `RKE2 config: a joining server needs serverUrl ("https://<registration host>:${RKE2_SUPERVISOR_PORT}")`,
+        `RKE2 config: a joining server needs serverUrl ("https://<registration host>:${SUPERVISOR_PORT}")`,
       );
     }
     config.server = validateServerUrl(a.serverUrl);
@@ -308,9 +307,9 @@ function validateServerUrl(url: string): string {
       : isIP(bareHost) === 6
         ? host !== bareHost
         : isDnsSubdomain(host.toLowerCase()); // AWS LB names may carry capitals
-  if (!m || Number(m[2]) !== RKE2_SUPERVISOR_PORT || !hostOk) {
+  if (!m || Number(m[2]) !== SUPERVISOR_PORT || !hostOk) {
     throw new Error(
-      `RKE2 config: serverUrl must be "https://<registration host>:${RKE2_SUPERVISOR_PORT}" with no path, got ${JSON.stringify(url)}`,
+      `RKE2 config: serverUrl must be "https://<registration host>:${SUPERVISOR_PORT}" with no path, got ${JSON.stringify(url)}`,
     );
   }
   return url;
