@@ -4,8 +4,8 @@
 //   raw strings (what Pulumi stores) → RancherHaSettings (typed, only what the user set)
 //   → RancherHaConfig (defaults applied, cross-checked). Every problem is collected; nothing
 //   is registered until the whole config is known to be good.
-import { isIP } from "node:net";
-import { adminBreadthProblems, cidrProblem, coversAllIpv4, isWorldCidr } from "./checks/cidrs";
+import { cidrProblem, isWorldCidr, parseCidr } from "./cidr";
+import { adminBreadthProblems, coversAllIpv4 } from "./checks/cidrs";
 import { awsKeyProblems, regionProblem, sslPolicyProblem } from "./checks/aws";
 import { instanceTypeProblem } from "./checks/instanceType";
 import { nearest } from "./checks/nearest";
@@ -646,9 +646,9 @@ export function resolveConfig(settings: RancherHaSettings, ctx: ConfigContext): 
     const vpcCidr = s.vpcCidr ?? DEFAULTS.vpcCidr;
     const p = cidrProblem(vpcCidr);
     if (p) bad("vpcCidr", p);
-    else if (isIP(vpcCidr.split("/")[0]) !== 4) bad("vpcCidr", "must be an IPv4 CIDR");
+    else if (parseCidr(vpcCidr)?.family !== 4) bad("vpcCidr", "must be an IPv4 CIDR");
     else {
-      const prefix = Number(vpcCidr.split("/")[1]);
+      const prefix = parseCidr(vpcCidr)!.prefix;
       if (prefix < 16 || prefix > 24) {
         bad(
           "vpcCidr",

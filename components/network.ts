@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { subdivide } from "./cidr";
 import { ConfigError, type RancherHaConfig } from "./config";
 import {
   MAX_AVAILABILITY_ZONES,
@@ -31,15 +32,7 @@ export type NetworkArgs = PlacedNetwork & { tags: Record<string, string> };
 
 /** Split an IPv4 CIDR into four equal parts (/16 → four /18s); the first N become subnets. */
 export function subnetCidrs(cidr: string, count: number): string[] {
-  const [addr, prefixText] = cidr.split("/");
-  const prefix = Number(prefixText);
-  const base = addr.split(".").reduce((acc, o) => acc * 256 + Number(o), 0);
-  const size = 2 ** (32 - prefix - 2);
-  return Array.from({ length: count }, (_, i) => {
-    const n = base + i * size;
-    const dotted = [24, 16, 8, 0].map((s) => Math.floor(n / 2 ** s) % 256).join(".");
-    return `${dotted}/${prefix + 2}`;
-  });
+  return subdivide(cidr, 2, count);
 }
 
 /** Why the given subnets cannot carry the stack (a `rancher-ha:subnetIds` problem), or undefined. */

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { isIP } from "node:net";
+import { cidrFamily, cidrKey } from "./cidr";
 import {
   API_ADMIN_RULE,
   NODE_TO_NODE_RULES,
@@ -9,23 +9,6 @@ import {
   SSH_RULE,
 } from "./ports";
 import { resourceTags } from "./tags";
-
-/**
- * A stable, name-safe form of a CIDR for resource names: `203.0.113.0/24` → `203-0-113-0-24`,
- * `2001:DB8:0::/32` → `2001-db8---32` (IPv6 in its canonical form first, so two spellings of one
- * range get one name). Distinct ranges never share a key: an IPv4 key has five numeric parts, an
- * IPv6 key either an empty part (`::`) or nine parts.
- */
-export function cidrKey(cidr: string): string {
-  const m = /^([^/]+)\/(\d{1,3})$/.exec(cidr.trim());
-  const family = m ? isIP(m[1]) : 0;
-  if (!m || family === 0) throw new Error(`not a CIDR: ${JSON.stringify(cidr)}`);
-  const prefix = String(Number(m[2]));
-  if (family === 4) return `${m[1]}-${prefix}`.replace(/\./g, "-");
-  // The WHATWG URL serialiser writes IPv6 in RFC 5952 form (lowercase, longest zero run as ::).
-  const canonical = new URL(`http://[${m[1]}]/`).hostname.slice(1, -1);
-  return `${canonical}-${prefix}`.replace(/:/g, "-");
-}
 
 /** The ranges in order, each once (by its key: one AWS permission per range and port). */
 export function uniqueCidrs(cidrs: readonly string[]): { cidr: string; key: string }[] {
@@ -117,7 +100,7 @@ export function allowPathMtuDiscovery(
 ): aws.vpc.SecurityGroupIngressRule[] {
   return uniqueCidrs(cidrs).map(({ cidr, key }) => {
     const ruleName = pathMtuRuleName(name, key);
-    const icmp = PATH_MTU_ICMP[isIP(cidr.split("/")[0]) === 6 ? 6 : 4];
+    const icmp = PATH_MTU_ICMP[cidrFamily(cidr)];
     return new aws.vpc.SecurityGroupIngressRule(
       ruleName,
       {
@@ -181,7 +164,7 @@ function portArgs(rule: PortRule) {
 }
 
 function cidrArgs(cidr: string) {
-  return isIP(cidr.split("/")[0]) === 6 ? { cidrIpv6: cidr } : { cidrIpv4: cidr };
+  return cidrFamily(cidr) === 6 ? { cidrIpv6: cidr } : { cidrIpv4: cidr };
 }
 
 export interface NodeSecurityArgs {

@@ -1,7 +1,8 @@
 // Security-group rules: named by what they permit (never by list position), one resource per AWS
 // permission, and the ICMP path MTU discovery needs on the public load balancers' groups.
 import * as assert from "node:assert/strict";
-import { cidrKey, uniqueCidrs } from "../components/security";
+import { cidrKey } from "../components/cidr";
+import { uniqueCidrs } from "../components/security";
 import type { RecordedResource } from "../plan/mocks";
 import type { Plan } from "../plan/run";
 import { checkPlan } from "../policy/offline";

@@ -1,65 +1,15 @@
-// CIDR checks: syntax, and how much of the internet a set of ranges opens (merged, so
-// 0.0.0.0/1 + 128.0.0.0/1 counts as the whole IPv4 internet, and overlaps count once).
-import { isIP } from "node:net";
-
-export function cidrProblem(cidr: string): string | undefined {
-  const m = /^([^/]+)\/(\d{1,3})$/.exec(cidr);
-  if (!m) return `"${cidr}" is not a CIDR like 203.0.113.0/24`;
-  const family = isIP(m[1]);
-  const prefix = Number(m[2]);
-  if (family === 0) return `"${cidr}" has an invalid address`;
-  if (prefix > (family === 4 ? 32 : 128)) return `"${cidr}" has an invalid prefix length`;
-  if (family === 4) {
-    const n = m[1].split(".").reduce((acc, o) => acc * 256 + Number(o), 0);
-    const hostBits = prefix === 0 ? n : n % 2 ** (32 - prefix);
-    if (hostBits !== 0) {
-      const base = n - hostBits;
-      const dotted = [24, 16, 8, 0].map((s) => Math.floor(base / 2 ** s) % 256).join(".");
-      return `"${cidr}" has host bits set; did you mean ${dotted}/${prefix}?`;
-    }
-  }
-  return undefined;
-}
-
-export function isWorldCidr(cidr: string): boolean {
-  const [addr, prefix] = cidr.split("/");
-  return isIP(addr) !== 0 && Number(prefix) === 0;
-}
+// How much of the internet a set of ranges opens (merged, so 0.0.0.0/1 + 128.0.0.0/1 counts as
+// the whole IPv4 internet, and overlaps count once). Parsing is components/cidr.ts's.
+import { cidrInterval, cidrProblem, isWorldCidr } from "../cidr";
 
 type Range = [start: bigint, end: bigint]; // [start, end)
 
-const BITS = { 4: 32n, 6: 128n } as const;
-
-function ipv6ToBigInt(addr: string): bigint {
-  let text = addr;
-  // An embedded IPv4 tail (::ffff:192.0.2.1) is two groups.
-  const v4 = /(\d+\.\d+\.\d+\.\d+)$/.exec(text);
-  if (v4) {
-    const n = ipv4ToBigInt(v4[1]);
-    text = `${text.slice(0, v4.index)}${(n >> 16n).toString(16)}:${(n & 0xffffn).toString(16)}`;
-  }
-  const [head, tail] = text.includes("::") ? text.split("::") : [text, undefined];
-  const h = head ? head.split(":") : [];
-  const t = tail ? tail.split(":") : [];
-  const groups =
-    tail === undefined ? h : [...h, ...Array<string>(8 - h.length - t.length).fill("0"), ...t];
-  return groups.reduce((acc, g) => (acc << 16n) + BigInt(parseInt(g || "0", 16)), 0n);
-}
-
-function ipv4ToBigInt(addr: string): bigint {
-  return addr.split(".").reduce((acc, o) => (acc << 8n) + BigInt(Number(o)), 0n);
-}
-
-/** A valid CIDR as an address range of its family; undefined for anything invalid. */
-function toRange(cidr: string): { family: 4 | 6; range: Range } | undefined {
-  if (cidrProblem(cidr) !== undefined) return undefined;
-  const [addr, p] = cidr.split("/");
-  const family = isIP(addr) as 4 | 6;
-  const bits = BITS[family];
-  const size = 1n << (bits - BigInt(Number(p)));
-  const n = family === 4 ? ipv4ToBigInt(addr) : ipv6ToBigInt(addr);
-  const start = n - (n % size); // IPv6 host bits are ignored, as AWS does not accept them anyway
-  return { family, range: [start, start + size] };
+/** The valid ranges of one family as intervals; invalid CIDRs (reported elsewhere) are ignored. */
+function intervals(cidrs: readonly string[], family: 4 | 6): Range[] {
+  return cidrs.flatMap((c) => {
+    const i = cidrProblem(c) === undefined ? cidrInterval(c) : undefined;
+    return i?.family === family ? [[i.start, i.end] as Range] : [];
+  });
 }
 
 function merge(ranges: Range[]): Range[] {
@@ -94,13 +44,7 @@ const NOT_INTERNET = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0
 
 /** Public (internet) addresses the ranges cover together, per family; invalid CIDRs ignored. */
 export function publicAddressCount(cidrs: readonly string[]): { 4: bigint; 6: bigint } {
-  const count = (family: 4 | 6, list: readonly string[]) =>
-    merge(
-      list
-        .map(toRange)
-        .filter((r) => r?.family === family)
-        .map((r) => r!.range),
-    );
+  const count = (family: 4 | 6, list: readonly string[]) => merge(intervals(list, family));
   const out = { 4: 0n, 6: 0n };
   for (const family of [4, 6] as const) {
     const covered = count(family, cidrs);
@@ -111,12 +55,7 @@ export function publicAddressCount(cidrs: readonly string[]): { 4: bigint; 6: bi
 
 /** Whether the ranges together cover every IPv4 address (not only the public ones). */
 export function coversAllIpv4(cidrs: readonly string[]): boolean {
-  const ranges = merge(
-    cidrs
-      .map(toRange)
-      .filter((r) => r?.family === 4)
-      .map((r) => r!.range),
-  );
+  const ranges = merge(intervals(cidrs, 4));
   return size(ranges) === 1n << 32n;
 }
 

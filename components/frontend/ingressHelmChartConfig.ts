@@ -2,6 +2,7 @@
 // forwarded headers, idle timeouts), which ./ingress.ts installs on every server. No Pulumi, no
 // I/O: plain values in, a manifest out; impossible input throws an Error that says what is wrong.
 import { stringify } from "yaml";
+import { cidrProblem, parseCidr } from "../cidr";
 import {
   assertIngressController,
   type IngressController,
@@ -151,25 +152,18 @@ export function validateTrustedCidrs(cidrs: unknown): string[] {
 
 /** Validates an IPv4 CIDR such as a subnet's "10.0.0.0/24" and returns it. */
 export function validateTrustedCidr(cidr: unknown): string {
-  const m =
-    typeof cidr === "string"
-      ? /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(cidr)
-      : null;
-  const octets = m ? m.slice(1, 5).map((o) => (/^(0|[1-9]\d*)$/.test(o) ? Number(o) : NaN)) : [];
-  const prefix = m ? Number(m[5]) : NaN;
-  if (!m || octets.some((o) => !(o >= 0 && o <= 255)) || !(prefix >= 0 && prefix <= 32)) {
+  const c = typeof cidr === "string" ? parseCidr(cidr) : undefined;
+  if (c?.family !== 4) {
     throw new Error(
       `trustedCidrs: each must be an IPv4 CIDR such as "10.0.0.0/16", got ${JSON.stringify(cidr)}`,
     );
   }
-  if (prefix < 8) {
+  if (c.prefix < 8) {
     throw new Error(
-      `trustedCidrs: ${String(cidr)} is too wide to trust forwarded headers from (prefix /${prefix} < /8)`,
+      `trustedCidrs: ${String(cidr)} is too wide to trust forwarded headers from (prefix /${c.prefix} < /8)`,
     );
   }
-  const addr = octets.reduce((acc, o) => acc * 256 + o, 0);
-  const hostBits = 2 ** (32 - prefix);
-  if (addr % hostBits !== 0) {
+  if (cidrProblem(cidr as string) !== undefined) {
     throw new Error(
       `trustedCidrs: ${String(cidr)} has host bits set; give the network address (subnet and VPC CIDRs are aligned)`,
     );

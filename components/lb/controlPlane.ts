@@ -1,12 +1,12 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { API_RULE, KUBE_API_PORT, SUPERVISOR_PORT, SUPERVISOR_RULE } from "../ports";
+import { cidrKey } from "../cidr";
 import {
   allowFromCidrs,
   allowFromGroup,
   allowLoadBalancerToNodes,
   allowPathMtuDiscovery,
-  cidrKey,
 } from "../security";
 import { resourceTags } from "../tags";
 import { TcpForward, tcpForward } from "./targets";

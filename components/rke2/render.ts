@@ -1,8 +1,8 @@
 // Pure renderer for the file RKE2 reads on a server node: /etc/rancher/rke2/config.yaml. No
 // Pulumi, no I/O: plain values in, a string out; impossible input throws an Error that says what
 // is wrong.
-import { isIP } from "node:net";
 import { stringify } from "yaml";
+import { addressFamily } from "../cidr";
 import { SUPERVISOR_PORT } from "../ports";
 
 export type IngressController = "traefik" | "ingress-nginx";
@@ -302,9 +302,9 @@ function validateServerUrl(url: string): string {
   const host = m?.[1] ?? "";
   const bareHost = host.startsWith("[") && host.endsWith("]") ? host.slice(1, -1) : host;
   const hostOk =
-    isIP(bareHost) === 4
+    addressFamily(bareHost) === 4
       ? !host.startsWith("[")
-      : isIP(bareHost) === 6
+      : addressFamily(bareHost) === 6
         ? host !== bareHost
         : isDnsSubdomain(host.toLowerCase()); // AWS LB names may carry capitals
   if (!m || Number(m[2]) !== SUPERVISOR_PORT || !hostOk) {
@@ -327,7 +327,7 @@ function normaliseTlsSans(sans: unknown): string[] {
       throw new Error(`RKE2 config: tls-san entries must be strings, got ${JSON.stringify(raw)}`);
     }
     let san: string;
-    if (isIP(raw) !== 0) {
+    if (addressFamily(raw) !== undefined) {
       san = raw;
     } else {
       // DNS names are case-insensitive (AWS load balancer names may carry capitals).
