@@ -5,9 +5,10 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import {
   ConfigError,
+  maskSecrets,
   PROJECT,
+  RancherHaConfig,
   RancherHaSettings,
-  SECRET_KEYS,
   settingsToRaw,
 } from "../components/config";
 import { renderPlanTimeline } from "../plan/estimate";
@@ -67,8 +68,8 @@ export interface PlanData {
   project: string;
   stack: string;
   warnings: string[];
-  /** Resolved config; secret keys shown as "[secret]". */
-  config: Record<string, unknown>;
+  /** Resolved config; secret values shown as "[secret]". */
+  config: RancherHaConfig;
   /** Resource count by type. */
   counts: Record<string, number>;
   /** As `npm run plan -- --json` prints them, plus whether each is protected. */
@@ -85,10 +86,7 @@ export interface PlanData {
 /** JSON-safe plan data, secrets hidden unless asked for. */
 export function planData(plan: Plan, opts: { showSecrets?: boolean } = {}): PlanData {
   const show = opts.showSecrets === true;
-  const config: Record<string, unknown> = { ...plan.config };
-  for (const k of SECRET_KEYS) {
-    if (config[k] !== undefined && !show) config[k] = SECRET_TEXT;
-  }
+  const config = show ? plan.config : maskSecrets(plan.config, SECRET_TEXT);
   const counts: Record<string, number> = {};
   for (const r of plan.resources) counts[r.type] = (counts[r.type] ?? 0) + 1;
   // The same document `npm run plan -- --json` prints, plus what a portal shows around it.

@@ -10,7 +10,7 @@
 // never deleted — the user fixes the name and keeps the value.
 import type { ConfigMap } from "@pulumi/pulumi/automation";
 import {
-  CONFIG_KEYS,
+  keySpec,
   ConfigProblem,
   parseSettings,
   PROJECT,
@@ -39,7 +39,7 @@ function normalise(key: SettingKey, raw: string | undefined): string | undefined
 /** The `--path` entries that store one setting. */
 export function pathEntries(key: SettingKey, settings: RancherHaSettings): ConfigMap {
   const v = settings[key];
-  const secret = CONFIG_KEYS[key].secret === true;
+  const secret = keySpec(key).secret === true;
   const base = fullKey(key);
   if (v === undefined) return {};
   if (Array.isArray(v)) {
@@ -102,9 +102,9 @@ export function configChanges(
     const want = settings[key] === undefined ? undefined : JSON.stringify(settings[key]);
     const have = normalise(key, cur?.value);
     const secretOk =
-      cur === undefined || want === undefined || !!cur.secret === !!CONFIG_KEYS[key].secret;
+      cur === undefined || want === undefined || !!cur.secret === !!keySpec(key).secret;
     if ((have ?? def) === (want ?? def) && secretOk) continue;
-    const structured = CONFIG_KEYS[key].type === "string[]" || CONFIG_KEYS[key].type === "map";
+    const structured = keySpec(key).type === "string[]" || keySpec(key).type === "map";
     if (cur !== undefined && (want === undefined || structured || !secretOk)) remove.push(k);
     Object.assign(set, pathEntries(key, settings));
   }

@@ -28,7 +28,7 @@ import {
   stackOutputs,
 } from "../automation";
 import type { OpenStackArgs, StackOptions } from "../automation";
-import { awsKeyProblems } from "../components/checks/aws";
+import { awsKeyProblems } from "../components/config/validators/aws";
 import { readStackConfig } from "../plan/stackFile";
 import { SECRET_TEXT } from "../plan/values";
 

@@ -1,7 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-
-export type ZoneRef = { name: string } | { id: string };
+import type { ZoneRef } from "./config";
 
 /** Looks up the hosted zone once; with only an ID, checks at deploy time that it holds hostname. */
 export function hostedZoneId(

@@ -80,7 +80,7 @@ export async function placeNetwork(
     };
   }
   if (network.availabilityZones) {
-    // config.ts warns about a two-zone list itself.
+    // The config validators warn about a two-zone list themselves.
     return {
       network: { kind: "new", cidr: network.vpcCidr, availabilityZones: network.availabilityZones },
       warnings: [],

@@ -1,6 +1,6 @@
 // Where servers and load balancers go, as pure functions over plain subnet data: one subnet per
 // availability zone for the load balancers, servers spread over the zones, and what losing a zone
-// does to etcd. No Pulumi, no I/O; config.ts and network.ts share them.
+// does to etcd. No Pulumi, no I/O; the config validators and network.ts share them.
 
 /** A new VPC gets a subnet in up to this many zones (more adds cost, not etcd safety for 3). */
 export const MAX_AVAILABILITY_ZONES = 3;

@@ -1,5 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { IngressController, LoadBalancerMode, RancherHaConfig } from "./config";
+import type {
+  FrontEndConfig,
+  IngressController,
+  L4Tls,
+  LoadBalancerMode,
+  RancherHaConfig,
+} from "./config";
 import { hostedZoneId, RancherDns } from "./dns";
 import { pinIngressController } from "./ingressPin";
 import { AlbFrontEnd } from "./frontend/alb";
@@ -37,8 +43,8 @@ export function frontEndName(name: string, mode: LoadBalancerMode): string {
   return `${name}-${mode}`;
 }
 
-export function createFrontEnd(mode: LoadBalancerMode, i: FrontEndInputs): FrontEnd {
-  switch (mode) {
+export function createFrontEnd(frontEnd: FrontEndConfig, i: FrontEndInputs): FrontEnd {
+  switch (frontEnd.mode) {
     case "l4":
       return new NlbFrontEnd(
         frontEndName(i.name, "l4"),
@@ -64,11 +70,11 @@ export function createFrontEnd(mode: LoadBalancerMode, i: FrontEndInputs): Front
           ingressCidrs: i.config.ingressCidrs,
           hostname: i.config.hostname,
           zoneId: i.zoneId,
-          ...(i.config.certificateArn !== undefined
-            ? { certificateArn: i.config.certificateArn }
+          ...(frontEnd.certificateArn !== undefined
+            ? { certificateArn: frontEnd.certificateArn }
             : {}),
-          sslPolicy: i.config.sslPolicy,
-          idleTimeoutSeconds: i.config.idleTimeoutSeconds,
+          sslPolicy: frontEnd.sslPolicy,
+          idleTimeoutSeconds: frontEnd.idleTimeoutSeconds,
           ingress: i.ingress,
           tags: i.tags,
           protect: i.config.protect,
@@ -76,31 +82,47 @@ export function createFrontEnd(mode: LoadBalancerMode, i: FrontEndInputs): Front
         { parent: i.parent },
       );
     default: {
-      const unknown: never = mode;
-      throw new Error(`unknown load balancer mode ${String(unknown)}`);
+      const unknown: never = frontEnd;
+      throw new Error(`unknown load balancer mode ${JSON.stringify(unknown)}`);
     }
   }
 }
 
-/** How Rancher handles TLS for the configured mode and source. */
-export function rancherTls(config: RancherHaConfig): RancherTls {
-  if (config.loadBalancer === "l7") return { mode: "external" };
-  switch (config.tlsSource ?? "rancher") {
+/** How Rancher handles TLS for the front end: the ALB's (l7), or the ingress's source (l4). */
+export function rancherTls(frontEnd: FrontEndConfig): RancherTls {
+  switch (frontEnd.mode) {
+    case "l7":
+      return { mode: "external" };
+    case "l4":
+      return ingressTls(frontEnd.tls);
+    default: {
+      const unknown: never = frontEnd;
+      throw new Error(`unknown load balancer mode ${JSON.stringify(unknown)}`);
+    }
+  }
+}
+
+function ingressTls(tls: L4Tls): RancherTls {
+  switch (tls.source) {
     case "rancher":
       return { mode: "ingress", source: "rancher" };
     case "secret":
       return {
         mode: "ingress",
         source: "secret",
-        ...(config.tlsCaCertificate !== undefined ? { privateCA: true } : {}),
+        ...(tls.caCertificate !== undefined ? { privateCA: true } : {}),
       };
     case "letsEncrypt":
       return {
         mode: "ingress",
         source: "letsEncrypt",
-        email: config.letsEncryptEmail ?? "",
-        environment: config.letsEncryptEnvironment,
+        email: tls.email,
+        environment: tls.environment,
       };
+    default: {
+      const unknown: never = tls;
+      throw new Error(`unknown TLS source ${JSON.stringify(unknown)}`);
+    }
   }
 }
 
@@ -150,7 +172,7 @@ export class RancherHa extends pulumi.ComponentResource {
       `${name}-ingress-controller`,
       {
         configured: config.ingressController,
-        explicit: config.ingressControllerExplicit === true,
+        explicit: config.ingressControllerExplicit,
         rke2Version: config.rke2Version,
       },
       this,
@@ -197,14 +219,8 @@ export class RancherHa extends pulumi.ComponentResource {
       },
       parent,
     );
-    const zoneId = hostedZoneId(
-      config.hostedZoneId !== undefined
-        ? { id: config.hostedZoneId }
-        : { name: config.hostedZone ?? "" },
-      config.hostname,
-      parent,
-    );
-    this.frontEnd = createFrontEnd(config.loadBalancer, {
+    const zoneId = hostedZoneId(config.zone, config.hostname, parent);
+    this.frontEnd = createFrontEnd(config.frontEnd, {
       name,
       config,
       network,
@@ -255,7 +271,8 @@ export class RancherHa extends pulumi.ComponentResource {
       parent,
     );
 
-    const tls = rancherTls(config);
+    const tls = rancherTls(config.frontEnd);
+    const certificate = config.frontEnd.mode === "l4" ? config.frontEnd.tls : undefined;
     const rancher = new RancherInstall(
       `${name}-install`,
       {
@@ -270,13 +287,13 @@ export class RancherHa extends pulumi.ComponentResource {
         ...(config.bootstrapPassword !== undefined
           ? { bootstrapPassword: pulumi.secret(config.bootstrapPassword) }
           : {}),
-        ...(config.tlsSource === "secret" && config.tlsCertificate && config.tlsPrivateKey
+        ...(certificate?.source === "secret"
           ? {
               tlsSecret: {
-                certificate: config.tlsCertificate,
-                privateKey: pulumi.secret(config.tlsPrivateKey),
-                ...(config.tlsCaCertificate !== undefined
-                  ? { caCertificate: config.tlsCaCertificate }
+                certificate: certificate.certificate,
+                privateKey: pulumi.secret(certificate.privateKey),
+                ...(certificate.caCertificate !== undefined
+                  ? { caCertificate: certificate.caCertificate }
                   : {}),
               },
             }
@@ -299,7 +316,7 @@ export class RancherHa extends pulumi.ComponentResource {
     this.bootstrapPassword = rancher.bootstrapPassword;
     if (servers.generatedSshPrivateKey) this.sshPrivateKey = servers.generatedSshPrivateKey;
     this.rke2Version = pulumi.output(config.rke2Version);
-    this.loadBalancer = pulumi.output(config.loadBalancer);
+    this.loadBalancer = pulumi.output(config.frontEnd.mode);
     this.registerOutputs(this.outputs());
   }
 

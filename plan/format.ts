@@ -51,7 +51,7 @@ export function renderJson(plan: Plan, showSecrets: boolean): string {
 export function renderTree(plan: Plan, showSecrets: boolean): string {
   const c = plan.config;
   const lines = [
-    `Offline plan for ${plan.project}/${plan.stack}: ${c.loadBalancer}, ${c.serverCount} server(s), ${c.region}, https://${c.hostname}`,
+    `Offline plan for ${plan.project}/${plan.stack}: ${c.frontEnd.mode}, ${c.serverCount} server(s), ${c.region}, https://${c.hostname}`,
     PLACEHOLDER_NOTE,
     "",
   ];

@@ -76,7 +76,7 @@ describe("automation: settings → stack config", () => {
     const expected = resolveConfig(settings, { stack: "dev", region });
     const stored = loadConfig(await runtimeRaw(engine, "dev"), { stack: "dev" });
     assert.deepEqual(stored, expected);
-    assert.equal(stored.config.loadBalancer, "l4");
+    assert.equal(stored.config.frontEnd.mode, "l4");
     assert.deepEqual(stored.config.tags, { environment: "dev", owner: "platform-team" });
   });
 

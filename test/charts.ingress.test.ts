@@ -72,6 +72,13 @@ const CASES: Case[] = [
   },
 ];
 
+/** The ALB's idle timeout of an l7 plan. */
+function albIdleTimeout(r: PlanCharts): number {
+  const fe = r.plan.config.frontEnd;
+  assert.equal(fe.mode, "l7", "an l7 plan");
+  return fe.idleTimeoutSeconds;
+}
+
 /** The ranges whose forwarded headers the controller must trust: the new VPC's, in l7. */
 function trustedRanges(r: PlanCharts, l7: boolean): string[] {
   const network = r.plan.config.network;
@@ -132,12 +139,12 @@ describe("real charts: RKE2's ingress controller with the plans' HelmChartConfig
           ? "keeps idle connections open longer than the ALB does (no 502 on reuse)"
           : "keeps the chart's idle timeout (the NLB passes TCP through)",
         () => {
-          const alb = r.plan.config.idleTimeoutSeconds;
+          const alb = c.l7 ? albIdleTimeout(r) : undefined;
           assert.ok(!c.l7 || alb === 1800, "the fixture's ALB idle timeout");
           assertBackendIdleTimeout(
             r.controller,
             r.ingress,
-            c.l7 ? alb + BACKEND_IDLE_MARGIN_SECONDS : undefined,
+            alb !== undefined ? alb + BACKEND_IDLE_MARGIN_SECONDS : undefined,
           );
         },
       );
@@ -173,7 +180,7 @@ describe("real charts: RKE2's ingress controller with the plans' HelmChartConfig
         assertBackendIdleTimeout(
           controller,
           docs,
-          l7 ? from.plan.config.idleTimeoutSeconds + BACKEND_IDLE_MARGIN_SECONDS : undefined,
+          l7 ? albIdleTimeout(from) + BACKEND_IDLE_MARGIN_SECONDS : undefined,
         );
         assert.match(kubeVersionOf(rke2), /^v1\.36\.\d+$/);
       }

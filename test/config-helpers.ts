@@ -2,7 +2,14 @@
 // plan command with overrides.
 import * as assert from "node:assert/strict";
 import { main } from "../bin/plan";
-import { ConfigError, loadConfig } from "../components/config";
+import {
+  ConfigError,
+  loadConfig,
+  type Finding,
+  type RancherHaSettings,
+  type ValidationContext,
+  type Validator,
+} from "../components/config";
 import { mockRuntimeStats } from "../plan/mocks";
 import { FIXTURE_STACKS } from "./helpers";
 
@@ -40,4 +47,33 @@ export async function planWith(overrides: string[], args: string[] = []) {
     { out: (t) => (out += t), err: (t) => (err += t) },
   );
   return { code, out, err, registered: mockRuntimeStats.installs - before };
+}
+
+/** A validator's findings as lines: "key: message" for a problem, "warning: …" for a warning. */
+export function findingLines(findings: Finding[]): string[] {
+  return findings.map((f) => ("warning" in f ? `warning: ${f.warning}` : `${f.key}: ${f.message}`));
+}
+
+/** One row of a validator's table: settings (and context) in, every finding line out. */
+export type Case = [
+  what: string,
+  settings: RancherHaSettings,
+  expected: string[],
+  ctx?: ValidationContext,
+];
+
+/**
+ * A validator's table, the way pulumi-awsx tests its VPC validators: each row is one `it`, and
+ * the whole list of findings must be exactly the expected lines (so nothing extra slips in).
+ */
+export function validatorTable(
+  check: Validator,
+  cases: Case[],
+  ctx: ValidationContext = { region: "us-east-1" },
+): void {
+  for (const [what, settings, expected, rowCtx] of cases) {
+    it(`${expected.length === 0 ? "accepts" : "reports"} ${what}`, () => {
+      assert.deepEqual(findingLines(check(settings, rowCtx ?? ctx)), expected);
+    });
+  }
 }

@@ -3,9 +3,10 @@
 import * as assert from "node:assert/strict";
 import { X509Certificate } from "node:crypto";
 import { rootCertificates } from "node:tls";
-import { certificateProblems } from "../components/checks/tls";
+import { certificateProblems } from "../components/config/validators/certificate";
+import { checkTls } from "../components/config/validators/tls";
 import { privateCa, selfSigned } from "./certs";
-import { planWith, problemLines, RAW } from "./config-helpers";
+import { planWith, problemLines, RAW, validatorTable } from "./config-helpers";
 
 describe("config: Let's Encrypt needs port 80 open to the internet", () => {
   const le = {
@@ -161,4 +162,93 @@ describe("config: a certificate Rancher's agents can verify (tlsSource secret)",
     assert.equal(rancher.inputs.values.agentTLSMode, "strict");
     assert.equal(rancher.inputs.values.ingress.tls.source, "secret");
   });
+});
+
+describe("config validator: TLS keys per mode and source", () => {
+  const L7 = "does not apply to l7 (the ALB terminates TLS); remove it";
+  const ONLY_SECRET = "only applies with tlsSource secret; remove it";
+  const STAGING =
+    "warning: rancher-ha:letsEncryptEnvironment is staging: browsers and Rancher agents do not trust staging certificates; use it only to test issuance";
+  const le = (more: object = {}) => ({
+    tlsSource: "letsEncrypt" as const,
+    letsEncryptEmail: "ops@example.com",
+    ...more,
+  });
+  validatorTable(checkTls, [
+    ["rancher's own CA by default", {}, []],
+    ["Let's Encrypt with an email", le(), []],
+    ["Let's Encrypt staging", le({ letsEncryptEnvironment: "staging" }), [STAGING]],
+    [
+      "staging alone (no Let's Encrypt, nothing to warn about)",
+      { letsEncryptEnvironment: "staging" },
+      [],
+    ],
+    ["l7 with none of these keys", { loadBalancer: "l7" }, []],
+    [
+      "any TLS key in l7",
+      {
+        loadBalancer: "l7",
+        tlsSource: "secret",
+        letsEncryptEmail: "ops@example.com",
+        tlsCertificate: "x",
+        tlsPrivateKey: "y",
+        tlsCaCertificate: "z",
+      },
+      [
+        "tlsSource: does not apply to l7: the ALB terminates TLS with an ACM certificate; remove it",
+        `letsEncryptEmail: ${L7}`,
+        `tlsCertificate: ${L7}`,
+        `tlsPrivateKey: ${L7}`,
+        `tlsCaCertificate: ${L7}`,
+      ],
+    ],
+    [
+      "a source that does not exist",
+      { tlsSource: "acm" as never },
+      [`tlsSource: "acm" is not rancher, letsEncrypt or secret`],
+    ],
+    [
+      "Let's Encrypt without an email",
+      { tlsSource: "letsEncrypt" },
+      ["letsEncryptEmail: required with tlsSource letsEncrypt"],
+    ],
+    [
+      "an email without Let's Encrypt",
+      { letsEncryptEmail: "ops@example.com" },
+      ["letsEncryptEmail: only applies with tlsSource letsEncrypt; remove it"],
+    ],
+    // One definition of an email address (components/names.ts), the one Rancher's values use.
+    [
+      "an email without a domain dot",
+      le({ letsEncryptEmail: "ops@localhost" }),
+      [`letsEncryptEmail: "ops@localhost" is not an email address`],
+    ],
+    [
+      "an email with a bad domain label",
+      le({ letsEncryptEmail: "ops@-example.com" }),
+      [`letsEncryptEmail: "ops@-example.com" is not an email address`],
+    ],
+    [
+      "an environment that does not exist",
+      le({ letsEncryptEnvironment: "prod" as never }),
+      [`letsEncryptEnvironment: "prod" is not production or staging`],
+    ],
+    [
+      "a secret without certificate and key",
+      { tlsSource: "secret" },
+      [
+        "tlsCertificate: required with tlsSource secret (PEM certificate)",
+        "tlsPrivateKey: required with tlsSource secret (set it with --secret)",
+      ],
+    ],
+    [
+      "certificate keys with another source",
+      { tlsCertificate: "x", tlsPrivateKey: "y", tlsCaCertificate: "z" },
+      [
+        `tlsCertificate: ${ONLY_SECRET}`,
+        `tlsPrivateKey: ${ONLY_SECRET}`,
+        `tlsCaCertificate: ${ONLY_SECRET}`,
+      ],
+    ],
+  ]);
 });

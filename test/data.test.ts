@@ -2,8 +2,12 @@
 // AWS provider where that provider has the same list.
 import * as assert from "node:assert/strict";
 import { Region } from "@pulumi/aws/types/enums";
-import { AWS_PROVIDER_KEYS, AWS_REGIONS } from "../components/checks/aws";
-import { instanceTypeNames, knownInstanceTypes, RKE2_MIN } from "../components/checks/instanceType";
+import { AWS_PROVIDER_KEYS, AWS_REGIONS } from "../components/config/validators/aws";
+import {
+  instanceTypeNames,
+  knownInstanceTypes,
+  RKE2_MIN,
+} from "../components/config/validators/instanceTypes";
 import { DEFAULTS } from "../components/config";
 import instanceTypeNameList from "../components/data/ec2-instance-type-names.json";
 import instanceTypes from "../components/data/ec2-instance-types.json";

@@ -2,7 +2,7 @@ import * as assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { renderReadmeDiagrams } from "../bin/docs";
-import { CONFIG_KEYS, SETTING_KEYS } from "../components/config";
+import { keySpec, SETTING_KEYS } from "../components/config";
 import { mermaidParse } from "./mermaid-real";
 
 const README = path.resolve(__dirname, "../README.md");
@@ -56,7 +56,7 @@ describe("README", function () {
 
   it("documents every configuration key", () => {
     for (const key of SETTING_KEYS) {
-      assert.ok(text.includes(`\`${key}\``), `${key} (${CONFIG_KEYS[key].description}) missing`);
+      assert.ok(text.includes(`\`${key}\``), `${key} (${keySpec(key).description}) missing`);
     }
   });
 

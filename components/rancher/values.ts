@@ -1,11 +1,15 @@
 // Pure renderer for the Rancher chart's Helm values (rancher/rancher chart v2.15.0) and for the
 // cert-manager chart's values. No Pulumi, no I/O; impossible input throws a clear Error.
-import { INGRESS_CONTROLLERS, isFqdn, type IngressController } from "../rke2/render";
+import { isFqdn } from "../names";
+import { INGRESS_CONTROLLERS, type IngressController } from "../rke2/render";
 
-export type TlsSource = "rancher" | "letsEncrypt" | "secret";
+export const TLS_SOURCES = ["rancher", "letsEncrypt", "secret"] as const;
+export type TlsSource = (typeof TLS_SOURCES)[number];
+export const LETS_ENCRYPT_ENVIRONMENTS = ["production", "staging"] as const;
+export type LetsEncryptEnvironment = (typeof LETS_ENCRYPT_ENVIRONMENTS)[number];
 export type RancherTls =
   | { mode: "ingress"; source: "rancher" }
-  | { mode: "ingress"; source: "letsEncrypt"; email: string; environment: "production" | "staging" }
+  | { mode: "ingress"; source: "letsEncrypt"; email: string; environment: LetsEncryptEnvironment }
   /** privateCA: a private CA signed the certificate; its PEM is in the `tls-ca` secret. */
   | { mode: "ingress"; source: "secret"; privateCA?: boolean }
   | { mode: "external" };
@@ -60,8 +64,6 @@ export function switchConsequences(to: IngressController): string {
     `Ingress moves to class "${INGRESS_CLASS[to]}"`
   );
 }
-
-const TLS_SOURCES: readonly TlsSource[] = ["rancher", "letsEncrypt", "secret"];
 
 /** True when the chart renders a cert-manager Issuer: ingress TLS from rancher or letsEncrypt. */
 export function needsCertManager(tls: RancherTls): boolean {

@@ -3,6 +3,7 @@
 // is wrong.
 import { stringify } from "yaml";
 import { addressFamily } from "../cidr";
+import { isDnsSubdomain } from "../names";
 import { SUPERVISOR_PORT } from "../ports";
 
 export type IngressController = "traefik" | "ingress-nginx";
@@ -252,20 +253,6 @@ export function renderRke2ServerConfig(a: Rke2ServerConfigArgs): string {
 
 // ---------------------------------------------------------------------------------------------
 // validation helpers (exported for the other renderers and for tests)
-
-const DNS_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
-
-/** RFC 1123 subdomain, lowercase (what Kubernetes accepts for node names and Ingress hosts). */
-export function isDnsSubdomain(s: string): boolean {
-  return s.length > 0 && s.length <= 253 && s.split(".").every((l) => DNS_LABEL.test(l));
-}
-
-/** A fully qualified DNS name: a lowercase subdomain with at least two labels, TLD not numeric. */
-export function isFqdn(s: string): boolean {
-  if (!isDnsSubdomain(s)) return false;
-  const labels = s.split(".");
-  return labels.length >= 2 && !/^[0-9]+$/.test(labels[labels.length - 1]);
-}
 
 function assertDnsSubdomain(s: unknown, what: string): void {
   if (typeof s !== "string" || !isDnsSubdomain(s)) {

@@ -9,7 +9,7 @@
 //   operations.ts  running operations, 409, server-sent events
 //   steps.ts       engine events → progress steps
 //   stacks.ts      which stacks exist and their settings
-//   schema.ts      the config form's schema (the one adapter over CONFIG_KEYS)
+//   schema.ts      the config form's schema (the one adapter over the config schema)
 //   static.ts      pages and assets (public/, Mermaid from node_modules)
 import * as http from "node:http";
 import * as path from "node:path";

@@ -1,6 +1,6 @@
 // How much of the internet a set of ranges opens (merged, so 0.0.0.0/1 + 128.0.0.0/1 counts as
 // the whole IPv4 internet, and overlaps count once). Parsing is components/cidr.ts's.
-import { cidrInterval, cidrProblem, isWorldCidr } from "../cidr";
+import { cidrInterval, cidrProblem, isWorldCidr } from "../../cidr";
 
 type Range = [start: bigint, end: bigint]; // [start, end)
 

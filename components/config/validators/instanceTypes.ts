@@ -1,7 +1,7 @@
 // instanceType: a real EC2 type (from the vendored lists), x86_64, at least RKE2's minimum size.
-import names from "../data/ec2-instance-type-names.json";
-import data from "../data/ec2-instance-types.json";
-import { nearest } from "./nearest";
+import names from "../../data/ec2-instance-type-names.json";
+import data from "../../data/ec2-instance-types.json";
+import { nearest } from "../nearest";
 
 export interface InstanceTypeInfo {
   arch: "x86_64" | "arm64";

@@ -4,7 +4,7 @@
 // `privateCA`, secret `tls-ca`). An agent that cannot verify the server never connects.
 import { createPrivateKey, X509Certificate } from "node:crypto";
 import { rootCertificates } from "node:tls";
-import { isFqdn } from "../rke2/render";
+import { isFqdn } from "../../names";
 
 export type Problem = [key: string, message: string];
 

@@ -1,8 +1,8 @@
-// The AWS side of the config: region, the `aws:` provider keys, the ALB TLS policy.
+// The AWS side of the config: `aws:region` and the `aws:` provider keys.
 import * as awsProviderConfig from "@pulumi/aws/config/vars";
-import policies from "../data/elb-security-policies.json";
-import regions from "../data/aws-regions.json";
-import { nearest } from "./nearest";
+import regions from "../../data/aws-regions.json";
+import { nearest } from "../nearest";
+import { problem, type Validator } from "../problems";
 
 export const AWS_REGIONS: readonly string[] = regions.regions;
 
@@ -36,17 +36,10 @@ export function awsKeyProblems(raw: Readonly<Record<string, string>>): [string, 
   return out;
 }
 
-const POLICIES = policies.policies as Record<string, string>;
-
-/** ALB listener TLS policy: a real policy name, and no TLS below 1.2. */
-export function sslPolicyProblem(policy: string, recommended: string): string | undefined {
-  const lowest = POLICIES[policy];
-  if (lowest === undefined) {
-    const near = nearest(policy, Object.keys(POLICIES), 3);
-    return `"${policy}" is not an ELB security policy for an ALB${near ? `; did you mean ${near}?` : ""} (the policies are in components/data/elb-security-policies.json; recommended: ${recommended})`;
-  }
-  if (lowest === "1.0" || lowest === "1.1") {
-    return `"${policy}" allows TLS below 1.2 (from TLS ${lowest}); use ${recommended}`;
-  }
-  return undefined;
-}
+/** `aws:region` (from the context: it is the provider's key, not the project's). */
+export const checkRegion: Validator = (_s, ctx) => {
+  if (!ctx.region)
+    return [problem("aws:region", "not set; run: pulumi config set aws:region <region>")];
+  const p = regionProblem(ctx.region);
+  return p ? [problem("aws:region", p)] : [];
+};

@@ -1,0 +1,89 @@
+// The resolved configuration components are built from: defaults applied, and what validation
+// proved carried in the types (one front end by mode with its own fields, the zone by name or
+// ID, a new or an existing network), so the composition code never re-derives it.
+import type { LetsEncryptEnvironment, TlsSource } from "../rancher/values";
+import type { IngressController, LoadBalancerMode } from "../rke2/render";
+
+export type ServerCount = 1 | 3 | 5 | 7;
+export type AuditLogLevel = 0 | 1 | 2 | 3;
+
+/** The hosted zone that holds the hostname: by name (looked up) or by ID. */
+export type ZoneRef = { name: string } | { id: string };
+
+/** How the ingress controller gets its certificate in l4 (`tlsSource` and its keys). */
+export type L4Tls =
+  | { source: "rancher" }
+  | { source: "letsEncrypt"; email: string; environment: LetsEncryptEnvironment }
+  | {
+      source: "secret";
+      certificate: string;
+      /** Secret. */
+      privateKey: string;
+      /** The private CA that signed the certificate: Rancher gets `privateCA` and `tls-ca`. */
+      caCertificate?: string;
+    };
+
+export type L4FrontEndConfig = { mode: "l4"; tls: L4Tls };
+export type L7FrontEndConfig = {
+  mode: "l7";
+  /** An existing ACM certificate; without it one is created and DNS-validated. */
+  certificateArn?: string;
+  sslPolicy: string;
+  idleTimeoutSeconds: number;
+};
+export type FrontEndConfig = L4FrontEndConfig | L7FrontEndConfig;
+
+export type NewNetwork = { kind: "new"; vpcCidr: string; availabilityZones?: string[] };
+export type ExistingNetwork = { kind: "existing"; vpcId: string; subnetIds: string[] };
+export type NetworkConfig = NewNetwork | ExistingNetwork;
+
+export interface RancherHaConfig {
+  project: string;
+  stack: string;
+  region: string;
+  hostname: string;
+  zone: ZoneRef;
+  frontEnd: FrontEndConfig;
+  serverCount: ServerCount;
+  instanceType: string;
+  rootVolumeGiB: number;
+  amiId?: string;
+  sshUser: string;
+  /** Secret. */
+  sshPrivateKey?: string;
+  /** 1-based: the one server that takes new instance settings (replaced, leaving etcd first). */
+  replaceServer?: number;
+  adminCidrs: string[];
+  ingressCidrs: string[];
+  network: NetworkConfig;
+  rke2Version: string;
+  rancherVersion: string;
+  /** Helm repository URL of the Rancher chart (a named repository resolved). */
+  rancherChartRepository: string;
+  certManagerVersion: string;
+  /** For a new cluster; a running one keeps the controller pinned in its state. */
+  ingressController: IngressController;
+  /** The user set `ingressController` (a change of controller is then on purpose). */
+  ingressControllerExplicit: boolean;
+  /** Secret. */
+  bootstrapPassword?: string;
+  auditLogLevel?: AuditLogLevel;
+  tags: Record<string, string>;
+  protect: boolean;
+}
+
+export type { IngressController, LetsEncryptEnvironment, LoadBalancerMode, TlsSource };
+
+/** The config with its secret values replaced by `mask` (for plan data and logs). */
+export function maskSecrets(c: RancherHaConfig, mask: string): RancherHaConfig {
+  const fe = c.frontEnd;
+  return {
+    ...c,
+    ...(c.sshPrivateKey !== undefined ? { sshPrivateKey: mask } : {}),
+    ...(c.bootstrapPassword !== undefined ? { bootstrapPassword: mask } : {}),
+    frontEnd:
+      fe.mode === "l4" && fe.tls.source === "secret"
+        ? { ...fe, tls: { ...fe.tls, privateKey: mask } }
+        : fe,
+  };
+}

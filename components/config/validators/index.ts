@@ -1,0 +1,24 @@
+// Every topic's validator, in the order their problems are reported.
+import type { Validator } from "../problems";
+import { checkRegion } from "./aws";
+import { checkDns } from "./dns";
+import { checkLoadBalancer } from "./loadBalancer";
+import { checkNetwork, checkRanges } from "./network";
+import { checkRancher } from "./rancher";
+import { checkServers } from "./servers";
+import { checkTags } from "./tags";
+import { checkTls } from "./tls";
+import { checkVersions } from "./versions";
+
+export const VALIDATORS: readonly Validator[] = [
+  checkRegion,
+  checkDns,
+  checkLoadBalancer,
+  checkServers,
+  checkRanges,
+  checkNetwork,
+  checkVersions,
+  checkTls,
+  checkRancher,
+  checkTags,
+];
