@@ -1,17 +1,26 @@
-// `npm run docs [-- --check] [--stack-dir <dir>]`: regenerates the README's blocks drawn from the
-// offline plans of the example stacks, between `<!-- BEGIN plan:<stack>:<kind> -->` markers: the
-// architecture (`mermaid`), the modeled first deploy (`timeline`) and the monthly cost estimate
-// (`cost`). The stacks come from test/fixtures/stacks, copies of the shipped examples: stacks/ is
-// the user's to edit, and the README must not go stale when someone follows the Quick start.
+// `npm run docs [-- --check] [--stack-dir <dir>]`: regenerates what the documentation derives
+// from the code, between markers:
+// - README.md, `<!-- BEGIN plan:<stack>:<kind> -->`: blocks drawn from the offline plans of the
+//   example stacks: the architecture (`mermaid`), the modeled first deploy (`timeline`) and the
+//   monthly cost estimate (`cost`). The stacks come from test/fixtures/stacks, copies of the
+//   shipped examples: stacks/ is the user's to edit, and the README must not go stale when
+//   someone follows the Quick start.
+// - README.md, `<!-- BEGIN config:table -->`, and Pulumi.yaml, `# BEGIN config`: the
+//   configuration table and the `config:` block, from components/config/schema.ts.
+// With --check nothing is written, and the exit code is 1 when a file is stale.
 import { readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
+import { renderConfigTable, renderPulumiConfig } from "../components/config/docs";
 import { costMarkdown, planEstimate, renderPlanTimeline } from "../plan/estimate";
 import { renderMermaid } from "../plan/mermaid";
 import { Plan, runPlan } from "../plan/run";
 
 const BLOCK =
   /(<!-- BEGIN plan:([\w.-]+):(mermaid|timeline|cost) -->\n)[\s\S]*?(<!-- END plan:\2:\3 -->)/g;
+const CONFIG_TABLE = /(<!-- BEGIN config:table -->\n)[\s\S]*?(<!-- END config:table -->)/g;
+const PULUMI_CONFIG =
+  /(# BEGIN config: generated from components\/config\/schema\.ts by `npm run docs`\n)[\s\S]*?(# END config\n)/g;
 
 /** The stack files the README's blocks are drawn from, relative to the project. */
 export const DOCS_STACK_DIR = path.join("test", "fixtures", "stacks");
@@ -22,6 +31,12 @@ const RENDERERS: Record<string, (plan: Plan) => string> = {
   timeline: (plan) => fenced(renderPlanTimeline(plan)),
   cost: (plan) => costMarkdown(planEstimate(plan).cost),
 };
+
+/** Replaces every block `re` matches (two groups: the begin and end markers); one at least. */
+function replaceBlocks(text: string, re: RegExp, what: string, body: string): string {
+  if (!text.match(re)) throw new Error(`no ${what} markers found`);
+  return text.replace(re, (_all, begin: string, end: string) => `${begin}${body}${end}`);
+}
 
 /** The README with every plan block replaced by what the current plan renders. */
 export async function renderReadmeDiagrams(
@@ -39,28 +54,47 @@ export async function renderReadmeDiagrams(
   );
 }
 
+/** The README with its configuration table rendered from the schema. */
+export function renderReadmeConfig(readme: string): string {
+  return replaceBlocks(readme, CONFIG_TABLE, "README config:table", renderConfigTable());
+}
+
+/** Pulumi.yaml with its `config:` block rendered from the schema. */
+export function renderProjectConfig(pulumiYaml: string): string {
+  return replaceBlocks(pulumiYaml, PULUMI_CONFIG, "Pulumi.yaml config", renderPulumiConfig());
+}
+
 async function main(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
     options: { check: { type: "boolean" }, "stack-dir": { type: "string" } },
     strict: true,
   });
-  const file = path.resolve("README.md");
-  const current = readFileSync(file, "utf8");
   const stackDir = values["stack-dir"] ? path.resolve(values["stack-dir"]) : undefined;
-  const next = await renderReadmeDiagrams(current, process.cwd(), stackDir);
-  if (values.check) {
-    if (next !== current) {
-      process.stderr.write("README.md plan blocks are stale: run npm run docs\n");
-      return 1;
+  const files: { file: string; render: (text: string) => Promise<string> | string }[] = [
+    {
+      file: "README.md",
+      render: async (t) =>
+        renderReadmeConfig(await renderReadmeDiagrams(t, process.cwd(), stackDir)),
+    },
+    { file: "Pulumi.yaml", render: renderProjectConfig },
+  ];
+  let stale = 0;
+  for (const { file, render } of files) {
+    const full = path.resolve(file);
+    const current = readFileSync(full, "utf8");
+    const next = await render(current);
+    if (next === current) {
+      process.stdout.write(`${file}: current\n`);
+    } else if (values.check) {
+      process.stderr.write(`${file}: stale generated blocks: run npm run docs\n`);
+      stale++;
+    } else {
+      writeFileSync(full, next);
+      process.stdout.write(`${file}: updated\n`);
     }
-    return 0;
   }
-  if (next !== current) writeFileSync(file, next);
-  process.stdout.write(
-    next !== current ? "README.md plan blocks updated\n" : "README.md plan blocks are current\n",
-  );
-  return 0;
+  return stale > 0 ? 1 : 0;
 }
 
 if (require.main === module) {

@@ -1,5 +1,5 @@
-// Config: defaults, every key, Pulumi.yaml in step with the code, and every invalid input
-// reported at once through the plan command, before anything is registered.
+// Config: defaults, every key, what Pulumi.yaml's generated block means to the CLI, and every
+// invalid input reported at once through the plan command, before anything is registered.
 import * as assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
@@ -174,6 +174,8 @@ describe("Pulumi.yaml", () => {
     { type: string; default: unknown; items?: { type: string } }
   >;
 
+  // The block is generated (npm run docs; docs.test.ts checks it is current): these read it as
+  // the Pulumi CLI does, so a generator or quoting bug shows as a wrong type or default.
   it("declares every non-secret key with its type and default, and documents the secret ones", () => {
     const typeOf = {
       string: "string",

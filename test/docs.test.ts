@@ -1,8 +1,8 @@
 import * as assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
-import { renderReadmeDiagrams } from "../bin/docs";
-import { keySpec, SETTING_KEYS } from "../components/config";
+import { renderProjectConfig, renderReadmeConfig, renderReadmeDiagrams } from "../bin/docs";
+import { SETTING_KEYS } from "../components/config";
 import { mermaidParse } from "./mermaid-real";
 
 const README = path.resolve(__dirname, "../README.md");
@@ -54,10 +54,20 @@ describe("README", function () {
     }
   });
 
-  it("documents every configuration key", () => {
-    for (const key of SETTING_KEYS) {
-      assert.ok(text.includes(`\`${key}\``), `${key} (${keySpec(key).description}) missing`);
-    }
+  it("has the configuration table and Pulumi.yaml's config block the schema renders", () => {
+    assert.equal(renderReadmeConfig(text), text, "stale configuration table: run npm run docs");
+    const pulumiYaml = readFileSync(path.resolve(__dirname, "../Pulumi.yaml"), "utf8");
+    assert.equal(
+      renderProjectConfig(pulumiYaml),
+      pulumiYaml,
+      "stale Pulumi.yaml: run npm run docs",
+    );
+    const table = text.slice(
+      text.indexOf("<!-- BEGIN config:table -->"),
+      text.indexOf("<!-- END config:table -->"),
+    );
+    const rows = [...table.matchAll(/^\| `(\w+)` \|/gm)].map((m) => m[1]);
+    assert.deepEqual(rows, SETTING_KEYS, "one row per key, in schema order");
   });
 
   it("the staleness check can fail", async () => {
@@ -68,5 +78,11 @@ describe("README", function () {
       const edited = text.slice(0, begin) + text.slice(begin).replace(/\$\d|\d+m\d\ds/, "9");
       assert.notEqual(await renderReadmeDiagrams(edited), edited, `${block} block checked`);
     }
+    const table = text.replace("| `hostname` | string |", "| `hostname` | int |");
+    assert.notEqual(renderReadmeConfig(table), table, "configuration table checked");
+    const pulumiYaml = readFileSync(path.resolve(__dirname, "../Pulumi.yaml"), "utf8");
+    const edited = pulumiYaml.replace("default: 3\n", "default: 5\n");
+    assert.notEqual(renderProjectConfig(edited), edited, "Pulumi.yaml checked");
+    assert.throws(() => renderReadmeConfig("no markers"), /no README config:table markers/);
   });
 });

@@ -148,7 +148,7 @@ export const CONFIG_SCHEMA = {
     description: "SSH user on the servers.",
     default: "ubuntu",
     group: "Servers",
-    doc: { notes: "" },
+    doc: { notes: "A Linux user name: the AMI's login user (`ubuntu` on Ubuntu)." },
   },
   sshPrivateKey: {
     type: "string",
