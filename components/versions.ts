@@ -42,12 +42,13 @@ export interface SemVer {
   pre?: string;
 }
 
-const RKE2_RE = /^v(\d+)\.(\d+)\.(\d+)\+rke2r(\d+)$/;
+/** An RKE2 release tag, e.g. v1.36.3+rke2r1 (the config and the node parameters both use it). */
+export const RKE2_VERSION_PATTERN = /^v(\d+)\.(\d+)\.(\d+)\+rke2r(\d+)$/;
 const CHART_RE = /^(\d+)\.(\d+)\.(\d+)(?:-([0-9A-Za-z.-]+))?$/;
 const CERT_MANAGER_RE = /^v(\d+)\.(\d+)\.(\d+)$/;
 
 export function parseRke2Version(v: string): Rke2Version | undefined {
-  const m = RKE2_RE.exec(v);
+  const m = RKE2_VERSION_PATTERN.exec(v);
   if (!m) return undefined;
   return { major: +m[1], minor: +m[2], patch: +m[3], release: +m[4] };
 }

@@ -34,6 +34,20 @@ describe("config validator: hostname and zone", () => {
       ],
     ],
     [
+      "an IP address",
+      { hostname: "10.0.0.1", ...ZONE },
+      [
+        `hostname: "10.0.0.1" is not a valid lowercase FQDN (labels of a-z, 0-9 and '-', at least two labels)`,
+      ],
+    ],
+    [
+      "a wildcard",
+      { hostname: "*.example.com", ...ZONE },
+      [
+        `hostname: "*.example.com" is not a valid lowercase FQDN (labels of a-z, 0-9 and '-', at least two labels)`,
+      ],
+    ],
+    [
       "two trailing dots",
       { hostname: "rancher.example.com..", ...ZONE },
       [

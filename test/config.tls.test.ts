@@ -224,6 +224,16 @@ describe("config validator: TLS keys per mode and source", () => {
       [`letsEncryptEmail: "ops@localhost" is not an email address`],
     ],
     [
+      "an email without an @",
+      le({ letsEncryptEmail: "ops.example.com" }),
+      [`letsEncryptEmail: "ops.example.com" is not an email address`],
+    ],
+    [
+      "an email with a space",
+      le({ letsEncryptEmail: "o ps@example.com" }),
+      [`letsEncryptEmail: "o ps@example.com" is not an email address`],
+    ],
+    [
       "an email with a bad domain label",
       le({ letsEncryptEmail: "ops@-example.com" }),
       [`letsEncryptEmail: "ops@-example.com" is not an email address`],

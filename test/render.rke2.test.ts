@@ -197,11 +197,6 @@ describe("RKE2 server config", () => {
       ["label without =", { ...argsFor(0), nodeLabels: ["role"] }, /node label/],
       ["bad label key", { ...argsFor(0), nodeLabels: ["-x=y"] }, /node label/],
       ["duplicate label", { ...argsFor(0), nodeLabels: ["a=1", "a=2"] }, /twice/],
-      [
-        "bad controller",
-        { ...argsFor(0), ingressController: "haproxy" as IngressController },
-        /ingressController/,
-      ],
     ];
     for (const [name, args, message] of bad) {
       assert.throws(() => renderRke2ServerConfig(args), message, name);

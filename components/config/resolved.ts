@@ -1,11 +1,10 @@
 // The resolved configuration components are built from: defaults applied, and what validation
 // proved carried in the types (one front end by mode with its own fields, the zone by name or
 // ID, a new or an existing network), so the composition code never re-derives it.
-import type { LetsEncryptEnvironment, TlsSource } from "../rancher/values";
+import type { AuditLogLevel, LetsEncryptEnvironment, TlsSource } from "../rancher/values";
 import type { IngressController, LoadBalancerMode } from "../rke2/render";
 
 export type ServerCount = 1 | 3 | 5 | 7;
-export type AuditLogLevel = 0 | 1 | 2 | 3;
 
 /** The hosted zone that holds the hostname: by name (looked up) or by ID. */
 export type ZoneRef = { name: string } | { id: string };
@@ -72,7 +71,13 @@ export interface RancherHaConfig {
   protect: boolean;
 }
 
-export type { IngressController, LetsEncryptEnvironment, LoadBalancerMode, TlsSource };
+export type {
+  AuditLogLevel,
+  IngressController,
+  LetsEncryptEnvironment,
+  LoadBalancerMode,
+  TlsSource,
+};
 
 /** The config with its secret values replaced by `mask` (for plan data and logs). */
 export function maskSecrets(c: RancherHaConfig, mask: string): RancherHaConfig {

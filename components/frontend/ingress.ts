@@ -1,9 +1,9 @@
 import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
-import type { IngressController, LoadBalancerMode } from "../config";
+import type { IngressController } from "../config";
 import { NO_PREVIOUS_OUTPUT } from "../rke2/cluster";
 import { RKE2_MANIFESTS_DIR } from "../rke2/render";
-import { renderIngressHelmChartConfig } from "./ingressHelmChartConfig";
+import { type IngressFrontEnd, renderIngressHelmChartConfig } from "./ingressHelmChartConfig";
 
 /** How a front end reaches a server over SSH. */
 export interface NodeAccess {
@@ -31,17 +31,15 @@ export interface IngressTuningArgs {
  */
 export function installIngressTuning(
   name: string,
-  frontEnd: { mode: "l4" } | { mode: "l7"; idleTimeoutSeconds: number },
+  frontEnd: IngressFrontEnd,
   args: IngressTuningArgs,
   parent: pulumi.Resource,
 ): command.remote.Command[] {
-  const mode: LoadBalancerMode = frontEnd.mode;
   const rendered = pulumi.output(args.ingressController).apply((ingressController) =>
     renderIngressHelmChartConfig({
+      ...frontEnd,
       ingressController,
-      mode,
       trustedCidrs: args.trustedCidrs,
-      ...(frontEnd.mode === "l7" ? { idleTimeoutSeconds: frontEnd.idleTimeoutSeconds } : {}),
     }),
   );
   // The manifest arrives on stdin; the command line is fixed text.

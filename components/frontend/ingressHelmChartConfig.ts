@@ -1,31 +1,31 @@
 // Pure renderer for the ingress controller's HelmChartConfig (trust of the load balancer's
 // forwarded headers, idle timeouts), which ./ingress.ts installs on every server. No Pulumi, no
-// I/O: plain values in, a manifest out; impossible input throws an Error that says what is wrong.
+// I/O: typed values in (the config validated them), a manifest out. Its own rule: forwarded
+// headers are trusted only from narrow, aligned IPv4 ranges.
 import { stringify } from "yaml";
 import { cidrProblem, parseCidr } from "../cidr";
-import {
-  assertIngressController,
-  type IngressController,
-  LOAD_BALANCER_MODES,
-  type LoadBalancerMode,
-  rejectUnknownArgs,
-  RKE2_INGRESS_CHART,
-} from "../rke2/render";
+import { type IngressController, rejectUnknownArgs, RKE2_INGRESS_CHART } from "../rke2/render";
 
-export interface IngressHelmChartConfigArgs {
+/** The front end the controller serves: l7 with the ALB's idle timeout, or l4. */
+export type IngressFrontEnd =
+  | { mode: "l4" }
+  | {
+      mode: "l7";
+      /**
+       * The ALB's idle timeout. The controller keeps idle client connections open longer, so the
+       * ALB is always the side that closes them.
+       */
+      idleTimeoutSeconds: number;
+    };
+
+export type IngressHelmChartConfigArgs = IngressFrontEnd & {
   ingressController: IngressController;
-  mode: LoadBalancerMode;
   /**
    * IPv4 ranges the load balancer's own addresses come from: the CIDRs of the subnets it sits in
    * (or the VPC CIDR holding them). l7 trusts X-Forwarded-* from these only; l4 ignores them.
    */
   trustedCidrs: string[];
-  /**
-   * l7 only (required there): the ALB's idle timeout. The controller keeps idle client
-   * connections open longer, so the ALB is always the side that closes them.
-   */
-  idleTimeoutSeconds?: number;
-}
+};
 
 /**
  * How much longer than the ALB the controller keeps an idle connection. AWS's ALB guide
@@ -49,24 +49,14 @@ export function renderIngressHelmChartConfig(a: IngressHelmChartConfigArgs): {
   manifest: string;
 } {
   rejectUnknownArgs(
-    a as unknown as Record<string, unknown>,
+    a,
     new Set(["ingressController", "mode", "trustedCidrs", "idleTimeoutSeconds"]),
     "renderIngressHelmChartConfig",
   );
-  assertIngressController(a.ingressController, "ingress HelmChartConfig");
-  if (!LOAD_BALANCER_MODES.includes(a.mode)) {
-    throw new Error(
-      `ingress HelmChartConfig: mode must be "l4" or "l7", got ${JSON.stringify(a.mode)}`,
-    );
-  }
   const trusted = validateTrustedCidrs(a.trustedCidrs);
   const l7 = a.mode === "l7";
-  const idle = l7 ? validateIdleTimeout(a.idleTimeoutSeconds) : undefined;
-  if (!l7 && a.idleTimeoutSeconds !== undefined) {
-    throw new Error("ingress HelmChartConfig: idleTimeoutSeconds applies to l7 (the ALB) only");
-  }
   // Chart defaults in l4: an NLB passes TCP through, so the client sees the close itself.
-  const backendIdle = idle === undefined ? undefined : idle + BACKEND_IDLE_MARGIN_SECONDS;
+  const backendIdle = l7 ? a.idleTimeoutSeconds + BACKEND_IDLE_MARGIN_SECONDS : undefined;
 
   let values: Record<string, unknown>;
   if (a.ingressController === "traefik") {
@@ -128,16 +118,6 @@ export function renderIngressHelmChartConfig(a: IngressHelmChartConfigArgs): {
     fileName: INGRESS_HELM_CHART_CONFIG_FILE,
     manifest: `# Rendered by rancher-ha (load balancer mode ${a.mode}); local edits are overwritten.\n${stringify(doc)}`,
   };
-}
-
-/** The ALB's idle timeout: whole seconds, 1 to 4000 (the ELB API's range). */
-function validateIdleTimeout(seconds: unknown): number {
-  if (typeof seconds !== "number" || !Number.isInteger(seconds) || seconds < 1 || seconds > 4000) {
-    throw new Error(
-      `ingress HelmChartConfig: l7 needs idleTimeoutSeconds, the ALB's idle timeout in whole seconds (1-4000), got ${JSON.stringify(seconds)}`,
-    );
-  }
-  return seconds;
 }
 
 /** Validates the trusted ranges (at least one, each an aligned IPv4 CIDR of /8 or narrower). */

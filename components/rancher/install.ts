@@ -4,6 +4,7 @@ import * as random from "@pulumi/random";
 import type { IngressController } from "../config";
 import { JETSTACK_REPO } from "./charts";
 import {
+  type AuditLogLevel,
   needsCertManager,
   RANCHER_PRIVATE_CA_KEY,
   RANCHER_PRIVATE_CA_SECRET_NAME,
@@ -32,7 +33,7 @@ export interface RancherInstallArgs {
    * (the `tls-ca` secret the chart's `privateCA` reads).
    */
   tlsSecret?: { certificate: string; privateKey: pulumi.Input<string>; caCertificate?: string };
-  auditLogLevel?: 0 | 1 | 2 | 3;
+  auditLogLevel?: AuditLogLevel;
   /** Rancher waits for these: every server joined, DNS, the front end's listeners. */
   waitFor: pulumi.Resource[];
   /**

@@ -1,12 +1,15 @@
 // Pure renderer for the Rancher chart's Helm values (rancher/rancher chart v2.15.0) and for the
-// cert-manager chart's values. No Pulumi, no I/O; impossible input throws a clear Error.
-import { isFqdn } from "../names";
-import { INGRESS_CONTROLLERS, type IngressController } from "../rke2/render";
+// cert-manager chart's values. No Pulumi, no I/O: typed values in (the config validated what the
+// user set), values out. Its own rules: replicas within what the chart runs, and agents' TLS
+// mode consistent with where the certificate comes from.
+import type { IngressController } from "../rke2/render";
 
 export const TLS_SOURCES = ["rancher", "letsEncrypt", "secret"] as const;
 export type TlsSource = (typeof TLS_SOURCES)[number];
 export const LETS_ENCRYPT_ENVIRONMENTS = ["production", "staging"] as const;
 export type LetsEncryptEnvironment = (typeof LETS_ENCRYPT_ENVIRONMENTS)[number];
+/** Rancher's API audit log levels (chart `auditLog.level`). */
+export type AuditLogLevel = 0 | 1 | 2 | 3;
 export type RancherTls =
   | { mode: "ingress"; source: "rancher" }
   | { mode: "ingress"; source: "letsEncrypt"; email: string; environment: LetsEncryptEnvironment }
@@ -30,7 +33,7 @@ export interface RancherValuesArgs {
    */
   agentTLSMode?: "strict" | "system-store";
   /** When given: enabled, destination "sidecar", that level. */
-  auditLog?: { level: 0 | 1 | 2 | 3 };
+  auditLog?: { level: AuditLogLevel };
 }
 
 /** The secret the chart reads for `ingress.tls.source: secret` (cattle-system namespace). */
@@ -46,7 +49,8 @@ export const RANCHER_PRIVATE_CA_KEY = "cacerts.pem";
 /**
  * Rancher's `password-min-length` setting defaults to 12 (rancher/rancher pkg/settings/setting.go,
  * since v2.6.3, rancher/rancher#34851). Rancher itself does not check the bootstrap password, but
- * every later admin password must meet it, so a shorter bootstrap password is refused here.
+ * every later admin password must meet it, so the config refuses a shorter bootstrap password
+ * (the generated one has 24 characters).
  */
 export const RANCHER_MIN_PASSWORD_LENGTH = 12;
 
@@ -67,7 +71,6 @@ export function switchConsequences(to: IngressController): string {
 
 /** True when the chart renders a cert-manager Issuer: ingress TLS from rancher or letsEncrypt. */
 export function needsCertManager(tls: RancherTls): boolean {
-  validateTls(tls);
   return tls.mode === "ingress" && (tls.source === "rancher" || tls.source === "letsEncrypt");
 }
 
@@ -92,54 +95,21 @@ export function renderRancherValues(a: RancherValuesArgs): Record<string, unknow
     throw new Error(`Rancher values: unknown argument(s) ${unknown.join(", ")}`);
   }
 
-  if (typeof a.hostname !== "string" || !isFqdn(a.hostname)) {
-    throw new Error(
-      `Rancher values: hostname must be a lowercase fully qualified domain name such as "rancher.example.com" (it cannot change after install), got ${JSON.stringify(a.hostname)}`,
-    );
-  }
   if (!Number.isInteger(a.replicas) || a.replicas < 1 || a.replicas > 3) {
     throw new Error(
       `Rancher values: replicas must be an integer from 1 to 3 (min(3, server count)), got ${JSON.stringify(a.replicas)}`,
     );
   }
-  if (
-    typeof a.bootstrapPassword !== "string" ||
-    a.bootstrapPassword.length < RANCHER_MIN_PASSWORD_LENGTH
-  ) {
-    throw new Error(
-      `Rancher values: bootstrapPassword must be at least ${RANCHER_MIN_PASSWORD_LENGTH} characters (Rancher's password-min-length)`,
-    );
-  }
-  if (!INGRESS_CONTROLLERS.includes(a.ingressController)) {
-    throw new Error(
-      `Rancher values: ingressController must be "traefik" or "ingress-nginx", got ${JSON.stringify(a.ingressController)}`,
-    );
-  }
-  const tls = validateTls(a.tls);
+  const tls = a.tls;
 
   const privateCA = tls.mode === "ingress" && tls.source === "secret" && tls.privateCA === true;
   const defaultAgentTLSMode =
     (tls.mode === "ingress" && tls.source === "rancher") || privateCA ? "strict" : "system-store";
   const agentTLSMode = a.agentTLSMode ?? defaultAgentTLSMode;
-  if (agentTLSMode !== "strict" && agentTLSMode !== "system-store") {
-    throw new Error(
-      `Rancher values: agentTLSMode must be "strict" or "system-store", got ${JSON.stringify(agentTLSMode)}`,
-    );
-  }
   if (tls.mode === "ingress" && tls.source === "rancher" && agentTLSMode === "system-store") {
     throw new Error(
       "Rancher values: agentTLSMode system-store cannot work with ingress.tls.source rancher: the certificate is signed by Rancher's own CA, which no system trust store holds",
     );
-  }
-
-  let level: number | undefined;
-  if (a.auditLog !== undefined) {
-    level = a.auditLog.level;
-    if (!Number.isInteger(level) || level < 0 || level > 3) {
-      throw new Error(
-        `Rancher values: auditLog.level must be 0, 1, 2 or 3, got ${JSON.stringify(level)}`,
-      );
-    }
   }
 
   const ingressClass = INGRESS_CLASS[a.ingressController];
@@ -177,52 +147,11 @@ export function renderRancherValues(a: RancherValuesArgs): Record<string, unknow
   // Without it the chart passes --no-cacerts and agents only have their system store.
   if (privateCA) values.privateCA = true;
   values.agentTLSMode = agentTLSMode;
-  if (level !== undefined) {
-    values.auditLog = { enabled: true, destination: "sidecar", level };
+  if (a.auditLog !== undefined) {
+    values.auditLog = { enabled: true, destination: "sidecar", level: a.auditLog.level };
   }
   // The post-delete hook waits up to postDelete.timeout (chart default 120 s) per app; with
   // ignoreTimeoutError a stuck app cannot fail the uninstall.
   values.postDelete = { enabled: true, ignoreTimeoutError: true };
   return values;
-}
-
-const EMAIL = /^[^\s@]+@[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/i;
-
-function validateTls(tls: RancherTls): RancherTls {
-  if (typeof tls !== "object" || tls === null) {
-    throw new Error("Rancher values: tls must be an object");
-  }
-  if (tls.mode === "external") return tls;
-  if (tls.mode !== "ingress") {
-    throw new Error(
-      `Rancher values: tls.mode must be "ingress" or "external", got ${JSON.stringify((tls as { mode: unknown }).mode)}`,
-    );
-  }
-  if (!TLS_SOURCES.includes(tls.source)) {
-    throw new Error(
-      `Rancher values: tls.source must be "rancher", "letsEncrypt" or "secret", got ${JSON.stringify((tls as { source: unknown }).source)}`,
-    );
-  }
-  if (
-    tls.source === "secret" &&
-    tls.privateCA !== undefined &&
-    typeof tls.privateCA !== "boolean"
-  ) {
-    throw new Error(
-      `Rancher values: tls.privateCA must be a boolean, got ${JSON.stringify(tls.privateCA)}`,
-    );
-  }
-  if (tls.source === "letsEncrypt") {
-    if (typeof tls.email !== "string" || !EMAIL.test(tls.email)) {
-      throw new Error(
-        `Rancher values: letsEncrypt email must look like name@example.com, got ${JSON.stringify(tls.email)}`,
-      );
-    }
-    if (tls.environment !== "production" && tls.environment !== "staging") {
-      throw new Error(
-        `Rancher values: letsEncrypt environment must be "production" or "staging", got ${JSON.stringify(tls.environment)}`,
-      );
-    }
-  }
-  return tls;
 }

@@ -5,6 +5,7 @@
 // misread (newlines, quotes, `$`, backticks, backslashes, stray spaces) so the file stays boring
 // and a bad input fails at preview time instead of on a node.
 import { SUPERVISOR_PORT } from "../ports";
+import { RKE2_VERSION_PATTERN } from "../versions";
 
 export type NodeRole = "init" | "join";
 
@@ -101,7 +102,6 @@ export const NODE_PARAM_KEYS = [
 ] as const;
 export type NodeParamKey = (typeof NODE_PARAM_KEYS)[number];
 
-const RKE2_VERSION_RE = /^v\d+\.\d+\.\d+\+rke2r\d+$/;
 // Lower-case DNS subdomain, as Kubernetes requires for node names.
 const NODE_NAME_RE = /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/;
 // DNS name or IPv4 address (IPv6 would need brackets in URLs; not supported).
@@ -194,7 +194,7 @@ export function renderNodeParams(p: NodeParams): string {
     RKE2_VERSION: checkString(
       "rke2Version",
       p.rke2Version,
-      RKE2_VERSION_RE,
+      RKE2_VERSION_PATTERN,
       'must look like "v1.36.3+rke2r1"',
       64,
     ),

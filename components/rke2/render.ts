@@ -211,7 +211,6 @@ export function renderRke2ServerConfig(a: Rke2ServerConfigArgs): string {
     throw new Error(`RKE2 config: role must be "init" or "join", got ${JSON.stringify(a.role)}`);
   }
   assertDnsSubdomain(a.nodeName, "RKE2 config: nodeName");
-  assertIngressController(a.ingressController, "RKE2 config");
 
   const config: Record<string, unknown> = { "token-file": RKE2_TOKEN_FILE };
 
@@ -258,14 +257,6 @@ function assertDnsSubdomain(s: unknown, what: string): void {
   if (typeof s !== "string" || !isDnsSubdomain(s)) {
     throw new Error(
       `${what} must be a lowercase DNS name (RFC 1123: a-z, 0-9, '-', '.'), got ${JSON.stringify(s)}`,
-    );
-  }
-}
-
-export function assertIngressController(c: unknown, what: string): void {
-  if (!INGRESS_CONTROLLERS.includes(c as IngressController)) {
-    throw new Error(
-      `${what}: ingressController must be "traefik" or "ingress-nginx", got ${JSON.stringify(c)}`,
     );
   }
 }
