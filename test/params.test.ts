@@ -3,13 +3,7 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import {
-  DEFAULT_NODE_TIMEOUTS,
-  DEFAULT_NODE_TUNING,
-  NODE_PARAM_KEYS,
-  renderNodeParams,
-  type NodeParams,
-} from "../components/rke2/params";
+import { NODE_PARAM_KEYS, renderNodeParams, type NodeParams } from "../components/rke2/params";
 import { BASH, SCRIPTS_DIR } from "./sandbox/sandbox";
 
 const BASE: NodeParams = {
@@ -69,15 +63,6 @@ describe("renderNodeParams", () => {
         "",
       ].join("\n"),
     );
-    assert.deepEqual(DEFAULT_NODE_TIMEOUTS, {
-      cloudInit: 600,
-      aptLock: 300,
-      download: 120,
-      registration: 900,
-      ready: 900,
-      leave: 120,
-    });
-    assert.equal(DEFAULT_NODE_TUNING.downloadAttempts, 5);
   });
 
   it("applies overrides, keeps defaults for undefined ones, and renders fractions", () => {
