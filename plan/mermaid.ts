@@ -5,6 +5,7 @@
 import type { RecordedResource } from "./mocks";
 import type { Plan } from "./run";
 import { Secret, UNKNOWN } from "./values";
+import { KUBE_API_PORT } from "../components/ports";
 
 const T = {
   loadBalancer: "aws:lb/loadBalancer:LoadBalancer",
@@ -281,7 +282,7 @@ export function renderMermaid(plan: Plan): string {
   // Admins reach the Kubernetes API on the internet-facing NLB (the internal one is the servers').
   const apiListeners = listeners.filter(
     (l) =>
-      portOf(l) === 6443 &&
+      portOf(l) === KUBE_API_PORT &&
       deps(l, T.loadBalancer, "loadBalancerArn").some((lb) => lb.inputs.internal !== true),
   );
   if (apiListeners.length > 0) {
