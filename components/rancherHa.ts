@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import type { NodeAccess, NodeTarget } from "./access/types";
 import type {
   FrontEndConfig,
   IngressController,
@@ -220,6 +221,14 @@ export class RancherHa extends pulumi.ComponentResource {
       parent,
     );
     const zoneId = hostedZoneId(config.zone, config.hostname, parent);
+    const targets: NodeTarget[] = servers.nodes.map((n) => ({
+      nodeName: n.nodeName,
+      instanceId: n.instance.id,
+      publicIp: n.instance.publicIp,
+      privateIp: n.instance.privateIp,
+    }));
+    // Issue 10 turns this into the stack's rancher-ha:nodeAccess (bastion / ssm / public).
+    const access: NodeAccess = { mode: "public" };
     this.frontEnd = createFrontEnd(config.frontEnd, {
       name,
       config,
@@ -229,7 +238,8 @@ export class RancherHa extends pulumi.ComponentResource {
       controlPlane,
       zoneId,
       ingress: {
-        nodes: servers.nodes.map((n) => ({ host: n.instance.publicIp, instanceId: n.instance.id })),
+        nodes: targets,
+        access,
         sshUser: servers.sshUser,
         sshPrivateKey: servers.sshPrivateKey,
         ingressController: ingress.controller,
@@ -241,12 +251,8 @@ export class RancherHa extends pulumi.ComponentResource {
     const cluster = new Rke2Cluster(
       `${name}-rke2`,
       {
-        servers: servers.nodes.map((n) => ({
-          nodeName: n.nodeName,
-          host: n.instance.publicIp,
-          privateIp: n.instance.privateIp,
-          instanceId: n.instance.id,
-        })),
+        servers: targets,
+        access,
         sshUser: servers.sshUser,
         sshPrivateKey: servers.sshPrivateKey,
         rke2Version: config.rke2Version,
