@@ -10,7 +10,7 @@ import { deployLine, planEstimate } from "../plan/estimate";
 import type { RecordedResource } from "../plan/mocks";
 import type { Plan } from "../plan/run";
 import { selfSigned } from "./certs";
-import { byName, plan } from "./helpers";
+import { byName, plan, TYPES, waitsFor } from "./helpers";
 
 const seconds = (key: keyof typeof DURATIONS) => DURATIONS[key].seconds;
 
@@ -116,8 +116,7 @@ describe("estimate: modeled first deploy", function () {
         "rancher-net-vpc",
         "rancher-cp-int",
         "rancher-cp-int",
-        "rancher-rke2-1-params",
-        "rancher-rke2-1-install",
+        "rancher-rke2-1-cluster",
         "rancher-rke2-1-start",
         "rancher-rke2-2-start",
         "rancher-rke2-3-start",
@@ -142,28 +141,26 @@ describe("estimate: modeled first deploy", function () {
     assert.equal(seven - three, 4 * seconds("command:remote:Command#start-join"));
   });
 
-  it("the estimate follows the dependencies: installs that no longer wait for the NLB", async () => {
-    // What issue 12's restructuring does: the install reads nothing from the load balancers.
+  it("installs wait for nothing from the load balancers: they run right after their files", async () => {
     const p = await plan("dev");
-    const lbs = new Set(
-      p.resources.filter((r) => r.type === "aws:lb/loadBalancer:LoadBalancer").map((r) => r.urn),
-    );
-    const params = new Set(p.resources.filter((r) => /-params$/.test(r.name)).map((r) => r.urn));
-    const restructured = p.resources.map((r) =>
-      /-install$/.test(r.name)
-        ? { ...r, dependsOn: r.dependsOn.filter((u) => !params.has(u) && !lbs.has(u)) }
-        : r,
-    );
-    const before = estimateDeploy(p.resources);
-    const after = estimateDeploy(restructured);
-    assert.ok(after.totalSeconds < before.totalSeconds);
-    const install = after.steps.find((s) => s.name === "rancher-rke2-1-install")!;
-    assert.equal(
-      install.start,
-      after.steps.find((s) => s.name === "rancher-rke2-1-scripts")!.finish,
-      "install right after its scripts are copied",
-    );
-    assert.ok(install.finish < before.steps.find((s) => s.name === install.name)!.start);
+    const e = estimateDeploy(p.resources);
+    const lbs = p.resources.filter((r) => r.type === "aws:lb/loadBalancer:LoadBalancer");
+    const step = (name: string) => e.steps.find((s) => s.name === name)!;
+    for (const i of [1, 2, 3]) {
+      const install = byName(p, `rancher-rke2-${i}-install`, TYPES.command);
+      const closure = waitsFor(p, install);
+      for (const lb of lbs) assert.ok(!closure.has(lb.urn), `install ${i} waits for ${lb.name}`);
+      const files = Math.max(
+        step(`rancher-rke2-${i}-scripts`).finish,
+        step(`rancher-rke2-${i}-params`).finish,
+      );
+      assert.equal(step(install.name).start, files, `install ${i} right after its files`);
+      assert.ok(
+        step(install.name).finish <
+          Math.min(...lbs.map((lb) => e.steps.find((s) => s.urn === lb.urn)!.finish)),
+        `install ${i} is done before the load balancers are`,
+      );
+    }
   });
 
   it("steps are grouped by server, load balancers, DNS and certificate, Kubernetes and Helm", async () => {
@@ -172,8 +169,8 @@ describe("estimate: modeled first deploy", function () {
       e.steps.find((s) => s.name === name && (!type || s.type === type))!.group;
     assert.equal(group("rancher-server-2"), "rancher-server-2");
     assert.equal(group("rancher-rke2-2-start"), "rancher-server-2");
-    // Server 1's parameter file names its peers (depends on every instance): still server 1.
-    assert.equal(group("rancher-rke2-1-params"), "rancher-server-1");
+    // Server 1's cluster.env names its peers (depends on every instance): still server 1.
+    assert.equal(group("rancher-rke2-1-cluster"), "rancher-server-1");
     assert.equal(group("rancher-l7-ingress-3"), "rancher-server-3");
     assert.equal(group("rancher-rke2-kubeconfig"), "rancher-server-1");
     assert.equal(group("rancher-l7-alb", "aws:lb/loadBalancer:LoadBalancer"), "Load balancers");

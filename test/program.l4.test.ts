@@ -248,7 +248,7 @@ describe("program: dev stack (l4)", function () {
   it("tells the first server its peers' private addresses, so it never starts a second cluster", async () => {
     const p = await plan("dev");
     const params = (i: number) =>
-      (byName(p, `rancher-rke2-${i}-params`, TYPES.copy).inputs.source as { text: string }).text;
+      (byName(p, `rancher-rke2-${i}-cluster`, TYPES.copy).inputs.source as { text: string }).text;
     const privateIps = [2, 3].map((i) => /^PEERS=(.*)$/m.exec(params(1))![1].split(",")[i - 2]);
     assert.deepEqual(privateIps, ["10.0.0.12", "10.0.0.13"], "servers 2 and 3 (placeholder IPs)");
     for (const i of [2, 3]) assert.match(params(i), /^PEERS=none$/m);

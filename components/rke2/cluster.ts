@@ -7,7 +7,7 @@ import { createTransport } from "../access/transport";
 import type { NodeAccess, NodeTarget, NodeTransport } from "../access/types";
 import type { IngressController } from "../config";
 import { KUBE_API_PORT, SUPERVISOR_PORT } from "../ports";
-import { type NodeParams, renderNodeParams } from "./params";
+import { type NodeParams, renderClusterParams, renderNodeParams } from "./params";
 import { renderRke2ServerConfig } from "./render";
 import { kubeconfigStep, serverSteps, type ServerSteps } from "./steps";
 
@@ -80,14 +80,17 @@ export function rke2ClusterSteps(
     const role = i === 0 ? "init" : "join";
     // Only the first server needs its peers (to never initialise a second cluster).
     const peers = role === "init" ? spec.servers.slice(1).map((p) => p.privateIp) : [];
-    const paramsText = pulumi
+    // Nothing from the load balancers: install runs while they are created.
+    const paramsText = renderNodeParams({
+      ...spec.nodeParams,
+      role,
+      nodeName: server.nodeName,
+      rke2Version: spec.rke2Version,
+    });
+    const clusterText = pulumi
       .all([spec.registrationHost, controlPlaneEndpoint, pulumi.all(peers)])
       .apply(([registrationAddress, endpoint, peerIps]) =>
-        renderNodeParams({
-          ...spec.nodeParams,
-          role,
-          nodeName: server.nodeName,
-          rke2Version: spec.rke2Version,
+        renderClusterParams({
           registrationAddress,
           controlPlaneEndpoint: endpoint,
           peers: peerIps,
@@ -110,6 +113,7 @@ export function rke2ClusterSteps(
       name: `${name}-${i + 1}`,
       parent,
       paramsText,
+      clusterText,
       configText: config,
       rke2Version: spec.rke2Version,
       token: secretToken,

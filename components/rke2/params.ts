@@ -1,4 +1,8 @@
-// Renders the parameters file (`params.env`) that the node scripts in scripts/node/ read.
+// Renders the two parameter files the node scripts in scripts/node/ read: `params.env`, what a
+// server needs before the load balancers exist (version, timeouts, what to download), and
+// `cluster.env`, where the cluster is (registration address, API endpoint, peers). Only the
+// start, kubeconfig and leave steps read the second, so downloads and installs never wait for
+// the load balancers.
 //
 // The scripts never `source` this file: lib.sh's `read_params` accepts only `KEY=VALUE` lines with
 // known keys and takes each value literally. This renderer still refuses every value that could be
@@ -42,6 +46,16 @@ export interface NodeParams {
   nodeName: string;
   /** Pinned RKE2 release, e.g. "v1.36.3+rke2r1". */
   rke2Version: string;
+  /** Installer script URL; default "https://get.rke2.io". */
+  installUrl?: string;
+  /** Seconds; defaults in DEFAULT_NODE_TIMEOUTS. */
+  timeouts?: Partial<NodeTimeouts>;
+  /** Defaults in DEFAULT_NODE_TUNING. */
+  tuning?: Partial<NodeTuning>;
+}
+
+/** Where the cluster is: known once the load balancers exist (`cluster.env`). */
+export interface ClusterParams {
   /** Host name (or IPv4 address) of the fixed registration address, e.g. the NLB DNS name. */
   registrationAddress: string;
   /** Supervisor port; default SUPERVISOR_PORT (9345). */
@@ -53,12 +67,6 @@ export interface NodeParams {
    * already runs before it initialises one (a replacement first server must join instead).
    */
   peers?: string[];
-  /** Installer script URL; default "https://get.rke2.io". */
-  installUrl?: string;
-  /** Seconds; defaults in DEFAULT_NODE_TIMEOUTS. */
-  timeouts?: Partial<NodeTimeouts>;
-  /** Defaults in DEFAULT_NODE_TUNING. */
-  tuning?: Partial<NodeTuning>;
 }
 
 export const DEFAULT_INSTALL_URL = "https://get.rke2.io";
@@ -79,28 +87,33 @@ export const DEFAULT_NODE_TUNING: Readonly<NodeTuning> = Object.freeze({
   pollInterval: 5,
 });
 
-/** Every key the file carries; lib.sh's PARAM_KEYS must list exactly these (a test checks). */
+/** Every key params.env carries; lib.sh's PARAM_KEYS must list exactly these (a test checks). */
 export const NODE_PARAM_KEYS = [
   "APT_LOCK_TIMEOUT",
   "CLOUD_INIT_TIMEOUT",
-  "CONTROL_PLANE_ENDPOINT",
   "DOWNLOAD_ATTEMPTS",
   "DOWNLOAD_TIMEOUT",
   "INSTALL_TIMEOUT",
   "INSTALL_URL",
   "LEAVE_TIMEOUT",
   "NODE_NAME",
-  "PEERS",
   "POLL_INTERVAL",
   "READY_TIMEOUT",
-  "REGISTRATION_ADDRESS",
-  "REGISTRATION_PORT",
   "REGISTRATION_TIMEOUT",
   "RETRY_INTERVAL",
   "RKE2_VERSION",
   "ROLE",
 ] as const;
 export type NodeParamKey = (typeof NODE_PARAM_KEYS)[number];
+
+/** Every key cluster.env carries; lib.sh's CLUSTER_PARAM_KEYS lists exactly these. */
+export const CLUSTER_PARAM_KEYS = [
+  "CONTROL_PLANE_ENDPOINT",
+  "PEERS",
+  "REGISTRATION_ADDRESS",
+  "REGISTRATION_PORT",
+] as const;
+export type ClusterParamKey = (typeof CLUSTER_PARAM_KEYS)[number];
 
 // Lower-case DNS subdomain, as Kubernetes requires for node names.
 const NODE_NAME_RE = /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/;
@@ -113,7 +126,7 @@ const UNSAFE_RE = /[\s'"`$\\]|[\u0000-\u001f\u007f]/;
 const MAX_SECONDS = 86_400;
 
 function fail(field: string, value: unknown, why: string): never {
-  throw new Error(`renderNodeParams: ${field} ${JSON.stringify(value)} is invalid: ${why}`);
+  throw new Error(`node params: ${field} ${JSON.stringify(value)} is invalid: ${why}`);
 }
 
 function checkString(field: string, value: unknown, re: RegExp, why: string, max = 253): string {
@@ -167,23 +180,22 @@ function checkUrl(field: string, value: unknown): string {
   return text;
 }
 
-/** Renders `KEY=VALUE` lines sorted by key, with a trailing newline. Throws on invalid input. */
+/** `KEY=VALUE` lines sorted by key, with a trailing newline. */
+function lines<K extends string>(keys: readonly K[], values: Record<K, string>): string {
+  return (
+    keys
+      .map((key) => `${key}=${values[key]}`)
+      .sort()
+      .join("\n") + "\n"
+  );
+}
+
+/** Renders params.env. Throws on invalid input. */
 export function renderNodeParams(p: NodeParams): string {
   if (p.role !== "init" && p.role !== "join") fail("role", p.role, 'must be "init" or "join"');
   const timeouts: NodeTimeouts = { ...DEFAULT_NODE_TIMEOUTS, ...definedOnly(p.timeouts) };
   const tuning: NodeTuning = { ...DEFAULT_NODE_TUNING, ...definedOnly(p.tuning) };
-
-  const endpoint = checkString(
-    "controlPlaneEndpoint",
-    p.controlPlaneEndpoint,
-    ENDPOINT_RE,
-    'must look like "https://<host>:<port>" (no path)',
-    300,
-  );
-  const endpointPort = ENDPOINT_RE.exec(endpoint)?.[3];
-  if (endpointPort !== undefined) checkPort("controlPlaneEndpoint port", Number(endpointPort));
-
-  const values: Record<NodeParamKey, string> = {
+  return lines(NODE_PARAM_KEYS, {
     ROLE: p.role,
     NODE_NAME: checkString(
       "nodeName",
@@ -198,6 +210,32 @@ export function renderNodeParams(p: NodeParams): string {
       'must look like "v1.36.3+rke2r1"',
       64,
     ),
+    INSTALL_URL: checkUrl("installUrl", p.installUrl ?? DEFAULT_INSTALL_URL),
+    CLOUD_INIT_TIMEOUT: checkSeconds("timeouts.cloudInit", timeouts.cloudInit),
+    APT_LOCK_TIMEOUT: checkSeconds("timeouts.aptLock", timeouts.aptLock),
+    DOWNLOAD_TIMEOUT: checkSeconds("timeouts.download", timeouts.download),
+    REGISTRATION_TIMEOUT: checkSeconds("timeouts.registration", timeouts.registration),
+    READY_TIMEOUT: checkSeconds("timeouts.ready", timeouts.ready),
+    LEAVE_TIMEOUT: checkSeconds("timeouts.leave", timeouts.leave),
+    INSTALL_TIMEOUT: checkSeconds("tuning.installTimeout", tuning.installTimeout),
+    DOWNLOAD_ATTEMPTS: checkCount("tuning.downloadAttempts", tuning.downloadAttempts, 100),
+    RETRY_INTERVAL: checkSeconds("tuning.retryInterval", tuning.retryInterval),
+    POLL_INTERVAL: checkSeconds("tuning.pollInterval", tuning.pollInterval),
+  });
+}
+
+/** Renders cluster.env. Throws on invalid input. */
+export function renderClusterParams(p: ClusterParams): string {
+  const endpoint = checkString(
+    "controlPlaneEndpoint",
+    p.controlPlaneEndpoint,
+    ENDPOINT_RE,
+    'must look like "https://<host>:<port>" (no path)',
+    300,
+  );
+  const endpointPort = ENDPOINT_RE.exec(endpoint)?.[3];
+  if (endpointPort !== undefined) checkPort("controlPlaneEndpoint port", Number(endpointPort));
+  return lines(CLUSTER_PARAM_KEYS, {
     REGISTRATION_ADDRESS: checkString(
       "registrationAddress",
       p.registrationAddress,
@@ -213,24 +251,7 @@ export function renderNodeParams(p: NodeParams): string {
         : (p.peers ?? [])
             .map((ip, i) => checkString(`peers[${i}]`, ip, IPV4_RE, "must be an IPv4 address", 15))
             .join(","),
-    INSTALL_URL: checkUrl("installUrl", p.installUrl ?? DEFAULT_INSTALL_URL),
-    CLOUD_INIT_TIMEOUT: checkSeconds("timeouts.cloudInit", timeouts.cloudInit),
-    APT_LOCK_TIMEOUT: checkSeconds("timeouts.aptLock", timeouts.aptLock),
-    DOWNLOAD_TIMEOUT: checkSeconds("timeouts.download", timeouts.download),
-    REGISTRATION_TIMEOUT: checkSeconds("timeouts.registration", timeouts.registration),
-    READY_TIMEOUT: checkSeconds("timeouts.ready", timeouts.ready),
-    LEAVE_TIMEOUT: checkSeconds("timeouts.leave", timeouts.leave),
-    INSTALL_TIMEOUT: checkSeconds("tuning.installTimeout", tuning.installTimeout),
-    DOWNLOAD_ATTEMPTS: checkCount("tuning.downloadAttempts", tuning.downloadAttempts, 100),
-    RETRY_INTERVAL: checkSeconds("tuning.retryInterval", tuning.retryInterval),
-    POLL_INTERVAL: checkSeconds("tuning.pollInterval", tuning.pollInterval),
-  };
-
-  return (
-    NODE_PARAM_KEYS.map((key) => `${key}=${values[key]}`)
-      .sort()
-      .join("\n") + "\n"
-  );
+  });
 }
 
 /** Drops keys whose value is undefined so `{ ready: undefined }` keeps the default. */

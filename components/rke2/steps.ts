@@ -1,10 +1,22 @@
 // RKE2's node steps for one server, over any NodeTransport: the resources Rke2Cluster creates per
-// server (stage → copies → install / member → start) and the kubeconfig read, with their order,
-// triggers and delete behaviour. Over SSH they are exactly the remote commands Rke2Cluster
-// registered before transports existed (test/access.ssh.test.ts compares them).
+// server and the kubeconfig read, with their order, triggers and delete behaviour.
+//
+//   stage → scripts, params ─┬→ install ─────────────┐
+//                            └→ member ──────────────┤
+//   (load balancers) → cluster.env, config.yaml ─────┴→ start (→ the next server's start)
+//
+// What runs before start needs nothing from the load balancers, so it runs while they are
+// created; only start reads where the cluster is (cluster.env) and the certificate's names
+// (config.yaml's tls-san).
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "node:crypto";
-import { NODE_SCRIPTS_DIR, PARAMS_ON_NODE, scripts, STAGING_DIR } from "../access/nodeCommand";
+import {
+  CLUSTER_PARAMS_ON_NODE,
+  NODE_SCRIPTS_DIR,
+  PARAMS_ON_NODE,
+  scripts,
+  STAGING_DIR,
+} from "../access/nodeCommand";
 import type { NodeTarget, NodeTransport, StepResult } from "../access/types";
 import {
   DEFAULT_NODE_TIMEOUTS,
@@ -54,8 +66,12 @@ export interface ServerStepsArgs {
   /** Resource name prefix for this server, e.g. "rancher-rke2-2". */
   name: string;
   parent: pulumi.Resource;
-  /** Rendered params.env (renderNodeParams) and config.yaml (renderRke2ServerConfig). */
+  /**
+   * Rendered params.env (renderNodeParams: nothing from the load balancers), cluster.env
+   * (renderClusterParams) and config.yaml (renderRke2ServerConfig).
+   */
   paramsText: pulumi.Input<string>;
+  clusterText: pulumi.Input<string>;
   configText: pulumi.Output<string>;
   rke2Version: string;
   /** Secret. Fed to rke2-start.sh's stdin. */
@@ -72,6 +88,7 @@ export interface ServerSteps {
   stage: pulumi.CustomResource;
   scripts: pulumi.CustomResource;
   params: pulumi.CustomResource;
+  cluster: pulumi.CustomResource;
   config: pulumi.CustomResource;
   install: StepResult;
   member: StepResult;
@@ -97,6 +114,13 @@ export function serverSteps(a: ServerStepsArgs): ServerSteps {
     node,
     `${n}-params`,
     { remotePath: PARAMS_ON_NODE, text: a.paramsText },
+    copyTriggers,
+    copyOpts,
+  );
+  const cluster = t.copy(
+    node,
+    `${n}-cluster`,
+    { remotePath: CLUSTER_PARAMS_ON_NODE, text: a.clusterText },
     copyTriggers,
     copyOpts,
   );
@@ -150,9 +174,12 @@ export function serverSteps(a: ServerStepsArgs): ServerSteps {
       logging: "stderr",
       timeoutSeconds: bounds.start,
     },
-    { parent, dependsOn: [install.resource, config, member.resource, ...a.startAfter] },
+    {
+      parent,
+      dependsOn: [install.resource, cluster, config, member.resource, ...a.startAfter],
+    },
   );
-  return { stage, scripts: scriptsCopy, params, config, install, member, start };
+  return { stage, scripts: scriptsCopy, params, cluster, config, install, member, start };
 }
 
 /** Reads the admin kubeconfig from `node` (secret stdout). */
