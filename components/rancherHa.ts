@@ -256,6 +256,7 @@ export class RancherHa extends pulumi.ComponentResource {
         sshUser: servers.sshUser,
         sshPrivateKey: servers.sshPrivateKey,
         rke2Version: config.rke2Version,
+        preloadImages: config.preloadImages,
         ingressController: ingress.controller,
         hostname: config.hostname,
         registrationHost: controlPlane.registrationHost,

@@ -64,9 +64,12 @@ describe("renderNodeParams, renderClusterParams", () => {
       renderNodeParams(BASE),
       [
         "APT_LOCK_TIMEOUT=300",
+        "ARTIFACT_URL=https://github.com/rancher/rke2/releases/download",
         "CLOUD_INIT_TIMEOUT=600",
         "DOWNLOAD_ATTEMPTS=5",
         "DOWNLOAD_TIMEOUT=120",
+        "IMAGES_TIMEOUT=900",
+        "IMAGE_ARCHIVES=none",
         "INSTALL_TIMEOUT=600",
         "INSTALL_URL=https://get.rke2.io",
         "LEAVE_TIMEOUT=120",
@@ -190,6 +193,17 @@ describe("renderNodeParams, renderClusterParams", () => {
     ["a timeout with too many decimals", { timeouts: { download: 0.0001 } }, /3 decimals/],
     ["zero download attempts", { tuning: { downloadAttempts: 0 } }, /downloadAttempts 0/],
     ["a fractional attempt count", { tuning: { downloadAttempts: 1.5 } }, /downloadAttempts/],
+    [
+      "an image archive name that could leave the images directory",
+      { imageArchives: ["../../etc/rke2-images-core.linux-amd64.tar.zst"] },
+      /imageArchives\[0\]/,
+    ],
+    [
+      "an image archive that is not an rke2-images archive",
+      { imageArchives: ["rke2.linux-amd64.tar.gz"] },
+      /imageArchives\[0\] .*rke2-images-\*\.tar\.zst/,
+    ],
+    ["a $ in the artifact URL", { artifactUrl: "https://x/$(id)" }, /artifactUrl/],
   ];
   for (const [what, override, message] of bad) {
     it(`rejects ${what}`, () => {
@@ -206,6 +220,10 @@ describe("lib.sh read_params", () => {
         ...BASE,
         role: "init" as const,
         installUrl: "https://mirror.example/install.sh?a=1&b=x;y|z",
+        imageArchives: [
+          "rke2-images-core.linux-amd64.tar.zst",
+          "rke2-images-canal.linux-amd64.tar.zst",
+        ],
         registrationAddress: "10.0.12.7",
         timeouts: { ready: 0.5, registration: 1.25 },
         tuning: { retryInterval: 0.001, downloadAttempts: 100 },
@@ -233,7 +251,7 @@ describe("lib.sh read_params", () => {
   it("rejects an unknown key, naming it", () => {
     const r = readBack(renderNodeParams(BASE) + "EXTRA_FLAG=1\n");
     assert.equal(r.code, 1);
-    assert.match(r.stderr, /params\.env:15: unknown key EXTRA_FLAG/);
+    assert.match(r.stderr, /params\.env:18: unknown key EXTRA_FLAG/);
     assert.equal(r.stdout, "");
   });
 
@@ -245,7 +263,7 @@ describe("lib.sh read_params", () => {
 
   const malformed: [string, (t: string) => string, RegExp][] = [
     ["a duplicate key", (t) => t + "ROLE=init\n", /duplicate key ROLE/],
-    ["a lower-case key", (t) => t + "role=init\n", /:15: not a KEY=VALUE line/],
+    ["a lower-case key", (t) => t + "role=init\n", /:18: not a KEY=VALUE line/],
     ["a comment line", (t) => "# generated\n" + t, /:1: not a KEY=VALUE line/],
     ["an export prefix", (t) => t.replace("ROLE=", "export ROLE="), /not a KEY=VALUE line/],
     [

@@ -10,6 +10,7 @@
 // and a bad input fails at preview time instead of on a node.
 import { SUPERVISOR_PORT } from "../ports";
 import { RKE2_VERSION_PATTERN } from "../versions";
+import { RKE2_ARTIFACT_URL } from "./images";
 
 export type NodeRole = "init" | "join";
 
@@ -20,6 +21,8 @@ export interface NodeTimeouts {
   aptLock: number;
   /** One attempt at downloading the RKE2 installer script. */
   download: number;
+  /** One attempt at downloading one image archive (hundreds of MB; resumed on the next). */
+  images: number;
   /** A joining server waiting for the registration address (9345) to answer. */
   registration: number;
   /** Starting rke2-server, then waiting for the API (/readyz) and this node to be Ready. */
@@ -48,6 +51,10 @@ export interface NodeParams {
   rke2Version: string;
   /** Installer script URL; default "https://get.rke2.io". */
   installUrl?: string;
+  /** RKE2 release downloads, the version's directory below it; default RKE2_ARTIFACT_URL. */
+  artifactUrl?: string;
+  /** Image archives rke2-images.sh stages (./images.ts); default none. */
+  imageArchives?: string[];
   /** Seconds; defaults in DEFAULT_NODE_TIMEOUTS. */
   timeouts?: Partial<NodeTimeouts>;
   /** Defaults in DEFAULT_NODE_TUNING. */
@@ -75,6 +82,7 @@ export const DEFAULT_NODE_TIMEOUTS: Readonly<NodeTimeouts> = Object.freeze({
   cloudInit: 600,
   aptLock: 300,
   download: 120,
+  images: 900,
   registration: 900,
   ready: 900,
   leave: 120,
@@ -90,9 +98,12 @@ export const DEFAULT_NODE_TUNING: Readonly<NodeTuning> = Object.freeze({
 /** Every key params.env carries; lib.sh's PARAM_KEYS must list exactly these (a test checks). */
 export const NODE_PARAM_KEYS = [
   "APT_LOCK_TIMEOUT",
+  "ARTIFACT_URL",
   "CLOUD_INIT_TIMEOUT",
   "DOWNLOAD_ATTEMPTS",
   "DOWNLOAD_TIMEOUT",
+  "IMAGES_TIMEOUT",
+  "IMAGE_ARCHIVES",
   "INSTALL_TIMEOUT",
   "INSTALL_URL",
   "LEAVE_TIMEOUT",
@@ -124,6 +135,8 @@ const ENDPOINT_RE = /^https:\/\/([A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?)(?::(\d
 // Anything a shell or a KEY=VALUE reader could trip on.
 const UNSAFE_RE = /[\s'"`$\\]|[\u0000-\u001f\u007f]/;
 const MAX_SECONDS = 86_400;
+// A release asset name the script may write into RKE2's images directory.
+const ARCHIVE_RE = /^rke2-images-[a-z0-9-]+\.linux-amd64\.tar\.zst$/;
 
 function fail(field: string, value: unknown, why: string): never {
   throw new Error(`node params: ${field} ${JSON.stringify(value)} is invalid: ${why}`);
@@ -211,6 +224,23 @@ export function renderNodeParams(p: NodeParams): string {
       64,
     ),
     INSTALL_URL: checkUrl("installUrl", p.installUrl ?? DEFAULT_INSTALL_URL),
+    ARTIFACT_URL: checkUrl("artifactUrl", p.artifactUrl ?? RKE2_ARTIFACT_URL),
+    // "none" rather than empty: every key must carry a value.
+    IMAGE_ARCHIVES:
+      (p.imageArchives ?? []).length === 0
+        ? "none"
+        : (p.imageArchives ?? [])
+            .map((a, i) =>
+              checkString(
+                `imageArchives[${i}]`,
+                a,
+                ARCHIVE_RE,
+                "must be an rke2-images-*.tar.zst name",
+                100,
+              ),
+            )
+            .join(","),
+    IMAGES_TIMEOUT: checkSeconds("timeouts.images", timeouts.images),
     CLOUD_INIT_TIMEOUT: checkSeconds("timeouts.cloudInit", timeouts.cloudInit),
     APT_LOCK_TIMEOUT: checkSeconds("timeouts.aptLock", timeouts.aptLock),
     DOWNLOAD_TIMEOUT: checkSeconds("timeouts.download", timeouts.download),

@@ -2,6 +2,7 @@
 // server and the kubeconfig read, with their order, triggers and delete behaviour.
 //
 //   stage → scripts, params ─┬→ install ─────────────┐
+//                            ├→ images (optional) ───┤
 //                            └→ member ──────────────┤
 //   (load balancers) → cluster.env, config.yaml ─────┴→ start (→ the next server's start)
 //
@@ -37,7 +38,14 @@ const QUICK = 120;
 export function rke2StepTimeouts(
   t: Partial<NodeTimeouts> = {},
   u: Partial<NodeTuning> = {},
-): { install: number; start: number; member: number; leave: number; kubeconfig: number } {
+): {
+  install: number;
+  images: number;
+  start: number;
+  member: number;
+  leave: number;
+  kubeconfig: number;
+} {
   const timeouts = { ...DEFAULT_NODE_TIMEOUTS, ...t };
   const tuning = { ...DEFAULT_NODE_TUNING, ...u };
   const attempts = tuning.downloadAttempts;
@@ -49,6 +57,11 @@ export function rke2StepTimeouts(
         timeouts.aptLock +
         attempts * (timeouts.download + tuning.retryInterval) +
         attempts * (tuning.installTimeout + tuning.retryInterval),
+    ),
+    // rke2-images: attempts × the checksum file, then attempts × each of at most 3 archives.
+    images: round(
+      attempts * (timeouts.download + tuning.retryInterval) +
+        3 * attempts * (timeouts.images + tuning.retryInterval),
     ),
     // rke2-start: token read (30 s), peer probe and /ping wait (registration each), the
     // bounded systemctl and the Ready wait (ready each).
@@ -74,6 +87,11 @@ export interface ServerStepsArgs {
   clusterText: pulumi.Input<string>;
   configText: pulumi.Output<string>;
   rke2Version: string;
+  /**
+   * The image archives rke2-images.sh stages (params.env's IMAGE_ARCHIVES, ./images.ts), or
+   * undefined to stage none (no images step: RKE2 pulls at start).
+   */
+  imageArchives?: pulumi.Input<string[]>;
   /** Secret. Fed to rke2-start.sh's stdin. */
   token: pulumi.Input<string>;
   /** The token resource: destroying the whole cluster skips every member's leave. */
@@ -91,6 +109,7 @@ export interface ServerSteps {
   cluster: pulumi.CustomResource;
   config: pulumi.CustomResource;
   install: StepResult;
+  images?: StepResult;
   member: StepResult;
   start: StepResult;
 }
@@ -145,6 +164,28 @@ export function serverSteps(a: ServerStepsArgs): ServerSteps {
     },
     { parent, dependsOn: [scriptsCopy, params] },
   );
+  // Parallel with install: the release's image archives, so start pulls nothing. No delete:
+  // archives left behind are harmless (RKE2 only imports them), and a delete would have to
+  // reach a server that may be gone.
+  const imagesCmd = scripts("rke2-images.sh");
+  const images =
+    a.imageArchives === undefined
+      ? undefined
+      : t.run(
+          node,
+          `${n}-images`,
+          {
+            create: imagesCmd,
+            update: imagesCmd,
+            triggers: [
+              node.instanceId,
+              a.rke2Version,
+              pulumi.output(a.imageArchives).apply((l) => l.join(",")),
+            ],
+            timeoutSeconds: bounds.images,
+          },
+          { parent, dependsOn: [scriptsCopy, params] },
+        );
   // Membership: replaced with its instance, so the old server leaves the cluster (and etcd)
   // before the old instance is deleted. On destroy the whole cluster goes: skip the leave. The
   // claim names the transport, so a transport switch (new member step, old one deleted) does
@@ -176,10 +217,27 @@ export function serverSteps(a: ServerStepsArgs): ServerSteps {
     },
     {
       parent,
-      dependsOn: [install.resource, cluster, config, member.resource, ...a.startAfter],
+      dependsOn: [
+        install.resource,
+        ...(images ? [images.resource] : []),
+        cluster,
+        config,
+        member.resource,
+        ...a.startAfter,
+      ],
     },
   );
-  return { stage, scripts: scriptsCopy, params, cluster, config, install, member, start };
+  return {
+    stage,
+    scripts: scriptsCopy,
+    params,
+    cluster,
+    config,
+    install,
+    ...(images ? { images } : {}),
+    member,
+    start,
+  };
 }
 
 /** Reads the admin kubeconfig from `node` (secret stdout). */

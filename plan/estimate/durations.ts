@@ -86,6 +86,11 @@ export const DURATIONS = {
   "command:remote:Command#stage": s(45, "wait for SSH, stage"),
   // issue 12 ("download + install, ~75 s"): cloud-init/apt wait, installer download, install.
   "command:remote:Command#install": s(75, "RKE2 install"),
+  // estimate 90 s: the pinned release's image archives (rke2-images-core, -canal and the ingress
+  // controller's own where it has one; zstd -16 of the images lists, rancher/rke2
+  // scripts/package-images), several hundred MB from GitHub's release downloads, then hashed.
+  // Beside install and the ~3 min load balancers, so not on the serial chain either way.
+  "command:remote:Command#images": s(90, "stage RKE2 image archives"),
   // issue 12 ("first server ~2 min"): rke2-server's systemd start alone measured 51-71 s on a
   // fresh node (rancher/rke2#2258); the step then waits for /readyz and the node to be Ready.
   "command:remote:Command#start-first": s(120, "RKE2 first server start"),
@@ -121,7 +126,7 @@ export type StepKindKey = keyof typeof DURATIONS;
 /** Components only group their children: they take no time of their own. */
 export const COMPONENT_KIND = "component";
 
-const REMOTE_ROLES = /-(stage|install|start|kubeconfig|member|ingress-\d+)$/;
+const REMOTE_ROLES = /-(stage|install|images|start|kubeconfig|member|ingress-\d+)$/;
 
 /** The role of a remote command from its name suffix (`-start`, `-ingress-2`, …). */
 export function remoteRole(name: string): string | undefined {

@@ -75,9 +75,9 @@ make_run_workdir() {
 # Keep in sync with NODE_PARAM_KEYS / CLUSTER_PARAM_KEYS in components/rke2/params.ts
 # (test/params.test.ts checks).
 PARAM_KEYS=(
-  APT_LOCK_TIMEOUT CLOUD_INIT_TIMEOUT DOWNLOAD_ATTEMPTS DOWNLOAD_TIMEOUT INSTALL_TIMEOUT
-  INSTALL_URL LEAVE_TIMEOUT NODE_NAME POLL_INTERVAL READY_TIMEOUT REGISTRATION_TIMEOUT
-  RETRY_INTERVAL RKE2_VERSION ROLE
+  APT_LOCK_TIMEOUT ARTIFACT_URL CLOUD_INIT_TIMEOUT DOWNLOAD_ATTEMPTS DOWNLOAD_TIMEOUT
+  IMAGES_TIMEOUT IMAGE_ARCHIVES INSTALL_TIMEOUT INSTALL_URL LEAVE_TIMEOUT NODE_NAME
+  POLL_INTERVAL READY_TIMEOUT REGISTRATION_TIMEOUT RETRY_INTERVAL RKE2_VERSION ROLE
 )
 CLUSTER_PARAM_KEYS=(CONTROL_PLANE_ENDPOINT PEERS REGISTRATION_ADDRESS REGISTRATION_PORT)
 SECONDS_RE='^[0-9]+(\.[0-9]{1,6})?$'
@@ -111,7 +111,9 @@ read_params() {
   read_kv_file "$file" "${PARAM_KEYS[@]}"
   # Light type checks: the values feed arithmetic and command options.
   [[ $ROLE == init || $ROLE == join ]] || die "$file: ROLE must be init or join, not $ROLE"
-  for key in CLOUD_INIT_TIMEOUT APT_LOCK_TIMEOUT DOWNLOAD_TIMEOUT INSTALL_TIMEOUT \
+  [[ $IMAGE_ARCHIVES == none || $IMAGE_ARCHIVES =~ ^rke2-images-[a-z0-9-]+\.linux-amd64\.tar\.zst(,rke2-images-[a-z0-9-]+\.linux-amd64\.tar\.zst)*$ ]] ||
+    die "$file: IMAGE_ARCHIVES must be none or comma-separated rke2-images-*.linux-amd64.tar.zst names"
+  for key in CLOUD_INIT_TIMEOUT APT_LOCK_TIMEOUT DOWNLOAD_TIMEOUT IMAGES_TIMEOUT INSTALL_TIMEOUT \
     REGISTRATION_TIMEOUT READY_TIMEOUT LEAVE_TIMEOUT RETRY_INTERVAL POLL_INTERVAL; do
     [[ ${!key} =~ $SECONDS_RE && ${!key} =~ [1-9] ]] || die "$file: $key must be seconds > 0"
   done

@@ -10,6 +10,7 @@
 //   fixtures/  installer.sh (served by the curl stub), rke2.yaml (written by a service start)
 //   calls.log  every stub call: NUL-separated records (see stub_log)
 import * as assert from "node:assert/strict";
+import { createHash } from "node:crypto";
 import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -218,6 +219,22 @@ export class Sandbox {
     return this.params;
   }
 
+  /**
+   * Publishes an RKE2 release for the curl stub: each archive under fixtures/artifacts/ and a
+   * sha256sum-amd64.txt listing them (`sums` overrides a listed checksum).
+   */
+  publishRelease(archives: Record<string, Buffer>, sums: Record<string, string> = {}): void {
+    const dir = path.join(this.dir, "fixtures", "artifacts");
+    fs.mkdirSync(dir, { recursive: true });
+    const lines = Object.entries(archives).map(([name, data]) => {
+      fs.writeFileSync(path.join(dir, name), data);
+      return `${sums[name] ?? createHash("sha256").update(data).digest("hex")}  ${name}`;
+    });
+    // The real file lists every amd64 artifact (rancher/rke2 scripts/checksum).
+    lines.push(`${"0".repeat(64)}  rke2.linux-amd64.tar.gz`);
+    fs.writeFileSync(path.join(dir, "sha256sum-amd64.txt"), lines.join("\n") + "\n");
+  }
+
   stageConfig(text: string): void {
     fs.writeFileSync(path.join(this.stage, "config.yaml"), text);
   }
@@ -251,6 +268,11 @@ export class Sandbox {
   rootPath(p: string): string {
     if (!p.startsWith("/")) throw new Error(`not absolute: ${p}`);
     return path.join(this.root, p);
+  }
+
+  /** A stub state file (state/NAME), e.g. curl.archive.offsets. */
+  readState(name: string): string {
+    return fs.readFileSync(path.join(this.state, name), "utf8");
   }
 
   exists(p: string): boolean {
