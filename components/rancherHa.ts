@@ -307,6 +307,7 @@ export class RancherHa extends pulumi.ComponentResource {
           : {}),
         ...(config.auditLogLevel !== undefined ? { auditLogLevel: config.auditLogLevel } : {}),
         waitFor: [...cluster.joined, dns.record, ...this.frontEnd.listeners],
+        clusterReady: cluster.firstReady,
         clusterLifetime: cluster.token,
         clusterIdentifier: `${config.project}/${config.stack}`,
         protect: config.protect,

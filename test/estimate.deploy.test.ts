@@ -120,7 +120,6 @@ describe("estimate: modeled first deploy", function () {
         "rancher-rke2-1-start",
         "rancher-rke2-2-start",
         "rancher-rke2-3-start",
-        "rancher-install-cert-manager",
         "rancher-install-rancher",
       ],
     );

@@ -329,6 +329,21 @@ describe("program: dev stack (l4)", function () {
     }
   });
 
+  it("installs cert-manager once server 1 is Ready, while the others join", async () => {
+    const p = await plan("dev");
+    const certManager = byName(p, "rancher-install-cert-manager", TYPES.release);
+    const namespace = byName(p, "rancher-install-cattle-system", "kubernetes:core/v1:Namespace");
+    for (const r of [certManager, namespace]) {
+      const closure = waitsFor(p, r);
+      assert.ok(closure.has(byName(p, "rancher-rke2-1-start").urn), `${r.name}: server 1 Ready`);
+      assert.ok(r.dependsOn.includes(byName(p, "rancher-rke2-kubeconfig").urn), r.name);
+      for (const i of [2, 3]) {
+        const join = byName(p, `rancher-rke2-${i}-start`).urn;
+        assert.ok(!closure.has(join), `${r.name} does not wait for join ${i}`);
+      }
+    }
+  });
+
   it("installs cert-manager, then Rancher after every server joined", async () => {
     const p = await plan("dev");
     const rancher = byName(p, "rancher-install-rancher", TYPES.release);

@@ -161,6 +161,8 @@ export class Rke2Cluster extends pulumi.ComponentResource {
   public readonly kubeconfig: pulumi.Output<string>;
   /** The last server's start: everything after "all servers joined" depends on it. */
   public readonly joined: pulumi.Resource[];
+  /** Server 1 Ready and its kubeconfig read: what needs only the API depends on it. */
+  public readonly firstReady: pulumi.Resource[];
   /** The join token resource; also the marker that the whole cluster is being destroyed. */
   public readonly token: random.RandomPassword;
 
@@ -181,6 +183,7 @@ export class Rke2Cluster extends pulumi.ComponentResource {
     this.token = built.token;
     this.kubeconfig = pulumi.secret(built.kubeconfig);
     this.joined = [built.steps[built.steps.length - 1].start.resource];
+    this.firstReady = [built.kubeconfigResource];
     this.registerOutputs({ kubeconfig: this.kubeconfig });
   }
 }
