@@ -93,7 +93,7 @@ describe("estimate: modeled first deploy", function () {
   });
 
   it("a start that waits for another server's start is a join; the first initialises", async () => {
-    const p = await plan("dev");
+    const p = await plan("dev", ["preloadImages=false"]);
     const byUrn = new Map(p.resources.map((r) => [r.urn, r]));
     const kind = (n: string) => stepKind(byName(p, n), (u) => byUrn.get(u));
     assert.equal(kind("rancher-rke2-1-start"), "command:remote:Command#start-first");
@@ -106,6 +106,39 @@ describe("estimate: modeled first deploy", function () {
     );
     assert.equal(kind("rancher-rke2"), "component");
     assert.equal(durationOf("component")!.seconds, 0);
+  });
+
+  it("a start that waits for its server's staged images starts from them (preloadImages)", async () => {
+    const p = await plan("dev");
+    const byUrn = new Map(p.resources.map((r) => [r.urn, r]));
+    const kind = (n: string) => stepKind(byName(p, n), (u) => byUrn.get(u));
+    assert.equal(kind("rancher-rke2-1-images"), "command:remote:Command#images");
+    assert.equal(kind("rancher-rke2-1-start"), "command:remote:Command#start-first-preloaded");
+    for (const i of [2, 3]) {
+      assert.equal(kind(`rancher-rke2-${i}-start`), "command:remote:Command#start-join-preloaded");
+    }
+    assert.ok(
+      seconds("command:remote:Command#start-join-preloaded") <
+        seconds("command:remote:Command#start-join"),
+    );
+  });
+
+  it("with preloadImages the first deploy is shorter by the pulls on the serial chain only", async () => {
+    const pulls = estimateDeploy((await plan("dev", ["preloadImages=false"])).resources);
+    const staged = estimateDeploy((await plan("dev")).resources);
+    const saved =
+      seconds("command:remote:Command#start-first") -
+      seconds("command:remote:Command#start-first-preloaded") +
+      2 *
+        (seconds("command:remote:Command#start-join") -
+          seconds("command:remote:Command#start-join-preloaded"));
+    assert.equal(pulls.totalSeconds - staged.totalSeconds, saved);
+    const images = staged.steps.filter((s) => s.name.endsWith("-images"));
+    assert.equal(images.length, 3);
+    assert.ok(
+      images.every((s) => !s.critical),
+      "staging is off the serial chain",
+    );
   });
 
   it("dev: the serial chain through the NLB, install, first start, joins and Helm is critical", async () => {
@@ -137,7 +170,7 @@ describe("estimate: modeled first deploy", function () {
   it("each extra server adds one join to the first deploy (joins are serial)", async () => {
     const three = estimateDeploy((await plan("dev")).resources).totalSeconds;
     const seven = estimateDeploy((await plan("dev", ["serverCount=7"])).resources).totalSeconds;
-    assert.equal(seven - three, 4 * seconds("command:remote:Command#start-join"));
+    assert.equal(seven - three, 4 * seconds("command:remote:Command#start-join-preloaded"));
   });
 
   it("installs wait for nothing from the load balancers: they run right after their files", async () => {
