@@ -63,6 +63,7 @@ function program(access: NodeAccess) {
       ...COMMON,
       ...ssh,
       servers: SERVERS,
+      preloadImages: true,
       registrationReady: [],
       beforeStart: tuning,
     });
@@ -95,7 +96,7 @@ describe("access: createTransport, SSH modes", function () {
     const recorded = await record(program({ mode: "public" }));
     const plumbing = recorded.find((r) => r.name === "plumbing")!.urn;
     const steps = remoteSteps(recorded);
-    assert.ok(steps.length >= 3 * 7 + 1 + 3, `${steps.length} steps`);
+    assert.equal(steps.length, 3 * 9 + 1 + 3, "9 steps per server, kubeconfig, tuning");
     for (const s of steps) {
       const conn = secretValue(s.inputs.connection);
       assert.equal(conn.host, SERVERS[serverIndex(s.name) - 1].publicIp, s.name);
@@ -108,7 +109,7 @@ describe("access: createTransport, SSH modes", function () {
   it("bastion: every step dials the server's private IP through the bastion as the SSH user", async () => {
     const recorded = await record(program({ mode: "bastion", bastionHost: BASTION }));
     const steps = remoteSteps(recorded);
-    assert.ok(steps.length >= 3 * 7 + 1 + 3, `${steps.length} steps`);
+    assert.equal(steps.length, 3 * 9 + 1 + 3, "9 steps per server, kubeconfig, tuning");
     for (const s of steps) {
       const conn = secretValue(s.inputs.connection);
       assert.equal(conn.host, SERVERS[serverIndex(s.name) - 1].privateIp, s.name);

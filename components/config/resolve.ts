@@ -108,6 +108,7 @@ function build(s: RancherHaSettings, ctx: ConfigContext): RancherHaConfig {
     ...(s.auditLogLevel !== undefined ? { auditLogLevel: s.auditLogLevel } : {}),
     tags: s.tags ?? {},
     protect: s.protect ?? DEFAULTS.protect,
+    preloadImages: s.preloadImages ?? DEFAULTS.preloadImages,
   };
 }
 

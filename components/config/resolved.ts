@@ -69,6 +69,8 @@ export interface RancherHaConfig {
   auditLogLevel?: AuditLogLevel;
   tags: Record<string, string>;
   protect: boolean;
+  /** Stage RKE2's image archives on every server during install. */
+  preloadImages: boolean;
 }
 
 export type {

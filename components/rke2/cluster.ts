@@ -7,7 +7,8 @@ import { createTransport } from "../access/transport";
 import type { NodeAccess, NodeTarget, NodeTransport } from "../access/types";
 import type { IngressController } from "../config";
 import { KUBE_API_PORT, SUPERVISOR_PORT } from "../ports";
-import { type NodeParams, renderNodeParams } from "./params";
+import { rke2ImageArchives } from "./images";
+import { type NodeParams, renderClusterParams, renderNodeParams } from "./params";
 import { renderRke2ServerConfig } from "./render";
 import { kubeconfigStep, serverSteps, type ServerSteps } from "./steps";
 
@@ -28,8 +29,10 @@ export interface Rke2ClusterSpec {
   registrationReady: pulumi.Resource[];
   /** Per server (in order): what must be on it before RKE2 first starts (the front end's tuning). */
   beforeStart?: pulumi.Resource[];
-  /** Node script knobs (timeouts, retries, installer URL); defaults in ./params. */
-  nodeParams?: Pick<NodeParams, "installUrl" | "timeouts" | "tuning">;
+  /** Stage the release's image archives on every server before it starts (./images.ts). */
+  preloadImages: boolean;
+  /** Node script knobs (timeouts, retries, download URLs); defaults in ./params. */
+  nodeParams?: Pick<NodeParams, "installUrl" | "artifactUrl" | "timeouts" | "tuning">;
 }
 
 export interface Rke2ClusterArgs extends Rke2ClusterSpec {
@@ -74,20 +77,29 @@ export function rke2ClusterSteps(
   const tlsSans = pulumi
     .all([spec.apiHost, spec.registrationHost])
     .apply(([api, registration]) => [spec.hostname, api, registration]);
+  const imageArchives = pulumi
+    .output(spec.ingressController)
+    .apply((c) => (spec.preloadImages ? rke2ImageArchives(spec.rke2Version, c) : []));
   const steps: ServerSteps[] = [];
   let previousStart: pulumi.Resource | undefined;
   for (const [i, server] of spec.servers.entries()) {
     const role = i === 0 ? "init" : "join";
     // Only the first server needs its peers (to never initialise a second cluster).
     const peers = role === "init" ? spec.servers.slice(1).map((p) => p.privateIp) : [];
-    const paramsText = pulumi
+    // Nothing from the load balancers: install runs while they are created.
+    const paramsText = imageArchives.apply((archives) =>
+      renderNodeParams({
+        ...spec.nodeParams,
+        role,
+        nodeName: server.nodeName,
+        rke2Version: spec.rke2Version,
+        imageArchives: archives,
+      }),
+    );
+    const clusterText = pulumi
       .all([spec.registrationHost, controlPlaneEndpoint, pulumi.all(peers)])
       .apply(([registrationAddress, endpoint, peerIps]) =>
-        renderNodeParams({
-          ...spec.nodeParams,
-          role,
-          nodeName: server.nodeName,
-          rke2Version: spec.rke2Version,
+        renderClusterParams({
           registrationAddress,
           controlPlaneEndpoint: endpoint,
           peers: peerIps,
@@ -110,8 +122,10 @@ export function rke2ClusterSteps(
       name: `${name}-${i + 1}`,
       parent,
       paramsText,
+      clusterText,
       configText: config,
       rke2Version: spec.rke2Version,
+      ...(spec.preloadImages ? { imageArchives } : {}),
       token: secretToken,
       cluster: token,
       startAfter: [
@@ -147,6 +161,8 @@ export class Rke2Cluster extends pulumi.ComponentResource {
   public readonly kubeconfig: pulumi.Output<string>;
   /** The last server's start: everything after "all servers joined" depends on it. */
   public readonly joined: pulumi.Resource[];
+  /** Server 1 Ready and its kubeconfig read: what needs only the API depends on it. */
+  public readonly firstReady: pulumi.Resource[];
   /** The join token resource; also the marker that the whole cluster is being destroyed. */
   public readonly token: random.RandomPassword;
 
@@ -167,6 +183,7 @@ export class Rke2Cluster extends pulumi.ComponentResource {
     this.token = built.token;
     this.kubeconfig = pulumi.secret(built.kubeconfig);
     this.joined = [built.steps[built.steps.length - 1].start.resource];
+    this.firstReady = [built.kubeconfigResource];
     this.registerOutputs({ kubeconfig: this.kubeconfig });
   }
 }

@@ -7,10 +7,15 @@ import { rke2ClusterSteps, type Rke2ClusterSpec } from "../../components/rke2/cl
 import type { NodeParams } from "../../components/rke2/params";
 import type { ServerSteps } from "../../components/rke2/steps";
 
-export interface TransportClusterArgs extends Omit<Rke2ClusterSpec, "nodeParams"> {
+export interface TransportClusterArgs extends Omit<
+  Rke2ClusterSpec,
+  "nodeParams" | "preloadImages"
+> {
+  /** Default false: most transport tests look at the other steps. */
+  preloadImages?: boolean;
   transport: NodeTransport;
   /** Extra params (tests: tiny timeouts, the sandbox's installer URL). */
-  params?: Pick<NodeParams, "installUrl" | "timeouts" | "tuning">;
+  params?: Pick<NodeParams, "installUrl" | "artifactUrl" | "timeouts" | "tuning">;
   /** Replaces the rendered config.yaml (tests: the sandbox's). */
   configText?: string;
 }
@@ -23,12 +28,12 @@ export class TransportCluster extends pulumi.ComponentResource {
 
   constructor(name: string, args: TransportClusterArgs) {
     super("rancher-ha:rke2:Rke2Cluster", name, {}, {});
-    const { transport, params, configText, ...spec } = args;
+    const { transport, params, configText, preloadImages, ...spec } = args;
     const built = rke2ClusterSteps(
       this,
       name,
       transport,
-      { ...spec, ...(params ? { nodeParams: params } : {}) },
+      { ...spec, preloadImages: preloadImages ?? false, ...(params ? { nodeParams: params } : {}) },
       configText,
     );
     this.token = built.token;
