@@ -1,5 +1,6 @@
-// Loaded by mocha (.mocharc.json `require`, after tsx) in every test process.
-//
+// Loaded by mocha (.mocharc.json `require`, after tsx) in every test process, before any test file.
+import { installPlanCache } from "./plan-cache";
+
 // Pulumi's SDK records `new Error().stack` on every promise it tracks (runtime/debuggable.js,
 // `debuggablePromise`), only to print where leaked promises came from at exit. Under tsx, Node
 // maps each frame of each such trace through source maps: about half the CPU of an offline plan.
@@ -14,3 +15,6 @@ if (formatStack !== undefined && !process.env.PULUMI_DEBUG_PROMISE_LEAKS) {
       ? "Error: stack not recorded in tests (set PULUMI_DEBUG_PROMISE_LEAKS=1 to keep it)"
       : formatStack(error, frames);
 }
+
+// Each distinct plan is evaluated once per test process (test/plan-cache.ts).
+installPlanCache();
