@@ -3,7 +3,7 @@
 // version; the plan command, docs, estimate and policy tests ask for the same fixture plans
 // through the real entry points dozens of times, each a full evaluation on the mock runtime.
 //
-// installPlanCache (test/mocha-setup.ts, before any test file loads) replaces plan/run's runPlan
+// installPlanCache (test/process-setup.ts, before any test file loads) replaces plan/run's runPlan
 // export with one that evaluates each distinct input once and hands every caller its own deep
 // copy, as a fresh run would. Config that fails validation is never cached (the real runPlan
 // rejects it, registering nothing), nor is a failed evaluation. evaluatePlan is the uncached

@@ -1,4 +1,4 @@
-// Loaded by mocha (.mocharc.json `require`, after tsx) in every test process, before any test file.
+// What every process that runs test files sets up before loading any (test/mocha-setup.js).
 import { installPlanCache } from "./plan-cache";
 import { skipPromiseStacks } from "./promise-stacks";
 
