@@ -6,6 +6,7 @@ import { Plan, runPlan } from "../plan/run";
 import { UNKNOWN } from "../plan/values";
 import { selfSigned } from "./certs";
 import { FIXTURE_STACKS } from "./helpers";
+import { evaluatePlan } from "./plan-cache";
 
 const plans = new Map<string, Promise<Plan>>();
 function plan(overrides: string[] = []): Promise<Plan> {
@@ -263,7 +264,7 @@ describe("mermaid diagram", function () {
 
   it("is deterministic: same text for separate runs and for shuffled resources", async () => {
     const a = renderMermaid(await plan(["loadBalancer=l7"]));
-    const again = await runPlan({
+    const again = await evaluatePlan({
       stack: "dev",
       overrides: ["loadBalancer=l7"],
       stackDir: FIXTURE_STACKS,

@@ -1,0 +1,44 @@
+// Pulumi's SDK passes every promise it tracks through debuggablePromise (runtime/debuggable.js),
+// which stores `new Error().stack` on it, only to print where leaked promises were made when
+// PULUMI_DEBUG_PROMISE_LEAKS is set. An offline plan makes ~7,700 such promises; capturing their
+// stacks (and, under tsx, mapping each frame through source maps) was about 40% of a plan's CPU.
+//
+// skipPromiseStacks keeps the SDK's own debuggablePromise, leak tracking included, and only sets
+// Error.stackTraceLimit to 0 for the duration of the call, so the trace it stores is "Error".
+// Every other stack, test failures included, is captured and formatted as before. The SDK calls
+// it through its module's exports (`debuggable_1.debuggablePromise(...)`), so replacing the export
+// reaches every caller; test/sdk-internals.test.ts fails if that stops being true.
+import "@pulumi/pulumi/runtime/debuggable";
+
+type DebuggablePromise = <T>(p: Promise<T>, ctx: unknown) => Promise<T>;
+
+let calls = 0;
+
+/** How many promises went through the stack-less debuggablePromise in this process. */
+export function promisesWithoutStack(): number {
+  return calls;
+}
+
+/** Whether the SDK's promise stacks are skipped here (not when PULUMI_DEBUG_PROMISE_LEAKS is set). */
+export const skippingPromiseStacks = !process.env.PULUMI_DEBUG_PROMISE_LEAKS;
+
+export function skipPromiseStacks(): void {
+  if (!skippingPromiseStacks) return;
+  // The module object itself (its typings export nothing), not an import's copy of it.
+  const loaded = require.cache[require.resolve("@pulumi/pulumi/runtime/debuggable")];
+  const exports = loaded?.exports as { debuggablePromise?: DebuggablePromise } | undefined;
+  if (exports === undefined) return;
+  const real = exports.debuggablePromise;
+  // An SDK without it: plans are slower here, never wrong (sdk-internals.test.ts says so).
+  if (typeof real !== "function") return;
+  exports.debuggablePromise = function debuggablePromiseWithoutStack(p, ctx) {
+    calls++;
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    try {
+      return real(p, ctx);
+    } finally {
+      Error.stackTraceLimit = limit;
+    }
+  };
+}
