@@ -54,13 +54,12 @@ describe("deploy: the real entry point as a process", function () {
   it("without pulumi on PATH: exits 127 within seconds with one line on how to install it", async () => {
     const emptyBin = path.join(scratch, "empty-bin");
     mkdirSync(emptyBin);
-    const started = Date.now();
+    // A hang is caught by spawnEntry's 20 s kill timer; no wall-clock assertion (load-dependent).
     const r = await spawnEntry(["--stack", "dev", "--yes"], {
       PATH: emptyBin,
       PULUMI_BACKEND_URL: pathToFileURL(path.join(scratch, "state")).href,
     }).exited;
     assert.equal(r.code, 127, r.err);
-    assert.ok(Date.now() - started < 10_000, "no hang");
     const lines = r.err.split("\n").filter(Boolean);
     assert.equal(lines.length, 1, r.err);
     assert.match(
