@@ -93,6 +93,13 @@ load_state() {
   [[ -n $STATE_ID && -n $PHASE ]] || die "$RESTORE_STATE is incomplete; inspect it before removing it"
 }
 
+# The state as three KEY=VALUE lines on stdout (values empty when no restore runs here), for the
+# restore command to plan a resume. Nothing in it is secret.
+print_status() {
+  load_state
+  printf 'RESTORE_ID=%s\nSNAPSHOT=%s\nPHASE=%s\n' "$STATE_ID" "$STATE_SNAPSHOT" "$PHASE"
+}
+
 # Refuses when another restore owns this node.
 require_same_restore() {
   load_state

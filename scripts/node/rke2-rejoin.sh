@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # shellcheck source-path=SCRIPTDIR
-# rke2-rejoin.sh PARAMS_FILE stop|rejoin|finish|abort  — on every server but the first.
+# rke2-rejoin.sh PARAMS_FILE stop|rejoin|finish|abort|status  — on every server but the first.
 #   stop    take the restore lock, disable and stop rke2-server, then rke2-killall.sh: the unit is
 #           KillMode=process, so etcd and the API server would outlive `systemctl stop` and keep
 #           the old quorum serving the old data (rancher/rke2 rke2-server.service)
@@ -9,13 +9,14 @@
 #           rke2-server so it joins the restored cluster, wait until this node is Ready
 #   finish  release the lock
 #   abort   only before the rejoin: start rke2-server again on its old data, release the lock
+#   status  print this node's restore state (RESTORE_ID, SNAPSHOT, PHASE; empty when none)
 # Exit: 0 done (or already done), 1 failure, 2 usage, 3 refused (another restore, wrong phase).
 set -euo pipefail
 # shellcheck source=restore-lib.sh # (restore-lib.sh sits next to this script)
 source "$(dirname "${BASH_SOURCE[0]}")/restore-lib.sh"
 
 PHASES=(stopping stopped cleared rejoined)
-ACTIONS="stop|rejoin|finish|abort"
+ACTIONS="stop|rejoin|finish|abort|status"
 
 do_stop() {
   if phase_at_least stopped "${PHASES[@]}"; then
@@ -37,7 +38,8 @@ registration_answers() {
 clear_database() {
   local keep="$RKE2_SERVER_DIR/db-pre-restore-$RESTORE_ID" failed="$RKE2_SERVER_DIR/db-failed-$RESTORE_ID"
   if [[ $PHASE == stopped ]]; then
-    if [[ -d $RKE2_DB && ! -e $keep ]]; then
+    if [[ -d $RKE2_DB ]]; then
+      [[ ! -e $keep ]] || die "$keep already exists; a restore id is used once: move it away and re-run"
       mv "$RKE2_DB" "$keep"
       log "moved $RKE2_DB to $keep"
     fi
@@ -96,6 +98,10 @@ main() {
   (($# == 2)) || restore_usage "$ACTIONS"
   read_restore_params "$1"
   require_root
+  if [[ $2 == status ]]; then
+    print_status
+    return 0
+  fi
   if [[ $2 == abort ]]; then
     load_state
     [[ -z $PHASE ]] || RESTORE_ID=$STATE_ID SNAPSHOT_NAME=$STATE_SNAPSHOT

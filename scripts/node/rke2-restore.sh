@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # shellcheck source-path=SCRIPTDIR
-# rke2-restore.sh PARAMS_FILE stop|reset|start|finish|abort  — on the FIRST server only.
+# rke2-restore.sh PARAMS_FILE stop|reset|start|finish|abort|status  — on the FIRST server only.
 #   stop    take the restore lock, disable and stop rke2-server (before any server is reset)
 #   reset   rke2 server --cluster-reset --cluster-reset-restore-path=SNAPSHOT_NAME: RKE2 pulls
 #           the snapshot from the etcd-s3 bucket in config.yaml (rke2-docs: "only the snapshot
 #           filename should be passed"), restores it and leaves a one-member etcd
 #   start   enable and start rke2-server, wait for the API and this node to be Ready
-#   finish  wait until every server (NODE_NAMES) is Ready, then release the lock
+#   finish  wait until every server (NODE_NAMES) is Ready, then release the lock: the restore's
+#           last step, so the first server holds its lock until the others have finished
 #   abort   only before the reset: start rke2-server again on its old data, release the lock
+#   status  print this node's restore state (RESTORE_ID, SNAPSHOT, PHASE; empty when none)
 # The other servers run rke2-rejoin.sh. Parameters: restore.env (restoreParams.ts).
 # Exit: 0 done (or already done), 1 failure, 2 usage, 3 refused (another restore, wrong phase).
 set -euo pipefail
@@ -15,7 +17,7 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/restore-lib.sh"
 
 PHASES=(stopping stopped reset started)
-ACTIONS="stop|reset|start|finish|abort"
+ACTIONS="stop|reset|start|finish|abort|status"
 
 do_stop() {
   if phase_at_least stopped "${PHASES[@]}"; then
@@ -112,6 +114,10 @@ main() {
   read_restore_params "$1"
   require_root
   # Abort may end any restore, not only the one the params name.
+  if [[ $2 == status ]]; then
+    print_status
+    return 0
+  fi
   if [[ $2 == abort ]]; then
     load_state
     [[ -z $PHASE ]] || RESTORE_ID=$STATE_ID SNAPSHOT_NAME=$STATE_SNAPSHOT

@@ -224,8 +224,12 @@ export class Sandbox {
       ...overrides,
       timeouts: { stop: 2, reset: 2, ready: 2, registration: 2, poll: 0.02, ...overrides.timeouts },
     };
-    fs.writeFileSync(path.join(this.stage, "restore.env"), renderRestoreParams(params));
+    this.writeRestoreParamsFile(renderRestoreParams(params));
     return params;
+  }
+
+  writeRestoreParamsFile(text: string): void {
+    fs.writeFileSync(path.join(this.stage, "restore.env"), text, { mode: 0o600 });
   }
 
   /** Runs a restore script the way the restore command does: params file, then the action word. */

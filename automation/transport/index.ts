@@ -1,0 +1,70 @@
+// Picks the restore's node transport for the stack's nodeAccess mode.
+import { SshTransport } from "./ssh";
+import type { NodeTransport, RestoreNode } from "./types";
+
+export type NodeAccess = "public" | "bastion" | "ssm";
+
+export interface TransportTarget {
+  nodeAccess: NodeAccess;
+  region: string;
+  sshUser: string;
+  /** bastion mode: the bastion's public address. */
+  bastionHost?: string;
+}
+
+/**
+ * Issue 10's SSM runner (ssm/ modules, @aws-sdk/client-ssm) plugs in here: it runs the same
+ * script with the same restore.env (nothing secret in it) through SSM Run Command.
+ */
+export type SsmTransportFactory = (target: { region: string }) => NodeTransport;
+
+export interface TransportSecrets {
+  /** Secret: the stack's SSH key (its `sshPrivateKey` output or config). */
+  sshPrivateKey?: string;
+  ssm?: SsmTransportFactory;
+}
+
+export class TransportUnavailableError extends Error {}
+
+export function createNodeTransport(t: TransportTarget, s: TransportSecrets): NodeTransport {
+  const ssh = (address: (n: RestoreNode) => string, bastion?: { host: string }) => {
+    if (!s.sshPrivateKey) {
+      throw new TransportUnavailableError(
+        `nodeAccess ${t.nodeAccess} needs the stack's SSH key: the sshPrivateKey output (generated) or rancher-ha:sshPrivateKey`,
+      );
+    }
+    return new SshTransport({
+      user: t.sshUser,
+      privateKey: s.sshPrivateKey,
+      address,
+      ...(bastion ? { bastion } : {}),
+    });
+  };
+  switch (t.nodeAccess) {
+    case "public":
+      return ssh((n) => {
+        if (!n.publicIp) throw new TransportUnavailableError(`${n.nodeName} has no public IP`);
+        return n.publicIp;
+      });
+    case "bastion":
+      if (!t.bastionHost) {
+        throw new TransportUnavailableError("nodeAccess bastion, but the stack names no bastion");
+      }
+      return ssh((n) => n.privateIp, { host: t.bastionHost });
+    case "ssm":
+      if (!s.ssm) {
+        throw new TransportUnavailableError(
+          "nodeAccess ssm: the SSM transport is not available in this build (issue 10's ssm/ modules)",
+        );
+      }
+      return s.ssm({ region: t.region });
+    default: {
+      const unknown: never = t.nodeAccess;
+      throw new TransportUnavailableError(`unknown nodeAccess ${String(unknown)}`);
+    }
+  }
+}
+
+export { SshTransport } from "./ssh";
+export type { SshTransportOptions } from "./ssh";
+export * from "./types";
