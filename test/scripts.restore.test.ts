@@ -267,6 +267,22 @@ describe("scripts: rke2-restore.sh (first server)", () => {
     assert.match(state(), /PHASE=stopped/);
   });
 
+  it("status prints the node's state for the restore command (nothing when none)", async () => {
+    const none = await restore("status");
+    expectOk(none);
+    assert.equal(none.stdout, "RESTORE_ID=\nSNAPSHOT=\nPHASE=\n");
+    expectOk(await restore("stop"));
+    // status answers whichever restore holds the node, whatever the params name.
+    sb.setRestoreParams({ restoreId: "20260822-99999999" });
+    const held = await restore("status");
+    expectOk(held);
+    assert.equal(
+      held.stdout,
+      "RESTORE_ID=20260821-0a1b2c3d\nSNAPSHOT=etcd-snapshot-rancher-ha-test-server-1-1755750000.zip\nPHASE=stopped\n",
+    );
+    assert.deepEqual(serviceActions(held), []);
+  });
+
   it("usage: an unknown action or a missing argument is exit 2", async () => {
     for (const args of [
       ['"$HOME/rancher-ha/restore.env"', "explode"],
@@ -369,6 +385,13 @@ describe("scripts: rke2-rejoin.sh (the other servers)", () => {
     sb.plan("killall", "fail");
     expectFailure(await rejoin("stop"), /rke2-killall\.sh failed .*etcd may still run/);
     assert.match(state(), /PHASE=stopping/);
+  });
+
+  it("never moves a database onto an earlier one of the same restore id", async () => {
+    sb.write(`${KEPT}/etcd/member/older`, "x\n");
+    expectOk(await rejoin("stop"));
+    expectFailure(await rejoin("rejoin"), /db-pre-restore-20260821-0a1b2c3d already exists/);
+    assert.ok(sb.exists(`${DB}/etcd/member/old-data`));
   });
 
   it("rejoin refuses before the stop; abort works only before the database moved", async () => {
