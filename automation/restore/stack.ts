@@ -11,6 +11,8 @@ export interface RestoreInputs {
   target: RestoreTarget;
   /** Secret; held in memory only, never printed. */
   sshPrivateKey?: string;
+  /** `aws:profile` of the stack, for the S3 client (as Pulumi's AWS provider uses it). */
+  awsProfile?: string;
   status: StackStatus;
 }
 
@@ -24,14 +26,17 @@ export async function readRestoreInputs(
     const stack = await engine.selectStack(ws);
     const outputs = await stack.outputs();
     const target = parseRestoreTarget(outputs.restoreTarget?.value);
+    const config = await stack.getAllConfig();
     let key = outputs.sshPrivateKey?.value as unknown;
     if (typeof key !== "string" && target.nodeAccess !== "ssm") {
-      key = (await stack.getAllConfig())[`${PROJECT}:sshPrivateKey`]?.value;
+      key = config[`${PROJECT}:sshPrivateKey`]?.value;
     }
+    const profile = config["aws:profile"]?.value;
     const summary = (await engine.listStacks(ws)).find((s) => s.name === stackName);
     return {
       target,
       ...(typeof key === "string" && key !== "" ? { sshPrivateKey: key } : {}),
+      ...(profile ? { awsProfile: profile } : {}),
       status: {
         updateInProgress: summary?.updateInProgress === true,
         ...(summary?.lastUpdate ? { lastUpdate: new Date(summary.lastUpdate) } : {}),
