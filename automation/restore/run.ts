@@ -275,7 +275,9 @@ export async function restoreEtcdSnapshot(args: RestoreEtcdArgs): Promise<Restor
     if (r.exitCode !== 0) {
       const detail = r.timedOut
         ? `no answer within ${runner.bound(step.action) + MARGIN}s`
-        : `exit ${r.exitCode ?? "none"}: ${verdict(r)}`;
+        : r.exitCode === null
+          ? `the connection closed before the command finished: ${verdict(r)}`
+          : `exit ${r.exitCode}: ${verdict(r)}`;
       runner.progress(step.action, step.node.nodeName, "fail", detail);
       throw new RestoreStepError(
         step.action,

@@ -42,23 +42,33 @@ export class SshTransport implements NodeTransport {
     };
   }
 
-  private connect(config: ConnectConfig): Promise<Client> {
+  /**
+   * One connection; `onClose` forgets it so the next step reconnects. Errors after "ready" (a
+   * reset connection) must have a listener or they would crash the process: the running
+   * command's channel closes and its step reports that instead.
+   */
+  private connect(config: ConnectConfig, onClose: () => void): Promise<Client> {
     return new Promise((resolve, reject) => {
       const c = new Client();
-      c.once("ready", () => resolve(c));
-      c.once("error", reject);
+      let ready = false;
+      c.on("error", (e) => {
+        if (!ready) reject(e);
+      });
+      c.on("close", onClose);
+      c.once("ready", () => {
+        ready = true;
+        resolve(c);
+      });
       c.connect(config);
     });
   }
 
   private viaBastion(): Promise<Client> {
     const b = this.o.bastion!;
-    this.bastion ??= this.connect({
-      ...this.base(),
-      host: b.host,
-      port: b.port ?? 22,
-      ...(b.user ? { username: b.user } : {}),
-    });
+    this.bastion ??= this.connect(
+      { ...this.base(), host: b.host, port: b.port ?? 22, ...(b.user ? { username: b.user } : {}) },
+      () => (this.bastion = undefined),
+    );
     return this.bastion;
   }
 
@@ -67,14 +77,17 @@ export class SshTransport implements NodeTransport {
     let c = this.clients.get(host);
     if (!c) {
       c = (async () => {
-        if (!this.o.bastion) return this.connect({ ...this.base(), host, port: this.o.port ?? 22 });
+        const forget = () => this.clients.delete(host);
+        if (!this.o.bastion) {
+          return this.connect({ ...this.base(), host, port: this.o.port ?? 22 }, forget);
+        }
         const jump = await this.viaBastion();
         const sock = await new Promise<ClientChannel>((resolve, reject) =>
           jump.forwardOut("127.0.0.1", 0, host, this.o.port ?? 22, (err, stream) =>
             err ? reject(err) : resolve(stream),
           ),
         );
-        return this.connect({ ...this.base(), sock: sock });
+        return this.connect({ ...this.base(), sock }, forget);
       })();
       // A failed connection is not cached: the next step may try again.
       c.catch(() => this.clients.delete(host));

@@ -316,6 +316,24 @@ describe("restore library: restoreEtcdSnapshot (fake transport and S3)", () => {
     );
   });
 
+  it("a command cut off by a lost connection says so", async () => {
+    const t = new FakeTransport();
+    const run = t.runScript.bind(t);
+    t.runScript = (node, req) =>
+      req.args[0] === "reset"
+        ? Promise.resolve({
+            exitCode: null,
+            stdout: "",
+            stderr: "level=info msg=restoring\n",
+            timedOut: false,
+          })
+        : run(node, req);
+    await assert.rejects(
+      restore(t),
+      /reset on rancher-ha-prod-server-1 failed: the connection closed before the command finished/,
+    );
+  });
+
   it("refuses a stack that is mid-update before touching S3 or any server", async () => {
     const t = new FakeTransport();
     const store = new FakeStore();

@@ -91,6 +91,39 @@ describe("restore transport: SSH (ssh2 against an in-process server)", function 
     await t.close();
   });
 
+  it("a connection lost mid-command is a result (no crash), and the next step reconnects", async () => {
+    let drop = true;
+    const node = await startServer(key.publicKey, () =>
+      drop
+        ? ((drop = false), { stdout: "half", code: 0, drop: true, delayMs: 50 })
+        : { stdout: "ok", code: 0 },
+    );
+    servers.push(node);
+    const t = new SshTransport({
+      user: "ubuntu",
+      privateKey: key.privateKey,
+      address: () => "127.0.0.1",
+      port: node.port,
+    });
+    const lost = await t.runScript(NODE, {
+      script: "rke2-rejoin.sh",
+      params: PARAMS,
+      args: ["rejoin"],
+      timeoutSeconds: 10,
+    });
+    assert.equal(lost.exitCode, null);
+    assert.equal(lost.timedOut, false);
+    const again = await t.runScript(NODE, {
+      script: "rke2-rejoin.sh",
+      params: PARAMS,
+      args: ["rejoin"],
+      timeoutSeconds: 10,
+    });
+    assert.deepEqual([again.exitCode, again.stdout], [0, "ok"]);
+    assert.equal(node.recorded.users.length, 2, "reconnected once");
+    await t.close();
+  });
+
   it("bastion mode tunnels to the private address through the bastion (direct-tcpip)", async () => {
     const node = await startServer(key.publicKey, () => ({ stdout: "ok\n", code: 0 }));
     const bastion = await startServer(key.publicKey, () => ({ code: 1 }));

@@ -27,7 +27,14 @@ export function keyPair(): { privateKey: string; publicKey: ParsedKey } {
 
 export function startServer(
   clientKey: ParsedKey,
-  answer: (command: string) => { stdout?: string; stderr?: string; code: number; delayMs?: number },
+  answer: (command: string) => {
+    stdout?: string;
+    stderr?: string;
+    code: number;
+    delayMs?: number;
+    /** Drop the whole connection instead of answering (a server that goes away mid-step). */
+    drop?: boolean;
+  },
 ): Promise<TestServer> {
   const host = utils.generateKeyPairSync("ed25519");
   const recorded: Recorded = { execs: [], files: new Map(), forwards: [], users: [] };
@@ -56,6 +63,11 @@ export function startServer(
           recorded.execs.push(info.command);
           const a = answer(info.command);
           setTimeout(() => {
+            if (a.drop) {
+              if (a.stdout) stream.write(a.stdout);
+              client.end();
+              return;
+            }
             if (a.stdout) stream.write(a.stdout);
             if (a.stderr) stream.stderr.write(a.stderr);
             stream.exit(a.code);
