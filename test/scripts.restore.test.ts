@@ -40,7 +40,7 @@ describe("scripts: restore parameters", () => {
       [
         "--norc",
         "-c",
-        `source "${SCRIPTS_DIR}/restore-lib.sh"; printf '%s\\n' "\${RESTORE_PARAM_KEYS[@]}"`,
+        `source "${SCRIPTS_DIR}/lib.sh"; source "${SCRIPTS_DIR}/restore-lib.sh"; printf '%s\\n' "\${RESTORE_PARAM_KEYS[@]}"`,
       ],
       { encoding: "utf8" },
     );

@@ -1,6 +1,7 @@
 // How the restore command reaches a server: run one of the shipped node scripts with a copied
 // parameter file, streaming its output. Implemented over SSH (directly or through the bastion)
 // here; over SSM by issue 10's ssm/ modules behind the same interface.
+import { SCRIPTS_ON_NODE, STAGING_DIR } from "../../components/access/nodePaths";
 
 /** A server as the stack's `restoreTarget` output describes it. */
 export interface RestoreNode {
@@ -43,9 +44,8 @@ export interface NodeTransport {
   close(): Promise<void>;
 }
 
-/** Where the stack stages the scripts on every node (components/rke2/cluster.ts STAGING_DIR). */
-export const NODE_STAGING_DIR = "/opt/rancher-ha";
-export const RESTORE_PARAMS_FILE = `${NODE_STAGING_DIR}/restore.env`;
+/** Beside params.env in the stack's staging directory (owned by the SSH user after a stage). */
+export const RESTORE_PARAMS_FILE = `${STAGING_DIR}/restore.env`;
 
 /** The command line: nothing variable on it but fixed action words. */
 export function scriptCommand(script: RestoreScript, args: readonly string[]): string {
@@ -53,7 +53,5 @@ export function scriptCommand(script: RestoreScript, args: readonly string[]): s
     if (!/^[a-z]+$/.test(a))
       throw new Error(`node script argument ${JSON.stringify(a)} is not a fixed word`);
   }
-  return [`sudo -n bash ${NODE_STAGING_DIR}/node/${script} ${RESTORE_PARAMS_FILE}`, ...args].join(
-    " ",
-  );
+  return [`sudo -n bash ${SCRIPTS_ON_NODE}/${script} ${RESTORE_PARAMS_FILE}`, ...args].join(" ");
 }

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# shellcheck source-path=SCRIPTDIR
-# Helpers shared by rke2-restore.sh (first server) and rke2-rejoin.sh (the others). Sourced:
+# Helpers shared by rke2-restore.sh (first server) and rke2-rejoin.sh (the others). Sourced
+# after lib.sh, never run:
+#   source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 #   source "$(dirname "${BASH_SOURCE[0]}")/restore-lib.sh"
 #
 # A restore follows rke2-docs datastore/backup_restore.md ("Multiple Servers"): stop every server,
@@ -13,19 +14,16 @@
 # of another restore refuses with exit 3.
 # shellcheck disable=SC2034 # the constants below are used by the scripts that source this file
 set -euo pipefail
-# shellcheck source=lib.sh # (lib.sh sits next to this script)
-source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+[[ -n ${STATE_DIR:-} && -n ${RESTORE_STATE:-} ]] || {
+  echo "restore-lib.sh: source lib.sh first" >&2
+  exit 1
+}
 
 RESTORE_DIR="${RESTORE_STATE%/*}"
 RKE2_SERVER_DIR="$RANCHER_HA_ROOT/var/lib/rancher/rke2/server"
 RKE2_DB="$RKE2_SERVER_DIR/db"
 JOIN_DROPIN="$RKE2_ETC/config.yaml.d/50-rancher-ha-join.yaml"
 EXIT_REFUSED=3
-
-restore_usage() {
-  printf 'usage: %s PARAMS_FILE %s\n' "$SCRIPT_NAME" "$1" >&2
-  exit 2
-}
 
 refuse() {
   log "REFUSED: $*"

@@ -12,7 +12,9 @@
 #   status  print this node's restore state (RESTORE_ID, SNAPSHOT, PHASE; empty when none)
 # Exit: 0 done (or already done), 1 failure, 2 usage, 3 refused (another restore, wrong phase).
 set -euo pipefail
-# shellcheck source=restore-lib.sh # (restore-lib.sh sits next to this script)
+# shellcheck source=lib.sh # (lib.sh sits next to this script)
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+# shellcheck source=restore-lib.sh # (beside it too)
 source "$(dirname "${BASH_SOURCE[0]}")/restore-lib.sh"
 
 PHASES=(stopping stopped cleared rejoined)
@@ -95,7 +97,8 @@ do_abort() {
 }
 
 main() {
-  (($# == 2)) || restore_usage "$ACTIONS"
+  USAGE_ARGS=$ACTIONS
+  (($# == 2)) || usage
   read_restore_params "$1"
   require_root
   if [[ $2 == status ]]; then
@@ -113,7 +116,7 @@ main() {
     rejoin) do_rejoin ;;
     finish) do_finish ;;
     abort) do_abort ;;
-    *) restore_usage "$ACTIONS" ;;
+    *) usage ;;
   esac
 }
 

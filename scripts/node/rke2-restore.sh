@@ -13,7 +13,9 @@
 # The other servers run rke2-rejoin.sh. Parameters: restore.env (restoreParams.ts).
 # Exit: 0 done (or already done), 1 failure, 2 usage, 3 refused (another restore, wrong phase).
 set -euo pipefail
-# shellcheck source=restore-lib.sh # (restore-lib.sh sits next to this script)
+# shellcheck source=lib.sh # (lib.sh sits next to this script)
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+# shellcheck source=restore-lib.sh # (beside it too)
 source "$(dirname "${BASH_SOURCE[0]}")/restore-lib.sh"
 
 PHASES=(stopping stopped reset started)
@@ -110,7 +112,8 @@ do_abort() {
 }
 
 main() {
-  (($# == 2)) || restore_usage "$ACTIONS"
+  USAGE_ARGS=$ACTIONS
+  (($# == 2)) || usage
   read_restore_params "$1"
   require_root
   # Abort may end any restore, not only the one the params name.
@@ -130,7 +133,7 @@ main() {
     start) do_start ;;
     finish) do_finish ;;
     abort) do_abort ;;
-    *) restore_usage "$ACTIONS" ;;
+    *) usage ;;
   esac
 }
 
