@@ -34,8 +34,8 @@ import {
   type RestoreTarget,
   type SnapshotStore,
 } from "../automation/restore";
-import { createNodeTransport, TransportUnavailableError } from "../automation/transport";
-import type { NodeTransport } from "../automation/transport";
+import { createRestoreTransport, TransportUnavailableError } from "../automation/transport";
+import type { RestoreTransport } from "../automation/transport";
 import { formatDuration, UsageError } from "./deploy";
 
 export const EXIT = { ok: 0, failed: 1, usage: 2, refused: 3, noCli: 127, cancelled: 130 } as const;
@@ -120,7 +120,7 @@ export function parseArgs(argv: string[]): ParsedArgs | "help" {
 export interface RestoreLibrary {
   readInputs(stack: string, options: StackOptions): Promise<RestoreInputs>;
   store(target: RestoreTarget, inputs: RestoreInputs): SnapshotStore;
-  transport(target: RestoreTarget, inputs: RestoreInputs): NodeTransport;
+  transport(target: RestoreTarget, inputs: RestoreInputs): RestoreTransport;
 }
 
 export interface RestoreIo {
@@ -144,7 +144,7 @@ const realLibrary: RestoreLibrary = {
       }),
     ),
   transport: (target, inputs) =>
-    createNodeTransport(
+    createRestoreTransport(
       target,
       inputs.sshPrivateKey ? { sshPrivateKey: inputs.sshPrivateKey } : {},
     ),
@@ -254,7 +254,7 @@ export async function main(argv: string[], io: RestoreIo, now = () => new Date()
       forceStop?.();
     }
   });
-  let transport: NodeTransport | undefined;
+  let transport: RestoreTransport | undefined;
   const progress = (e: RestoreProgress) => {
     if (e.step === "check" && e.phase !== "fail") return;
     const word = { start: "…", done: "done", skip: "already done", fail: "FAILED" }[e.phase];

@@ -3,7 +3,7 @@
 // the servers are in and what to do next. Re-running the same command resumes.
 import { createHash } from "node:crypto";
 import { renderRestoreParams, type RestoreTimeouts } from "../../components/rke2/restoreParams";
-import type { NodeTransport, RestoreNode, RunScriptResult } from "../transport/types";
+import type { RestoreTransport, RestoreNode, RunScriptResult } from "../transport/types";
 import { RestoreInterruptedError, RestoreRefusedError, RestoreStepError } from "./errors";
 import {
   canAbort,
@@ -50,7 +50,7 @@ export interface RestoreEtcdArgs {
   target: RestoreTarget;
   /** A snapshot file name, or "latest". */
   snapshot: string;
-  transport: NodeTransport;
+  transport: RestoreTransport;
   store: SnapshotStore;
   stackStatus?: () => Promise<StackStatus>;
   /** Asked once everything is checked, before any change; false declines. */
@@ -303,7 +303,7 @@ export async function restoreEtcdSnapshot(args: RestoreEtcdArgs): Promise<Restor
 export interface AbortRestoreArgs {
   stackName: string;
   target: RestoreTarget;
-  transport: NodeTransport;
+  transport: RestoreTransport;
   onProgress?: (e: RestoreProgress) => void;
 }
 

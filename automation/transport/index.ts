@@ -1,6 +1,6 @@
 // Picks the restore's node transport for the stack's nodeAccess mode.
 import { SshTransport } from "./ssh";
-import type { NodeTransport, RestoreNode } from "./types";
+import type { RestoreTransport, RestoreNode } from "./types";
 
 export type NodeAccess = "public" | "bastion" | "ssm";
 
@@ -16,7 +16,7 @@ export interface TransportTarget {
  * Issue 10's SSM runner (ssm/ modules, @aws-sdk/client-ssm) plugs in here: it runs the same
  * script with the same restore.env (nothing secret in it) through SSM Run Command.
  */
-export type SsmTransportFactory = (target: { region: string }) => NodeTransport;
+export type SsmTransportFactory = (target: { region: string }) => RestoreTransport;
 
 export interface TransportSecrets {
   /** Secret: the stack's SSH key (its `sshPrivateKey` output or config). */
@@ -26,7 +26,7 @@ export interface TransportSecrets {
 
 export class TransportUnavailableError extends Error {}
 
-export function createNodeTransport(t: TransportTarget, s: TransportSecrets): NodeTransport {
+export function createRestoreTransport(t: TransportTarget, s: TransportSecrets): RestoreTransport {
   const ssh = (address: (n: RestoreNode) => string, bastion?: { host: string }) => {
     if (!s.sshPrivateKey) {
       throw new TransportUnavailableError(

@@ -5,7 +5,7 @@ import { Client, type ClientChannel, type ConnectConfig, type SFTPWrapper } from
 import {
   RESTORE_PARAMS_FILE,
   scriptCommand,
-  type NodeTransport,
+  type RestoreTransport,
   type RestoreNode,
   type RunScriptRequest,
   type RunScriptResult,
@@ -26,7 +26,7 @@ export interface SshTransportOptions {
 /** Output kept per stream for messages: the tail is what explains a failure. */
 const KEEP_CHARS = 64 * 1024;
 
-export class SshTransport implements NodeTransport {
+export class SshTransport implements RestoreTransport {
   readonly kind = "ssh" as const;
   private readonly clients = new Map<string, Promise<Client>>();
   private bastion?: Promise<Client>;

@@ -38,7 +38,7 @@ export interface RunScriptResult {
   timedOut: boolean;
 }
 
-export interface NodeTransport {
+export interface RestoreTransport {
   readonly kind: "ssh" | "ssm";
   runScript(node: RestoreNode, req: RunScriptRequest): Promise<RunScriptResult>;
   close(): Promise<void>;

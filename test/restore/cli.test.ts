@@ -8,7 +8,7 @@ import {
   RestoreTargetError,
   type RestoreInputs,
 } from "../../automation/restore";
-import { createNodeTransport } from "../../automation/transport";
+import { createRestoreTransport } from "../../automation/transport";
 import { EXIT, main, parseArgs, type RestoreIo, type RestoreLibrary } from "../../bin/restore";
 import { fixtureProject } from "../helpers";
 import { FakeStore, FakeTransport, SNAP_NEW, SNAP_OLD, TARGET } from "./fakes";
@@ -206,7 +206,7 @@ describe("restore command: runs", () => {
       library: {
         readInputs: () => Promise.resolve({ ...INPUTS, target: { ...TARGET, nodeAccess: "ssm" } }),
         store: () => new FakeStore(),
-        transport: (target, inputs) => createNodeTransport(target, inputs), // the real factory, no SSM runner
+        transport: (target, inputs) => createRestoreTransport(target, inputs), // the real factory, no SSM runner
       },
     });
     assert.equal(ssm.code, EXIT.refused);

@@ -3,7 +3,7 @@
 import { parseRestoreTarget, type RestoreTarget } from "../../automation/restore/target";
 import type { SnapshotStore, StoredObject } from "../../automation/restore/snapshots";
 import type {
-  NodeTransport,
+  RestoreTransport,
   RestoreNode,
   RunScriptRequest,
   RunScriptResult,
@@ -77,7 +77,7 @@ const PEER = ["stopping", "stopped", "cleared", "rejoined"];
  * Nodes that follow the scripts' rules: phases, no-ops for reached phases, exit 3 for another
  * restore. `fail` makes one (node, action) fail a number of times (exit 1, or a transport error).
  */
-export class FakeTransport implements NodeTransport {
+export class FakeTransport implements RestoreTransport {
   readonly kind = "ssh" as const;
   readonly calls: Call[] = [];
   readonly states = new Map<string, FakeNode | null>();

@@ -7,7 +7,7 @@ import {
   type RestoreTarget,
 } from "../../automation/restore";
 import type {
-  NodeTransport,
+  RestoreTransport,
   RestoreNode,
   RunScriptRequest,
   RunScriptResult,
@@ -19,7 +19,7 @@ const NAMES = [1, 2, 3].map((i) => `rancher-ha-test-server-${i}`);
 const SNAPSHOT = `etcd-snapshot-${NAMES[1]}-1755741600.zip`;
 
 /** Runs the script in the node's sandbox, with restore.env written where the sandbox stages files. */
-class SandboxTransport implements NodeTransport {
+class SandboxTransport implements RestoreTransport {
   readonly kind = "ssh" as const;
   constructor(readonly boxes: Sandbox[]) {}
   async runScript(node: RestoreNode, req: RunScriptRequest): Promise<RunScriptResult> {

@@ -3,7 +3,7 @@
 import * as assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import * as path from "node:path";
-import { createNodeTransport, SshTransport } from "../../automation/transport";
+import { createRestoreTransport, SshTransport } from "../../automation/transport";
 import { keyPair, startServer, type TestServer } from "./sshServer";
 
 const NODE = {
@@ -179,30 +179,30 @@ describe("restore transport: SSH (ssh2 against an in-process server)", function 
     await t.close();
   });
 
-  it("createNodeTransport: SSH for public and bastion; SSM only through issue 10's seam", () => {
+  it("createRestoreTransport: SSH for public and bastion; SSM only through issue 10's seam", () => {
     const base = { region: "eu-west-1", sshUser: "ubuntu" };
     assert.equal(
-      createNodeTransport({ ...base, nodeAccess: "public" }, { sshPrivateKey: key.privateKey })
+      createRestoreTransport({ ...base, nodeAccess: "public" }, { sshPrivateKey: key.privateKey })
         .kind,
       "ssh",
     );
     assert.equal(
-      createNodeTransport(
+      createRestoreTransport(
         { ...base, nodeAccess: "bastion", bastionHost: "203.0.113.5" },
         { sshPrivateKey: key.privateKey },
       ).kind,
       "ssh",
     );
     assert.throws(
-      () => createNodeTransport({ ...base, nodeAccess: "bastion" }, { sshPrivateKey: "k" }),
+      () => createRestoreTransport({ ...base, nodeAccess: "bastion" }, { sshPrivateKey: "k" }),
       /names no bastion/,
     );
     assert.throws(
-      () => createNodeTransport({ ...base, nodeAccess: "public" }, {}),
+      () => createRestoreTransport({ ...base, nodeAccess: "public" }, {}),
       /needs the stack's SSH key/,
     );
     assert.throws(
-      () => createNodeTransport({ ...base, nodeAccess: "ssm" }, {}),
+      () => createRestoreTransport({ ...base, nodeAccess: "ssm" }, {}),
       /SSM transport is not available/,
     );
     const fake = {
@@ -211,7 +211,7 @@ describe("restore transport: SSH (ssh2 against an in-process server)", function 
       close: () => Promise.resolve(),
     };
     let region = "";
-    const ssm = createNodeTransport(
+    const ssm = createRestoreTransport(
       { ...base, nodeAccess: "ssm" },
       { ssm: (t) => ((region = t.region), fake) },
     );
