@@ -21,6 +21,8 @@ export interface RancherBackupChart {
  * Per Rancher minor, the chart its `catalog.cattle.io/rancher-version` annotation names, from
  * rancher/charts `charts/rancher-backup/<version>/Chart.yaml` (rancher-backup-crd has the same
  * versions under `charts/rancher-backup-crd/`):
+ * - 107.0.0+up8.0.0: rancher-version ">= 2.12.0-0 < 2.13.0-0", kubeVersion ">= 1.31.0-0" (its
+ *   values.yaml has the same s3 and persistence keys as 110.0.0)
  * - 108.0.0+up9.0.0: rancher-version ">= 2.13.0-0 < 2.14.0-0", kubeVersion ">= 1.32.0-0"
  * - 109.0.0+up10.0.0: rancher-version ">= 2.14.0-0 < 2.15.0-0", kubeVersion ">= 1.33.0-0"
  * - 110.0.0+up11.0.0: rancher-version ">= 2.15.0-0 < 2.16.0-0", kubeVersion ">= 1.34.0-0"
@@ -30,6 +32,7 @@ export interface RancherBackupChart {
  * A Rancher minor without a row is a config error (rancher-ha:rancherVersion with backups on).
  */
 export const RANCHER_BACKUP_CHARTS: Readonly<Record<string, RancherBackupChart>> = {
+  "2.12": { version: "107.0.0+up8.0.0", kubeAtLeast: { major: 1, minor: 31 } },
   "2.13": { version: "108.0.0+up9.0.0", kubeAtLeast: { major: 1, minor: 32 } },
   "2.14": { version: "109.0.0+up10.0.0", kubeAtLeast: { major: 1, minor: 33 } },
   "2.15": { version: "110.0.0+up11.0.0", kubeAtLeast: { major: 1, minor: 34 } },

@@ -94,15 +94,30 @@ export function retentionProblem(n: number): string | undefined {
 // account). The region must be the stack's: SSE-KMS keys are regional.
 const KMS_KEY_ARN = /^arn:(aws[a-z-]*):kms:([a-z0-9-]+):(\d{12}):key\/([A-Za-z0-9-]+)$/;
 
-export function kmsKeyArnProblem(arn: string, region: string): string | undefined {
+/** `region` undefined: only the form is checked (a missing region is reported on its own). */
+export function kmsKeyArnProblem(arn: string, region?: string): string | undefined {
   const m = KMS_KEY_ARN.exec(arn);
   if (!m) {
     return `${JSON.stringify(arn)} is not a KMS key ARN (arn:aws:kms:<region>:<account>:key/<key-id>; aliases are not accepted)`;
   }
-  if (m[2] !== region) {
+  if (region !== undefined && m[2] !== region) {
     return `${JSON.stringify(arn)} is in ${m[2]} but the stack deploys to ${region}; use a key in ${region}`;
   }
   return undefined;
+}
+
+/**
+ * The rancher-backup encryption key: `secretbox` takes exactly 32 bytes (Kubernetes "Encrypting
+ * Confidential Data at Rest", providers table), given base64-encoded.
+ */
+export function encryptionKeyProblem(key: string): string | undefined {
+  const ok =
+    /^[A-Za-z0-9+/]+={0,2}$/.test(key) &&
+    key.length % 4 === 0 &&
+    Buffer.from(key, "base64").length === 32;
+  return ok
+    ? undefined
+    : "must be 32 random bytes, base64-encoded (e.g. `head -c 32 /dev/urandom | base64`)";
 }
 
 /** The AWS partition of a KMS key ARN ("aws", "aws-cn", "aws-us-gov"), or undefined. */
