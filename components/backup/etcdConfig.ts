@@ -1,19 +1,21 @@
-// RKE2's etcd snapshot settings for /etc/rancher/rke2/config.yaml: a pure renderer whose result
-// the RKE2 config renderer merges as `extra` keys, identical on every server.
+// RKE2's etcd snapshot settings for /etc/rancher/rke2/config.yaml: a pure renderer the RKE2 config
+// renderer (components/rke2/render.ts, argument `etcdSnapshots`) merges, identical on every
+// server. Typed values in: the config validated the schedule and the retention
+// (validators/backups.ts); the bucket name and region are checked again because they become keys.
+import type { ServerCount } from "../config/resolved";
 import { parseRke2Version, type Rke2Version } from "../versions";
 import { backupTarget } from "./layout";
-import { cronProblem, retentionProblem } from "./validate";
 
 export interface EtcdSnapshotArgs {
   bucket: string;
   region: string;
   /** Stack name: the folder is rancher-ha/<stack>/etcd. */
   stack: string;
-  /** Five-field cron, e.g. every six hours: "0 *\/6 * * *". */
+  /** Five-field cron (validated), e.g. every six hours: "0 *\/6 * * *". */
   schedule: string;
-  /** Snapshots to keep, counted per schedule run (each server takes one per run). */
+  /** Snapshots to keep (≥ 1, validated), counted per schedule run (each server takes one per run). */
   retention: number;
-  serverCount: number;
+  serverCount: ServerCount;
 }
 
 /** The keys rendered, in order; each is an RKE2 server config key (a test checks the list). */
@@ -61,13 +63,6 @@ export const LOCAL_SNAPSHOT_RETENTION_CAP = 5;
  * - `etcd-snapshot-compress`: zip objects; a restore unpacks them (rke2-docs backup_restore.md).
  */
 export function renderEtcdSnapshotConfig(a: EtcdSnapshotArgs): Record<EtcdSnapshotKey, unknown> {
-  const problems = [
-    cronProblem(a.schedule) && `schedule ${cronProblem(a.schedule)}`,
-    retentionProblem(a.retention) && `retention ${retentionProblem(a.retention)}`,
-    !(Number.isInteger(a.serverCount) && a.serverCount >= 1 && a.serverCount <= 9) &&
-      `serverCount must be 1-9, got ${a.serverCount}`,
-  ].filter((p): p is string => typeof p === "string");
-  if (problems.length > 0) throw new Error(`etcd snapshots: ${problems.join("; ")}`);
   const target = backupTarget(a.bucket, a.region, a.stack);
   return {
     "etcd-snapshot-schedule-cron": a.schedule.trim().split(/\s+/).join(" "),

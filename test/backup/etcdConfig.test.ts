@@ -5,11 +5,12 @@ import {
   ETCD_SNAPSHOT_KEYS,
   renderEtcdSnapshotConfig,
   supportsEtcdS3Retention,
+  type EtcdSnapshotArgs,
 } from "../../components/backup/etcdConfig";
 import { renderRke2ServerConfig } from "../../components/rke2/render";
 import { referenceFile } from "../reference";
 
-const ARGS = {
+const ARGS: EtcdSnapshotArgs = {
   bucket: "rancher-ha-prod-backups-bucket-0a1b2c3",
   region: "eu-west-1",
   stack: "prod",
@@ -56,8 +57,8 @@ describe("backup: RKE2 etcd snapshot keys (renderEtcdSnapshotConfig)", () => {
     }
   });
 
-  it("merges into the RKE2 server config as extra keys (none managed or forbidden there)", () => {
-    const extra = renderEtcdSnapshotConfig(ARGS);
+  it("goes into the RKE2 server config through etcdSnapshots, on either role", () => {
+    const keys = renderEtcdSnapshotConfig(ARGS);
     for (const role of ["init", "join"] as const) {
       const text = renderRke2ServerConfig({
         role,
@@ -65,11 +66,42 @@ describe("backup: RKE2 etcd snapshot keys (renderEtcdSnapshotConfig)", () => {
         ...(role === "join" ? { serverUrl: "https://reg.example.com:9345" } : {}),
         tlsSans: ["rancher.example.com"],
         ingressController: "traefik",
-        extra,
+        etcdSnapshots: ARGS,
       });
       const config = parse(text) as Record<string, unknown>;
-      for (const [k, v] of Object.entries(extra)) assert.deepEqual(config[k], v, k);
+      for (const [k, v] of Object.entries(keys)) assert.deepEqual(config[k], v, k);
     }
+  });
+
+  it("the RKE2 renderer refuses the snapshot keys, S3 credentials and the off switch as extra", () => {
+    const base = {
+      role: "init" as const,
+      nodeName: "rancher-ha-prod-server-1",
+      tlsSans: ["rancher.example.com"],
+      ingressController: "traefik" as const,
+    };
+    assert.throws(
+      () => renderRke2ServerConfig({ ...base, extra: { "etcd-s3-bucket": "other" } }),
+      /"etcd-s3-bucket" is set by the renderer/,
+    );
+    assert.throws(
+      () => renderRke2ServerConfig({ ...base, extra: { "etcd-s3-secret-key": "x" } }),
+      /"etcd-s3-secret-key" is not allowed: secrets stay out of config.yaml/,
+    );
+    assert.throws(
+      () =>
+        renderRke2ServerConfig({
+          ...base,
+          etcdSnapshots: ARGS,
+          extra: { "etcd-disable-snapshots": true },
+        }),
+      /would stop the scheduled snapshots/,
+    );
+    // Without backups the switch is the user's.
+    assert.match(
+      renderRke2ServerConfig({ ...base, extra: { "etcd-disable-snapshots": true } }),
+      /etcd-disable-snapshots: true/,
+    );
   });
 
   it("is identical for every server (no node name, no role in it)", () => {
@@ -77,19 +109,18 @@ describe("backup: RKE2 etcd snapshot keys (renderEtcdSnapshotConfig)", () => {
     assert.ok(!JSON.stringify(a).includes("server-"));
   });
 
-  it("normalises the schedule's spacing and refuses a bad one, bad counts, a bad bucket", () => {
+  it("normalises the schedule's spacing; refuses a bucket or region that cannot be keys", () => {
     assert.equal(
       renderEtcdSnapshotConfig({ ...ARGS, schedule: " 0  */6 * * * " })[
         "etcd-snapshot-schedule-cron"
       ],
       "0 */6 * * *",
     );
-    assert.throws(
-      () => renderEtcdSnapshotConfig({ ...ARGS, schedule: "@every 6h", retention: 0 }),
-      /etcd snapshots: schedule "@every 6h" must be five cron fields.*; retention 0 must be a whole number/,
-    );
-    assert.throws(() => renderEtcdSnapshotConfig({ ...ARGS, serverCount: 0 }), /serverCount/);
     assert.throws(() => renderEtcdSnapshotConfig({ ...ARGS, bucket: "Bad" }), /not a valid S3/);
+    assert.throws(
+      () => renderEtcdSnapshotConfig({ ...ARGS, region: "mars" }),
+      /not an AWS region name/,
+    );
   });
 
   it("knows which RKE2 releases have etcd-s3-retention (k3s/rke2 docs version gate)", () => {
