@@ -56,7 +56,7 @@ describe("config validator: backups", () => {
         `rancherBackupSchedule: "@daily" must be five cron fields (minute hour day-of-month month day-of-week), e.g. "0 */6 * * *"`,
         "etcdSnapshotRetention: 0 must be a whole number between 1 and 10000",
         "rancherBackupRetention: 10001 must be a whole number between 1 and 10000",
-        "rancherBackupEncryptionKey: must be 32 random bytes, base64-encoded (e.g. `head -c 32 /dev/urandom | base64`)",
+        "rancherBackupEncryptionKey: must be 32 random bytes in base64 (44 characters ending in '='), e.g. from `head -c 32 /dev/urandom | base64`",
       ],
     ],
     [

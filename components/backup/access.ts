@@ -1,11 +1,11 @@
-import * as aws from "@pulumi/aws";
+// The servers' backup permissions as a named policy document, ready for the servers' IAM role
+// (issue 10's ServerRole takes `policies: { name, document }[]`). Nothing is attached here: the
+// role belongs to that component.
 import * as pulumi from "@pulumi/pulumi";
 import type { BackupFolders } from "./layout";
 import { renderBackupAccessPolicy } from "./policy";
 
-export interface BackupAccessArgs {
-  /** Name of the servers' IAM role (the instance profile's role). */
-  role: pulumi.Input<string>;
+export interface BackupServerPolicyArgs {
   /** The backup bucket's ARN: a BackupBucket's, or an existing bucket's. */
   bucketArn: pulumi.Input<string>;
   folders: BackupFolders;
@@ -13,30 +13,31 @@ export interface BackupAccessArgs {
   kmsKeyArn?: string;
 }
 
-/**
- * Lets the servers (RKE2's snapshots, the host-networked rancher-backup operator) use the backup
- * folders and nothing else: an inline policy on their role (see renderBackupAccessPolicy).
- * Attaching or changing it never touches the instances.
- */
-export class BackupAccess extends pulumi.ComponentResource {
-  public readonly policy: aws.iam.RolePolicy;
+/** An inline role policy: its name on the role, and the JSON document. */
+export interface NamedPolicy {
+  name: string;
+  document: pulumi.Output<string>;
+}
 
-  constructor(name: string, args: BackupAccessArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("rancher-ha:backup:BackupAccess", name, {}, opts);
-    const document = pulumi.output(args.bucketArn).apply((bucketArn) =>
+/** The inline policy's name on the servers' role. */
+export const BACKUP_POLICY_NAME = "rancher-ha-backups";
+
+/**
+ * What RKE2's snapshots and the host-networked rancher-backup operator may do: the backup folders
+ * and nothing else (see renderBackupAccessPolicy). Attaching or changing an inline policy never
+ * touches the instances.
+ */
+export function backupServerPolicy(a: BackupServerPolicyArgs): NamedPolicy {
+  return {
+    name: BACKUP_POLICY_NAME,
+    document: pulumi.output(a.bucketArn).apply((bucketArn) =>
       JSON.stringify(
         renderBackupAccessPolicy({
           bucketArn,
-          folders: args.folders,
-          ...(args.kmsKeyArn !== undefined ? { kmsKeyArn: args.kmsKeyArn } : {}),
+          folders: a.folders,
+          ...(a.kmsKeyArn !== undefined ? { kmsKeyArn: a.kmsKeyArn } : {}),
         }),
       ),
-    );
-    this.policy = new aws.iam.RolePolicy(
-      `${name}-policy`,
-      { role: args.role, policy: document },
-      { parent: this },
-    );
-    this.registerOutputs({ policyName: this.policy.name });
-  }
+    ),
+  };
 }

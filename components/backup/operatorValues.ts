@@ -3,7 +3,9 @@
 // chart vendored in test/fixtures/upstream/charts) unless said otherwise.
 import { stringify } from "yaml";
 import { backupTarget } from "./layout";
-import { cronProblem, retentionProblem } from "./validate";
+import { cronProblem, encryptionKeyProblem, retentionProblem } from "./validate";
+
+export { encryptionKeyProblem };
 
 /** Secret (in the operator's namespace) holding the encryption configuration. */
 export const ENCRYPTION_SECRET_NAME = "rancher-ha-backup-encryption";
@@ -120,15 +122,6 @@ export function renderRestore(a: RestoreArgs): {
       prune: a.prune ?? true,
     },
   };
-}
-
-/** A 32-byte key, base64: what secretbox needs (Kubernetes "Encrypting Confidential Data at Rest"). */
-export function encryptionKeyProblem(keyBase64: string): string | undefined {
-  // Never echo the key: it is a secret.
-  if (!/^[A-Za-z0-9+/]{43}=$/.test(keyBase64) || Buffer.from(keyBase64, "base64").length !== 32) {
-    return "must be 32 random bytes in base64 (44 characters ending in '='), e.g. from `head -c 32 /dev/urandom | base64`";
-  }
-  return undefined;
 }
 
 /**

@@ -108,16 +108,13 @@ export function kmsKeyArnProblem(arn: string, region?: string): string | undefin
 
 /**
  * The rancher-backup encryption key: `secretbox` takes exactly 32 bytes (Kubernetes "Encrypting
- * Confidential Data at Rest", providers table), given base64-encoded.
+ * Confidential Data at Rest", providers table), given base64-encoded. Never echoes the key.
  */
-export function encryptionKeyProblem(key: string): string | undefined {
-  const ok =
-    /^[A-Za-z0-9+/]+={0,2}$/.test(key) &&
-    key.length % 4 === 0 &&
-    Buffer.from(key, "base64").length === 32;
-  return ok
-    ? undefined
-    : "must be 32 random bytes, base64-encoded (e.g. `head -c 32 /dev/urandom | base64`)";
+export function encryptionKeyProblem(keyBase64: string): string | undefined {
+  if (!/^[A-Za-z0-9+/]{43}=$/.test(keyBase64) || Buffer.from(keyBase64, "base64").length !== 32) {
+    return "must be 32 random bytes in base64 (44 characters ending in '='), e.g. from `head -c 32 /dev/urandom | base64`";
+  }
+  return undefined;
 }
 
 /** The AWS partition of a KMS key ARN ("aws", "aws-cn", "aws-us-gov"), or undefined. */

@@ -166,8 +166,8 @@ describe("backup: RancherBackup operator (Pulumi mocks)", function () {
       clusterLifetime: {} as pulumi.Resource,
     };
     assert.throws(
-      () => new RancherBackup("x", { ...base, rancherVersion: "2.12.3", schedule: "0 * * * *" }),
-      /no rancher-backup chart is known for Rancher 2\.12\.3/,
+      () => new RancherBackup("x", { ...base, rancherVersion: "2.11.3", schedule: "0 * * * *" }),
+      /no rancher-backup chart is known for Rancher 2\.11\.3/,
     );
     assert.throws(
       () => new RancherBackup("y", { ...base, rancherVersion: "2.15.0", schedule: "daily" }),

@@ -61,14 +61,15 @@ function validate(schema: object, doc: unknown): string[] {
 }
 
 describe("backup: rancher-backup chart table", () => {
-  it("has a row for every Rancher minor the program knows from 2.13", () => {
-    for (const minor of Object.keys(RANCHER_RELEASES).filter((m) => m >= "2.13")) {
+  it("has a row for every Rancher minor the program knows", () => {
+    for (const minor of Object.keys(RANCHER_RELEASES)) {
       assert.ok(RANCHER_BACKUP_CHARTS[minor], minor);
     }
     assert.equal(rancherBackupChart("2.15.0")?.version, "110.0.0+up11.0.0");
     assert.equal(rancherBackupChart("2.14.4")?.version, "109.0.0+up10.0.0");
     assert.equal(rancherBackupChart("2.13.8")?.version, "108.0.0+up9.0.0");
-    assert.equal(rancherBackupChart("2.12.12"), undefined);
+    assert.equal(rancherBackupChart("2.12.12")?.version, "107.0.0+up8.0.0");
+    assert.equal(rancherBackupChart("2.11.0"), undefined);
     assert.equal(rancherBackupChart("nope"), undefined);
   });
 
