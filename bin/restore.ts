@@ -34,7 +34,12 @@ import {
   type RestoreTarget,
   type SnapshotStore,
 } from "../automation/restore";
-import { createRestoreTransport, TransportUnavailableError } from "../automation/transport";
+import {
+  createRestoreTransport,
+  SsmRestoreTransport,
+  ssmRestoreApi,
+  TransportUnavailableError,
+} from "../automation/transport";
 import type { RestoreTransport } from "../automation/transport";
 import { formatDuration, UsageError } from "./deploy";
 
@@ -144,10 +149,11 @@ const realLibrary: RestoreLibrary = {
       }),
     ),
   transport: (target, inputs) =>
-    createRestoreTransport(
-      target,
-      inputs.sshPrivateKey ? { sshPrivateKey: inputs.sshPrivateKey } : {},
-    ),
+    createRestoreTransport(target, {
+      ...(inputs.sshPrivateKey ? { sshPrivateKey: inputs.sshPrivateKey } : {}),
+      ssm: ({ region }) =>
+        new SsmRestoreTransport({ api: ssmRestoreApi(region, inputs.awsProfile) }),
+    }),
 };
 
 function age(from: Date, now: Date): string {

@@ -13,8 +13,8 @@ export interface TransportTarget {
 }
 
 /**
- * Issue 10's SSM runner (ssm/ modules, @aws-sdk/client-ssm) plugs in here: it runs the same
- * script with the same restore.env (nothing secret in it) through SSM Run Command.
+ * The SSM transport (./ssm.ts, on the ssm/ runner) plugs in here: it runs the same script with the
+ * same restore.env (nothing secret in it) through SSM Run Command. bin/restore.ts passes it.
  */
 export type SsmTransportFactory = (target: { region: string }) => RestoreTransport;
 
@@ -54,7 +54,7 @@ export function createRestoreTransport(t: TransportTarget, s: TransportSecrets):
     case "ssm":
       if (!s.ssm) {
         throw new TransportUnavailableError(
-          "nodeAccess ssm: the SSM transport is not available in this build (issue 10's ssm/ modules)",
+          "nodeAccess ssm: no SSM transport was given (bin/restore.ts passes SsmRestoreTransport)",
         );
       }
       return s.ssm({ region: t.region });
@@ -66,5 +66,6 @@ export function createRestoreTransport(t: TransportTarget, s: TransportSecrets):
 }
 
 export { SshTransport } from "./ssh";
+export { SsmRestoreTransport, ssmRestoreApi } from "./ssm";
 export type { SshTransportOptions } from "./ssh";
 export * from "./types";

@@ -210,7 +210,7 @@ describe("restore command: runs", () => {
       },
     });
     assert.equal(ssm.code, EXIT.refused);
-    assert.match(ssm.err, /SSM transport is not available/);
+    assert.match(ssm.err, /no SSM transport was given/);
   });
 
   it("exit 1 at a failed step, with the node's output and what to do next", async () => {

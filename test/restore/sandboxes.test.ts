@@ -12,7 +12,11 @@ import type {
   RunScriptRequest,
   RunScriptResult,
 } from "../../automation/transport/types";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { SsmRestoreTransport } from "../../automation/transport/ssm";
 import { Sandbox, TOKEN, callsOf, expectOk } from "../sandbox/sandbox";
+import { FakeClock, FakeSsm, type Invocation } from "../ssm/fake";
 import { FakeStore } from "./fakes";
 
 const NAMES = [1, 2, 3].map((i) => `rancher-ha-test-server-${i}`);
@@ -139,5 +143,47 @@ describe("restore library + node scripts (three sandboxes)", function () {
       callsOf(await boxes[1].restore("rke2-rejoin", "status"), "rke2-killall").length,
       0,
     );
+  });
+
+  it("over SSM: the same restore, each command run by the agent's shell in its server's sandbox", async () => {
+    const scriptOf = (script: string, sb: Sandbox): string =>
+      // The node's /opt/rancher-ha is the sandbox's staging directory.
+      script
+        .split("/opt/rancher-ha/node/")
+        .join(`${sb.stage}/scripts/`)
+        .split("/opt/rancher-ha/restore.env")
+        .join(`${sb.stage}/restore.env`);
+    let n = 0;
+    const api = new FakeSsm(async (script, input) => {
+      const sb = boxes[target.servers.findIndex((s) => s.instanceId === input.InstanceIds?.[0])];
+      const file = path.join(sb.dir, `ssm-${++n}.sh`);
+      fs.writeFileSync(file, scriptOf(script, sb), { mode: 0o700 });
+      const r = await sb.runShell(`sh -c '${file}'`, { timeoutMs: 60_000 });
+      const done: Invocation = {
+        Status: r.code === 0 ? "Success" : "Failed",
+        StatusDetails: r.code === 0 ? "Success" : "Failed",
+        ResponseCode: r.code ?? -1,
+        StandardOutputContent: r.stdout,
+        StandardErrorContent: r.stderr,
+      };
+      return [done];
+    });
+    const r = await restoreEtcdSnapshot({
+      stackName: "test",
+      target: { ...target, nodeAccess: "ssm" },
+      snapshot: "latest",
+      transport: new SsmRestoreTransport({ api, clock: new FakeClock() }),
+      store: store(),
+      timeouts: fast,
+    });
+    assert.equal(r.status, "restored");
+    assert.equal(boxes[0].count("rke2.reset"), 1);
+    for (const sb of boxes) {
+      assert.ok(sb.runningVersion && !sb.exists("/var/lib/rancher-ha/restore/state"));
+    }
+    assert.equal(boxes[0].count("killall"), 0);
+    assert.ok(boxes.slice(1).every((b) => b.count("killall") === 1));
+    // Every command carried restore.env and nothing else a secret could hide in.
+    assert.ok(api.scripts.every((sc) => !sc.includes(TOKEN)));
   });
 });

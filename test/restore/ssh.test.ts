@@ -203,7 +203,7 @@ describe("restore transport: SSH (ssh2 against an in-process server)", function 
     );
     assert.throws(
       () => createRestoreTransport({ ...base, nodeAccess: "ssm" }, {}),
-      /SSM transport is not available/,
+      /no SSM transport was given/,
     );
     const fake = {
       kind: "ssm" as const,
