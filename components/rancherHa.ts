@@ -391,15 +391,11 @@ export class RancherHa extends pulumi.ComponentResource {
       this.rancherBackupEncryptionConfig = rancherBackup.encryptionConfig;
       this.restoreTarget = restoreTarget({
         region: config.region,
+        access,
         sshUser: servers.sshUser,
         storage,
         registrationHost: controlPlane.registrationHost,
-        servers: servers.nodes.map((n) => ({
-          nodeName: n.nodeName,
-          instanceId: n.instance.id,
-          privateIp: n.instance.privateIp,
-          publicIp: n.instance.publicIp,
-        })),
+        servers: targets,
       });
     }
 

@@ -4,7 +4,10 @@
 import * as assert from "node:assert/strict";
 import { parse } from "yaml";
 import { parseRestoreTarget } from "../../automation/restore/target";
+import * as pulumi from "@pulumi/pulumi";
 import { backupServerPolicy } from "../../components/backup/access";
+import { backupFolders } from "../../components/backup/layout";
+import { restoreTarget } from "../../components/backup/restoreTarget";
 import { RANCHER_BACKUP_CHARTS, RANCHER_BACKUP_NAMESPACE } from "../../components/backup/charts";
 import { DEFAULT_VERSIONS } from "../../components/versions";
 import { plainStrings, Secret } from "../../plan/values";
@@ -275,5 +278,43 @@ describe("backups in the plan", function () {
       cli.err + cli.out,
       /rancher-ha:backups is false: no etcd snapshot or Rancher backup/,
     );
+  });
+
+  it("the restore target follows the stack's node access (a bastion's address, SSM)", async () => {
+    const storage = {
+      bucketName: pulumi.output("team-backups"),
+      bucketArn: pulumi.output("arn:aws:s3:::team-backups"),
+      folders: backupFolders("prod"),
+    };
+    const servers = [1, 2, 3].map((i) => ({
+      nodeName: `rancher-server-${i}`,
+      instanceId: `i-0${i}`,
+      privateIp: `10.0.0.1${i}`,
+      publicIp: `198.51.100.1${i}`,
+    }));
+    const p = await planComponents(() => ({
+      bastion: restoreTarget({
+        region: "eu-west-1",
+        access: { mode: "bastion", bastionHost: pulumi.output("203.0.113.9") },
+        sshUser: "ubuntu",
+        storage,
+        registrationHost: "reg.example.com",
+        servers,
+      }),
+      ssm: restoreTarget({
+        region: "eu-west-1",
+        access: { mode: "ssm", region: "eu-west-1" },
+        sshUser: "ubuntu",
+        storage,
+        registrationHost: "reg.example.com",
+        servers,
+      }),
+    }));
+    const bastion = parseRestoreTarget(p.outputs.bastion);
+    assert.equal(bastion.nodeAccess, "bastion");
+    assert.equal(bastion.bastionHost, "203.0.113.9");
+    const ssm = parseRestoreTarget(p.outputs.ssm);
+    assert.equal(ssm.nodeAccess, "ssm");
+    assert.equal(ssm.bastionHost, undefined);
   });
 });
