@@ -140,7 +140,11 @@ export function checkCliVersion(cli: PulumiCommandLike): void {
   }
 }
 
-async function workspaceArgs(stackName: string, options: StackOptions): Promise<WorkspaceArgs> {
+/** The workspace of a stack (resolves and checks the CLI); shared with the restore command. */
+export async function workspaceArgs(
+  stackName: string,
+  options: StackOptions,
+): Promise<WorkspaceArgs> {
   const engine = options.engine ?? automationEngine;
   const workDir = path.resolve(options.workDir ?? PROJECT_DIR);
   let pulumiCommand = options.pulumiCommand;

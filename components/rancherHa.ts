@@ -1,5 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { NodeAccess, NodeTarget } from "./access/types";
+import { backupServerPolicy, type NamedPolicy } from "./backup/access";
+import { RancherBackup } from "./backup/operator";
+import { restoreTarget, type RestoreTargetOutput } from "./backup/restoreTarget";
+import { backupStorage } from "./backup/storage";
 import type {
   FrontEndConfig,
   IngressController,
@@ -148,6 +152,18 @@ export class RancherHa extends pulumi.ComponentResource {
   /** Warnings only the deployment's state can tell (e.g. a kept ingress controller). */
   public readonly notices: pulumi.Output<string[]>;
   public readonly frontEnd: FrontEnd;
+  /** With backups: the bucket holding etcd snapshots and Rancher backups. */
+  public readonly backupBucket?: pulumi.Output<string>;
+  /** With backups, secret: the EncryptionConfiguration every Rancher backup needs. Keep a copy. */
+  public readonly rancherBackupEncryptionConfig?: pulumi.Output<string>;
+  /** With backups: what `npm run restore` reads (non-secret). */
+  public readonly restoreTarget?: pulumi.Output<RestoreTargetOutput>;
+  /**
+   * With backups: the servers' S3 (and KMS) permissions, for the servers' IAM role.
+   * FOLLOW-UP: attach it once the servers have a role (issue 10's ServerRole `policies`); until
+   * then RKE2 keeps its snapshots on the servers' disks and logs the failed uploads.
+   */
+  public readonly backupServerPolicy?: NamedPolicy;
 
   /**
    * `placement`: the network's zones and given subnets, looked up before anything is registered
@@ -205,6 +221,31 @@ export class RancherHa extends pulumi.ComponentResource {
       parent,
     );
     const instanceIds = servers.nodes.map((n) => n.instance.id);
+    const backups = config.backups;
+    const storage = backups.enabled
+      ? backupStorage(
+          `${name}-backup`,
+          {
+            bucket: backups.bucket,
+            region: config.region,
+            stack: config.stack,
+            ...(backups.kmsKeyArn !== undefined ? { kmsKeyArn: backups.kmsKeyArn } : {}),
+            protect: config.protect,
+            tags,
+          },
+          parent,
+        )
+      : undefined;
+    if (storage) {
+      this.backupBucket = storage.bucketName;
+      this.backupServerPolicy = backupServerPolicy({
+        bucketArn: storage.bucketArn,
+        folders: storage.folders,
+        ...(backups.enabled && backups.kmsKeyArn !== undefined
+          ? { kmsKeyArn: backups.kmsKeyArn }
+          : {}),
+      });
+    }
     const controlPlane = new ControlPlaneEndpoint(
       `${name}-cp`,
       {
@@ -268,6 +309,18 @@ export class RancherHa extends pulumi.ComponentResource {
           ...controlPlane.internalApi.attachments,
         ],
         beforeStart: this.frontEnd.ingressTuning,
+        ...(backups.enabled && storage
+          ? {
+              etcdSnapshots: storage.bucketName.apply((bucket) => ({
+                bucket,
+                region: config.region,
+                stack: config.stack,
+                schedule: backups.etcd.schedule,
+                retention: backups.etcd.retention,
+                serverCount: config.serverCount,
+              })),
+            }
+          : {}),
       },
       parent,
     );
@@ -315,6 +368,37 @@ export class RancherHa extends pulumi.ComponentResource {
       parent,
     );
 
+    if (backups.enabled && storage) {
+      const rancherBackup = new RancherBackup(
+        `${name}-rancher-backup`,
+        {
+          provider: rancher.provider,
+          rancherVersion: config.rancherVersion,
+          bucket: storage.bucketName,
+          region: config.region,
+          stack: config.stack,
+          schedule: backups.rancher.schedule,
+          retentionCount: backups.rancher.retention,
+          ...(backups.rancher.encryptionKey !== undefined
+            ? { encryptionKey: pulumi.secret(backups.rancher.encryptionKey) }
+            : {}),
+          // Its ResourceSets name Rancher's objects: installed after Rancher.
+          waitFor: [rancher.release],
+          clusterLifetime: cluster.token,
+        },
+        parent,
+      );
+      this.rancherBackupEncryptionConfig = rancherBackup.encryptionConfig;
+      this.restoreTarget = restoreTarget({
+        region: config.region,
+        access,
+        sshUser: servers.sshUser,
+        storage,
+        registrationHost: controlPlane.registrationHost,
+        servers: targets,
+      });
+    }
+
     this.rancherUrl = pulumi.output(`https://${config.hostname}`);
     this.loadBalancerDnsName = this.frontEnd.dnsName;
     this.controlPlaneEndpoint = controlPlane.apiEndpoint;
@@ -342,6 +426,11 @@ export class RancherHa extends pulumi.ComponentResource {
       rke2Version: this.rke2Version,
       loadBalancer: this.loadBalancer,
       ingressController: this.ingressController,
+      ...(this.backupBucket ? { backupBucket: this.backupBucket } : {}),
+      ...(this.rancherBackupEncryptionConfig
+        ? { rancherBackupEncryptionConfig: this.rancherBackupEncryptionConfig }
+        : {}),
+      ...(this.restoreTarget ? { restoreTarget: this.restoreTarget } : {}),
     };
   }
 }

@@ -143,6 +143,19 @@ export function placeholderMocks(
         case "random:index/randomPassword:RandomPassword":
           s.result = `${MOCK_SECRET_PREFIX}${args.name}-${digest(args.name)}`;
           break;
+        case "aws:s3/bucket:Bucket": {
+          // Auto-named as the provider does (name, "-", 7 characters); S3 ARNs carry no region.
+          const bucket =
+            (inputs.bucket as string | undefined) ?? `${args.name}-${digest(args.name, 7)}`;
+          Object.assign(s, { bucket, arn: `arn:aws:s3:::${bucket}`, region });
+          break;
+        }
+        case "random:index/randomBytes:RandomBytes": {
+          // Real lengths, so that renderers checking a key's size accept it.
+          const bytes = Buffer.alloc(Number(inputs.length), digest(args.name));
+          Object.assign(s, { base64: bytes.toString("base64"), hex: bytes.toString("hex") });
+          break;
+        }
         case "tls:index/privateKey:PrivateKey":
           Object.assign(s, {
             privateKeyOpenssh: `-----BEGIN OPENSSH PRIVATE KEY-----\n${MOCK_SECRET_PREFIX}${args.name}\n-----END OPENSSH PRIVATE KEY-----\n`,

@@ -227,7 +227,7 @@ describe("estimate: monthly cost", function () {
     });
   }
 
-  it("dev (us-east-1): three servers, their volumes and addresses, two NLBs; total is the sum", async () => {
+  it("dev (us-east-1): three servers, their volumes and addresses, two NLBs, the backup bucket; total is the sum", async () => {
     const p = await plan("dev");
     const c = estimateCost(p.resources, p.config.region);
     assert.deepEqual(
@@ -237,6 +237,7 @@ describe("estimate: monthly cost", function () {
         ["ebs", "3 × 100 GiB gp3"],
         ["loadBalancers", "2 × NLB"],
         ["publicIpv4", "6 addresses"],
+        ["s3", "1 × bucket"],
       ],
     );
     assert.equal(c.monthlyUsd, cents(c.lines.reduce((t, l) => t + l.monthlyUsd, 0)));

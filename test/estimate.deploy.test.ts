@@ -141,7 +141,7 @@ describe("estimate: modeled first deploy", function () {
     );
   });
 
-  it("dev: the serial chain through the NLB, install, first start, joins and Helm is critical", async () => {
+  it("dev: the serial chain through the NLB, install, first start, joins, Helm and the backup operator is critical", async () => {
     const e = estimateDeploy((await plan("dev")).resources);
     assert.deepEqual(
       e.criticalPath.map((s) => s.name),
@@ -154,6 +154,12 @@ describe("estimate: modeled first deploy", function () {
         "rancher-rke2-2-start",
         "rancher-rke2-3-start",
         "rancher-install-rancher",
+        // After Rancher (its ResourceSets name Rancher's objects), then the Backup last.
+        "rancher-rancher-backup-namespace",
+        "rancher-rancher-backup-crd",
+        "rancher-rancher-backup-operator",
+        "rancher-rancher-backup-host-network",
+        "rancher-rancher-backup-scheduled",
       ],
     );
     assert.deepEqual(e.criticalPath.map((s) => s.type).slice(1, 3), [

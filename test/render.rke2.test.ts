@@ -54,7 +54,15 @@ describe("RKE2 server config", () => {
         const cfg = render({
           ...argsFor(i, controller),
           nodeLabels: ["rancher-ha/role=server"],
-          extra: { "etcd-snapshot-retention": 10, "kube-apiserver-arg": ["audit-log-maxage=30"] },
+          etcdSnapshots: {
+            bucket: "backups",
+            region: "us-east-1",
+            stack: "dev",
+            schedule: "0 */6 * * *",
+            retention: 28,
+            serverCount: 3,
+          },
+          extra: { "etcd-expose-metrics": true, "kube-apiserver-arg": ["audit-log-maxage=30"] },
         });
         const unknown = Object.keys(cfg).filter((k) => !referenceKeys.has(k));
         assert.deepEqual(unknown, [], `server ${i} (${controller}) emits unknown keys`);
@@ -158,14 +166,11 @@ describe("RKE2 server config", () => {
   it("passes known extra keys through, sorted, after the managed keys", () => {
     const text = renderRke2ServerConfig({
       ...argsFor(0),
-      extra: { "etcd-snapshot-schedule-cron": "0 */6 * * *", cni: ["canal"] },
+      extra: { "etcd-expose-metrics": true, cni: ["canal"] },
     });
     const keys = Object.keys(parse(text) as object);
-    assert.deepEqual(keys.slice(-2), ["cni", "etcd-snapshot-schedule-cron"]);
-    assert.equal(
-      (parse(text) as Record<string, unknown>)["etcd-snapshot-schedule-cron"],
-      "0 */6 * * *",
-    );
+    assert.deepEqual(keys.slice(-2), ["cni", "etcd-expose-metrics"]);
+    assert.equal((parse(text) as Record<string, unknown>)["etcd-expose-metrics"], true);
   });
 
   it("is deterministic: same input, same bytes, whatever the order extra keys come in", () => {

@@ -15,7 +15,11 @@ const USAGE: Record<string, string> = {
   "node-keys": " NONCE",
   "open-secret": " NONCE",
   seal: " PUBLIC_KEY_FILE",
+  "rke2-restore": " stop|reset|start|finish|abort|status",
+  "rke2-rejoin": " stop|rejoin|finish|abort|status",
 };
+/** Libraries sourced after lib.sh by some scripts, never run. */
+const LIBRARIES = ["lib", "restore-lib"];
 const SCRIPTS = Object.keys(USAGE);
 
 describe("scripts: lib.sh and conventions", () => {
@@ -26,17 +30,17 @@ describe("scripts: lib.sh and conventions", () => {
   it("the list above covers every script in scripts/node", () => {
     const shipped = fs
       .readdirSync(SCRIPTS_DIR)
-      .filter((f) => f.endsWith(".sh") && f !== "lib.sh")
+      .filter((f) => f.endsWith(".sh") && !LIBRARIES.includes(f.slice(0, -3)))
       .map((f) => f.slice(0, -3));
     assert.deepEqual(shipped.sort(), [...SCRIPTS].sort());
   });
 
   it("every script is bash with set -euo pipefail and sources lib.sh", () => {
-    for (const name of [...SCRIPTS, "lib"]) {
+    for (const name of [...SCRIPTS, ...LIBRARIES]) {
       const text = fs.readFileSync(path.join(SCRIPTS_DIR, `${name}.sh`), "utf8");
       assert.ok(text.startsWith("#!/usr/bin/env bash\n"), name);
       assert.match(text, /^set -euo pipefail$/m, name);
-      if (name !== "lib")
+      if (!LIBRARIES.includes(name))
         assert.match(text, /^source "\$\(dirname "\$\{BASH_SOURCE\[0\]\}"\)\/lib\.sh"$/m, name);
       assert.doesNotMatch(
         text,
@@ -51,7 +55,7 @@ describe("scripts: lib.sh and conventions", () => {
     it(`${name}.sh exits 2 with a usage line when the params file argument is missing`, async () => {
       const r = await sb.run(name, { args: [] });
       assert.equal(r.code, 2, explain(r));
-      const args = USAGE[name].replace(/[[\]]/g, "\\$&");
+      const args = USAGE[name].replace(/[[\]|]/g, "\\$&");
       assert.match(r.stderr, new RegExp(`^usage: ${name} PARAMS_FILE${args}$`, "m"));
     });
   }

@@ -9,10 +9,17 @@ import {
   type Finding,
   type ValidationContext,
 } from "./problems";
-import type { FrontEndConfig, NetworkConfig, RancherHaConfig, ZoneRef } from "./resolved";
+import type {
+  BackupsConfig,
+  FrontEndConfig,
+  NetworkConfig,
+  RancherHaConfig,
+  ZoneRef,
+} from "./resolved";
 import { DEFAULTS, PROJECT, type RancherHaSettings } from "./schema";
 import { VALIDATORS } from "./validators";
 import { awsKeyProblems } from "./validators/aws";
+import { backupsOn } from "./validators/backups";
 import { absoluteToRelative, hostnameOf } from "./validators/dns";
 import { modeOf } from "./validators/loadBalancer";
 import { ingressCidrsOf, usesExistingVpc } from "./validators/network";
@@ -106,9 +113,33 @@ function build(s: RancherHaSettings, ctx: ConfigContext): RancherHaConfig {
     ingressControllerExplicit: s.ingressController !== undefined,
     ...(s.bootstrapPassword !== undefined ? { bootstrapPassword: s.bootstrapPassword } : {}),
     ...(s.auditLogLevel !== undefined ? { auditLogLevel: s.auditLogLevel } : {}),
+    backups: backupsOf(s),
     tags: s.tags ?? {},
     protect: s.protect ?? DEFAULTS.protect,
     preloadImages: s.preloadImages ?? DEFAULTS.preloadImages,
+  };
+}
+
+function backupsOf(s: RancherHaSettings): BackupsConfig {
+  if (!backupsOn(s)) return { enabled: false };
+  return {
+    enabled: true,
+    bucket:
+      s.etcdBackupBucket !== undefined
+        ? { kind: "existing", name: s.etcdBackupBucket }
+        : { kind: "new", forceDestroy: s.forceDestroyBackups ?? DEFAULTS.forceDestroyBackups },
+    ...(s.backupKmsKeyArn !== undefined ? { kmsKeyArn: s.backupKmsKeyArn } : {}),
+    etcd: {
+      schedule: s.etcdSnapshotSchedule ?? DEFAULTS.etcdSnapshotSchedule,
+      retention: s.etcdSnapshotRetention ?? DEFAULTS.etcdSnapshotRetention,
+    },
+    rancher: {
+      schedule: s.rancherBackupSchedule ?? DEFAULTS.rancherBackupSchedule,
+      retention: s.rancherBackupRetention ?? DEFAULTS.rancherBackupRetention,
+      ...(s.rancherBackupEncryptionKey !== undefined
+        ? { encryptionKey: s.rancherBackupEncryptionKey }
+        : {}),
+    },
   };
 }
 

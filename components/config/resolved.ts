@@ -36,6 +36,31 @@ export type NewNetwork = { kind: "new"; vpcCidr: string; availabilityZones?: str
 export type ExistingNetwork = { kind: "existing"; vpcId: string; subnetIds: string[] };
 export type NetworkConfig = NewNetwork | ExistingNetwork;
 
+/** Where the backups go: a bucket the stack creates (and may delete), or one it is given. */
+export type BackupBucketRef =
+  { kind: "new"; forceDestroy: boolean } | { kind: "existing"; name: string };
+
+export interface BackupSchedule {
+  /** Five cron fields. */
+  schedule: string;
+  /** Schedule runs (etcd) or files (Rancher) kept, ≥ 1. */
+  retention: number;
+}
+
+export type BackupsConfig =
+  | { enabled: false }
+  | {
+      enabled: true;
+      bucket: BackupBucketRef;
+      /** SSE-KMS key of a created bucket; the servers may use it. */
+      kmsKeyArn?: string;
+      etcd: BackupSchedule;
+      rancher: BackupSchedule & {
+        /** Secret: 32 bytes, base64; generated when absent. */
+        encryptionKey?: string;
+      };
+    };
+
 export interface RancherHaConfig {
   project: string;
   stack: string;
@@ -67,6 +92,7 @@ export interface RancherHaConfig {
   /** Secret. */
   bootstrapPassword?: string;
   auditLogLevel?: AuditLogLevel;
+  backups: BackupsConfig;
   tags: Record<string, string>;
   protect: boolean;
   /** Stage RKE2's image archives on every server during install. */
@@ -84,8 +110,13 @@ export type {
 /** The config with its secret values replaced by `mask` (for plan data and logs). */
 export function maskSecrets(c: RancherHaConfig, mask: string): RancherHaConfig {
   const fe = c.frontEnd;
+  const b = c.backups;
   return {
     ...c,
+    backups:
+      b.enabled && b.rancher.encryptionKey !== undefined
+        ? { ...b, rancher: { ...b.rancher, encryptionKey: mask } }
+        : b,
     ...(c.sshPrivateKey !== undefined ? { sshPrivateKey: mask } : {}),
     ...(c.bootstrapPassword !== undefined ? { bootstrapPassword: mask } : {}),
     frontEnd:

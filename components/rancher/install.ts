@@ -61,18 +61,20 @@ export class RancherInstall extends pulumi.ComponentResource {
   public readonly bootstrapPassword: pulumi.Output<string>;
   public readonly release: k8s.helm.v3.Release;
   public readonly certManager?: k8s.helm.v3.Release;
+  /** The cluster's provider: what else goes on the cluster after Rancher uses it too. */
+  public readonly provider: k8s.Provider;
 
   constructor(name: string, args: RancherInstallArgs, opts?: pulumi.ComponentResourceOptions) {
     super("rancher-ha:rancher:RancherInstall", name, {}, opts);
     const k8sOpts = { parent: this, deletedWith: args.clusterLifetime };
     // A stable identity: re-reading the kubeconfig (unknown during preview) must never replace
     // the provider, which would replace every release on it (and fail on protected ones).
-    const provider = new k8s.Provider(
+    this.provider = new k8s.Provider(
       `${name}-k8s`,
       { kubeconfig: args.kubeconfig, clusterIdentifier: args.clusterIdentifier },
       { parent: this },
     );
-    const withProvider = { ...k8sOpts, provider };
+    const withProvider = { ...k8sOpts, provider: this.provider };
 
     this.bootstrapPassword = pulumi.secret(
       args.bootstrapPassword ??

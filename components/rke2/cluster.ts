@@ -5,6 +5,7 @@ import * as path from "node:path";
 import { NODE_SCRIPTS_DIR } from "../access/nodeCommand";
 import { createTransport } from "../access/transport";
 import type { NodeAccess, NodeTarget, NodeTransport } from "../access/types";
+import type { EtcdSnapshotArgs } from "../backup/etcdConfig";
 import type { IngressController } from "../config";
 import { KUBE_API_PORT, SUPERVISOR_PORT } from "../ports";
 import { rke2ImageArchives } from "./images";
@@ -33,6 +34,8 @@ export interface Rke2ClusterSpec {
   preloadImages: boolean;
   /** Node script knobs (timeouts, retries, download URLs); defaults in ./params. */
   nodeParams?: Pick<NodeParams, "installUrl" | "artifactUrl" | "timeouts" | "tuning">;
+  /** Scheduled etcd snapshots to S3, the same keys on every server (none: backups off). */
+  etcdSnapshots?: pulumi.Input<EtcdSnapshotArgs>;
 }
 
 export interface Rke2ClusterArgs extends Rke2ClusterSpec {
@@ -105,17 +108,20 @@ export function rke2ClusterSteps(
           peers: peerIps,
         }),
       );
-    const config = pulumi.all([spec.registrationHost, tlsSans, spec.ingressController]).apply(
-      ([host, sans, ingressController]) =>
-        configText ??
-        renderRke2ServerConfig({
-          role,
-          nodeName: server.nodeName,
-          ...(role === "join" ? { serverUrl: `https://${host}:${SUPERVISOR_PORT}` } : {}),
-          tlsSans: sans,
-          ingressController,
-        }),
-    );
+    const config = pulumi
+      .all([spec.registrationHost, tlsSans, spec.ingressController, spec.etcdSnapshots])
+      .apply(
+        ([host, sans, ingressController, etcdSnapshots]) =>
+          configText ??
+          renderRke2ServerConfig({
+            role,
+            nodeName: server.nodeName,
+            ...(role === "join" ? { serverUrl: `https://${host}:${SUPERVISOR_PORT}` } : {}),
+            tlsSans: sans,
+            ingressController,
+            ...(etcdSnapshots !== undefined ? { etcdSnapshots } : {}),
+          }),
+      );
     const s = serverSteps({
       transport,
       node: server,

@@ -2,6 +2,11 @@
 // Pulumi, no I/O: plain values in, a string out; impossible input throws an Error that says what
 // is wrong.
 import { stringify } from "yaml";
+import {
+  ETCD_SNAPSHOT_KEYS,
+  renderEtcdSnapshotConfig,
+  type EtcdSnapshotArgs,
+} from "../backup/etcdConfig";
 import { addressFamily } from "../cidr";
 import { isDnsSubdomain } from "../names";
 import { SUPERVISOR_PORT } from "../ports";
@@ -164,6 +169,7 @@ const MANAGED_KEYS: ReadonlySet<string> = new Set([
   "tls-san",
   "write-kubeconfig-mode",
   "ingress-controller",
+  ...ETCD_SNAPSHOT_KEYS,
 ]);
 
 /** Known keys that must never reach a persistent config.yaml, with the reason. */
@@ -173,6 +179,12 @@ const FORBIDDEN_EXTRA_KEYS: ReadonlyMap<string, string> = new Map([
   ["cluster-reset", "a one-shot recovery flag: in config.yaml it would reset etcd on every start"],
   ["cluster-reset-restore-path", "belongs to a one-shot cluster-reset, not to the steady config"],
   ["config", "config.yaml cannot point at another config file"],
+  // The servers reach S3 with their instance role; a restore cannot read the config secret
+  // (rke2-docs backup_restore.md).
+  ["etcd-s3-access-key", "secrets stay out of config.yaml: the servers use their instance role"],
+  ["etcd-s3-secret-key", "secrets stay out of config.yaml: the servers use their instance role"],
+  ["etcd-s3-session-token", "secrets stay out of config.yaml: the servers use their instance role"],
+  ["etcd-s3-config-secret", "a restore cannot read it: snapshots use etcdSnapshots"],
 ]);
 
 export interface Rke2ServerConfigArgs {
@@ -185,6 +197,8 @@ export interface Rke2ServerConfigArgs {
   ingressController: IngressController;
   /** "key=value" */
   nodeLabels?: string[];
+  /** Scheduled etcd snapshots to S3 (the same on every server); none when backups are off. */
+  etcdSnapshots?: EtcdSnapshotArgs;
   /** Extra keys; each must be a known RKE2 server key and not one the renderer manages. */
   extra?: Record<string, unknown>;
 }
@@ -196,6 +210,7 @@ const ARG_KEYS: ReadonlySet<string> = new Set([
   "tlsSans",
   "ingressController",
   "nodeLabels",
+  "etcdSnapshots",
   "extra",
 ]);
 
@@ -234,6 +249,14 @@ export function renderRke2ServerConfig(a: Rke2ServerConfigArgs): string {
   config["tls-san"] = normaliseTlsSans(a.tlsSans);
   config["write-kubeconfig-mode"] = "0600";
   config["ingress-controller"] = [a.ingressController];
+  if (a.etcdSnapshots !== undefined) {
+    Object.assign(config, renderEtcdSnapshotConfig(a.etcdSnapshots));
+    if (a.extra !== undefined && "etcd-disable-snapshots" in a.extra) {
+      throw new Error(
+        'RKE2 config: extra key "etcd-disable-snapshots" would stop the scheduled snapshots etcdSnapshots asks for',
+      );
+    }
+  }
 
   if (a.extra !== undefined) {
     for (const key of Object.keys(a.extra).sort()) {

@@ -73,10 +73,32 @@ export const DURATIONS = {
   // (hashicorp/terraform-provider-aws#9338).
   "aws:acm/certificateValidation:CertificateValidation": s(300, "ACM DNS validation"),
 
+  // --- The backup bucket: CreateBucket and each Put*Bucket* setting are single S3 calls, one
+  // after another (BackupBucket chains them).
+  // estimate: CreateBucket returns at once; the provider then waits for the bucket to be visible.
+  "aws:s3/bucket:Bucket": s(5, "S3 bucket"),
+  // estimate: one PutBucketEncryption call.
+  "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": s(
+    2,
+    "bucket encryption",
+  ),
+  // estimate: one PutPublicAccessBlock call.
+  "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": s(2, "bucket public access block"),
+  // estimate: one PutBucketOwnershipControls call.
+  "aws:s3/bucketOwnershipControls:BucketOwnershipControls": s(2, "bucket ownership"),
+  // estimate: one PutBucketPolicy call.
+  "aws:s3/bucketPolicy:BucketPolicy": s(2, "bucket policy"),
+  // estimate: one PutBucketVersioning call.
+  "aws:s3/bucketVersioning:BucketVersioning": s(2, "bucket versioning"),
+  // estimate: one PutBucketLifecycleConfiguration call, which the provider re-reads until it shows.
+  "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": s(5, "bucket lifecycle"),
+
   // --- Local resources: computed by the provider on the machine running Pulumi.
   // estimate: no cloud call at all.
   "random:index/randomPassword:RandomPassword": s(0, "random password"),
   "random:index/randomId:RandomId": s(0, "pinned ingress controller"),
+  // estimate: local, like the password.
+  "random:index/randomBytes:RandomBytes": s(0, "backup encryption key"),
   "tls:index/privateKey:PrivateKey": s(0, "SSH key"),
 
   // --- Steps on the servers over SSH (@pulumi/command), by role.
@@ -131,6 +153,15 @@ export const DURATIONS = {
   // issue 12 ("Rancher ~3 min"): three replicas pull a ~0.5 GB image and initialise; the chart
   // notes warn "Rancher may take several minutes to fully initialize" (rancher/server-chart#11).
   "kubernetes:helm.sh/v3:Release#rancher": s(180, "Rancher Helm release"),
+  // estimate: the CRD chart only creates CustomResourceDefinitions; the operator chart one small
+  // Deployment (one replica, one image) that Helm waits for, plus a ResourceSet per set.
+  "kubernetes:helm.sh/v3:Release#rancher-backup-crd": s(10, "rancher-backup CRDs"),
+  // estimate: see the line above.
+  "kubernetes:helm.sh/v3:Release#rancher-backup": s(45, "rancher-backup operator"),
+  // estimate: one API call each (the patch's rollout is not awaited by the Backup).
+  "kubernetes:apps/v1:DeploymentPatch": s(2, "deployment patch"),
+  // estimate: one API call.
+  "kubernetes:resources.cattle.io/v1:Backup": s(2, "scheduled Backup"),
 } as const satisfies Record<string, Duration>;
 
 export type StepKindKey = keyof typeof DURATIONS;

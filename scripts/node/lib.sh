@@ -21,6 +21,8 @@ MEMBERS_DIR="$STATE_DIR/members"
 MEMBER_KINDS=(ssh ssm)
 # One-run keys and decrypted secrets: /run is a tmpfs, gone at reboot.
 RUN_DIR="$RANCHER_HA_ROOT/run/rancher-ha"
+# While it exists a restore owns rke2-server on this node (rke2-restore.sh, rke2-rejoin.sh).
+RESTORE_STATE="$STATE_DIR/restore/state"
 SERVICE=rke2-server
 
 # ---------------------------------------------------------------------------------------- logging

@@ -135,11 +135,21 @@ converge_service() {
     die "systemctl $action $SERVICE failed or did not finish within ${READY_TIMEOUT}s"
 }
 
+# A restore stops every server and brings them back in a fixed order; a deploy starting one in
+# between would restart a half-restored node. The lock is the restore's state file.
+refuse_during_restore() {
+  [[ -e $RESTORE_STATE ]] || return 0
+  local snapshot
+  snapshot="$(sed -n 's/^SNAPSHOT=\([A-Za-z0-9._-]*\)$/\1/p' "$RESTORE_STATE" 2>/dev/null)" || true
+  die "a restore (snapshot ${snapshot:-unknown}) is in progress on this node; finish it with \`npm run restore\` (re-run it to resume) or cancel it with \`npm run restore -- --abort\`, then deploy again"
+}
+
 main() {
   (($# == 1)) || usage
   read_params "$1"
   read_cluster_params
   require_root
+  refuse_during_restore
   [[ -f $STAGE_DIR/config.yaml ]] || die "$STAGE_DIR/config.yaml is missing"
   INSTALLED_VERSION="$(installed_rke2_version)"
   [[ -n $INSTALLED_VERSION ]] || die "rke2 is not installed (run rke2-install.sh first)"

@@ -2,7 +2,8 @@
 //
 // Layout of a sandbox directory:
 //   bin/       stub wrappers, first on PATH (curl, systemctl, journalctl, cloud-init, kubectl, fuser,
-//              sudo; rke2 and rke2-uninstall.sh as tripwires: the scripts must use the root paths)
+//              sudo; rke2, rke2-uninstall.sh and rke2-killall.sh as tripwires: the scripts must
+//              use the root paths)
 //   root/      RANCHER_HA_ROOT; kubectl also at root/var/lib/rancher/rke2/bin/kubectl
 //   home/      HOME of the SSH user; home/rancher-ha/ is the staging dir (scripts/, params.env, ...)
 //   ctl/       per-test plans, one file per key (see stubs/stub-lib.bash)
@@ -21,6 +22,7 @@ import {
   renderNodeParams,
   type NodeParams,
 } from "../../components/rke2/params";
+import { renderRestoreParams, type RestoreParams } from "../../components/rke2/restoreParams";
 
 /** Both parameter files' inputs: params.env and cluster.env. */
 export type TestParams = NodeParams & ClusterParams;
@@ -165,6 +167,7 @@ export class Sandbox {
       sudo: "sudo",
       rke2: "tripwire",
       "rke2-uninstall.sh": "tripwire",
+      "rke2-killall.sh": "tripwire",
     };
     for (const [name, impl] of Object.entries(stubs))
       this.writeWrapper(path.join(this.bin, name), impl);
@@ -205,6 +208,33 @@ export class Sandbox {
     this.params = testParams(overrides);
     this.writeParamsFile(renderNodeParams(this.params));
     fs.writeFileSync(path.join(this.stage, "cluster.env"), renderClusterParams(this.params));
+  }
+
+  /**
+   * Writes restore.env (rke2-restore.sh / rke2-rejoin.sh) beside params.env: this node is
+   * NODE_NAME in a three-server cluster, with tiny timeouts (2 s, as testParams).
+   */
+  setRestoreParams(overrides: Partial<RestoreParams> = {}): RestoreParams {
+    const params: RestoreParams = {
+      restoreId: "20260821-0a1b2c3d",
+      snapshotName: `etcd-snapshot-${NODE_NAME}-1755750000.zip`,
+      nodeName: NODE_NAME,
+      nodeNames: [NODE_NAME, "rancher-ha-test-server-2", "rancher-ha-test-server-3"],
+      registrationAddress: NLB,
+      ...overrides,
+      timeouts: { stop: 2, reset: 2, ready: 2, registration: 2, poll: 0.02, ...overrides.timeouts },
+    };
+    this.writeRestoreParamsFile(renderRestoreParams(params));
+    return params;
+  }
+
+  writeRestoreParamsFile(text: string): void {
+    fs.writeFileSync(path.join(this.stage, "restore.env"), text, { mode: 0o600 });
+  }
+
+  /** Runs a restore script the way the restore command does: params file, then the action word. */
+  restore(script: "rke2-restore" | "rke2-rejoin", action: string, opts: RunOptions = {}) {
+    return this.run(script, { ...opts, args: ['"$HOME/rancher-ha/restore.env"', action] });
   }
 
   writeParamsFile(text: string): void {
@@ -366,13 +396,14 @@ export class Sandbox {
 
   /**
    * Puts what the installer stub would install in place, without running rke2-install.sh (which
-   * has its own tests): the rke2 binary reporting `version`, and rke2-uninstall.sh.
+   * has its own tests): the rke2 binary reporting `version`, rke2-uninstall.sh, rke2-killall.sh.
    */
   preinstall(version = TEST_VERSION): void {
     this.writeWrapper(this.rootPath("/usr/local/bin/rke2"), "rke2", {
       exports: { STUB_RKE2_VERSION: version },
     });
     this.writeWrapper(this.rootPath("/usr/local/bin/rke2-uninstall.sh"), "rke2-uninstall");
+    this.writeWrapper(this.rootPath("/usr/local/bin/rke2-killall.sh"), "rke2-killall");
   }
 
   /** A converged first server: RKE2 installed and started by rke2-start.sh, node Ready. */

@@ -1,6 +1,7 @@
 // Every topic's validator, in the order their problems are reported.
 import type { Validator } from "../problems";
 import { checkRegion } from "./aws";
+import { checkBackups } from "./backups";
 import { checkDns } from "./dns";
 import { checkLoadBalancer } from "./loadBalancer";
 import { checkNetwork, checkRanges } from "./network";
@@ -20,5 +21,6 @@ export const VALIDATORS: readonly Validator[] = [
   checkVersions,
   checkTls,
   checkRancher,
+  checkBackups,
   checkTags,
 ];

@@ -2,6 +2,8 @@
 # systemctl for the rke2-server unit. State: state/service.active (holds the version the server
 # runs), state/service.enabled. start/restart follow plan key "systemctl.start"; a successful
 # start runs the installed rke2 version and, like RKE2, writes /etc/rancher/rke2/rke2.yaml.
+# stop follows plan key "systemctl.stop" (ok, or fail: the service stays active).
+# `start --no-block` queues the start and returns (it is then active).
 # shellcheck source=test/sandbox/stubs/stub-lib.bash
 source "$(dirname "${BASH_SOURCE[0]}")/stub-lib.bash"
 stub_log systemctl "$@"
@@ -11,7 +13,7 @@ args=()
 for a in "$@"; do
   case $a in
     -q | --quiet) quiet=1 ;;
-    --no-pager) ;;
+    --no-pager | --no-block) ;;
     *) args+=("$a") ;;
   esac
 done
@@ -40,7 +42,15 @@ case $verb in
     say enabled
     ;;
   enable) touch "$enabled" ;;
-  stop) rm -f "$active" ;;
+  disable) rm -f "$enabled" ;;
+  stop)
+    outcome systemctl.stop
+    [[ $OUTCOME == ok ]] || {
+      echo "Job for rke2-server.service canceled." >&2
+      exit 1
+    }
+    rm -f "$active"
+    ;;
   start | restart)
     bin="$ROOT/usr/local/bin/rke2"
     [[ -x $bin ]] || {
