@@ -382,8 +382,9 @@ export class RancherHa extends pulumi.ComponentResource {
           ...(backups.rancher.encryptionKey !== undefined
             ? { encryptionKey: pulumi.secret(backups.rancher.encryptionKey) }
             : {}),
-          // Its ResourceSets name Rancher's objects: installed after Rancher.
-          waitFor: [rancher.release],
+          // The operator beside the joins (it needs only the API); the first backup after Rancher.
+          installAfter: cluster.firstReady,
+          backupAfter: [rancher.release],
           clusterLifetime: cluster.token,
         },
         parent,

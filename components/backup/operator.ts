@@ -35,8 +35,13 @@ export interface RancherBackupArgs {
    * when absent; either way exported as `encryptionConfig`.
    */
   encryptionKey?: pulumi.Input<string>;
-  /** The operator waits for these: the Rancher release (its ResourceSets reference Rancher). */
-  waitFor: pulumi.Resource[];
+  /**
+   * The operator installs once these exist (the first server Ready): its charts and ResourceSets
+   * only need the API server, and installing beside the joins keeps it off the serial chain.
+   */
+  installAfter: pulumi.Resource[];
+  /** The scheduled Backup waits for these (the Rancher release): its first run is of Rancher. */
+  backupAfter: pulumi.Resource[];
   /** Like RancherInstall: Kubernetes objects are skipped on delete when the cluster goes. */
   clusterLifetime: pulumi.Resource;
 }
@@ -79,7 +84,7 @@ export class RancherBackup extends pulumi.ComponentResource {
           labels: { "pod-security.kubernetes.io/enforce": "privileged" },
         },
       },
-      { ...k8sOpts, dependsOn: args.waitFor },
+      { ...k8sOpts, dependsOn: args.installAfter },
     );
 
     const key = pulumi.secret(
@@ -136,8 +141,9 @@ export class RancherBackup extends pulumi.ComponentResource {
     this.backup = new k8s.apiextensions.CustomResource(
       `${name}-scheduled`,
       backupSpec,
-      // Before its first run the operator must read S3 (the patch) and the key (the secret).
-      { ...k8sOpts, dependsOn: [hostNetwork, encryption, crds] },
+      // Before its first run the operator must read S3 (the patch) and the key (the secret), and
+      // Rancher must be there to be backed up.
+      { ...k8sOpts, dependsOn: [hostNetwork, encryption, crds, ...args.backupAfter] },
     );
     this.registerOutputs({ releaseStatus: this.release.status });
   }

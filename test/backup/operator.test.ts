@@ -18,6 +18,7 @@ function planOperator(extra: Partial<ConstructorParameters<typeof RancherBackup>
       { chart: "rancher", repositoryOpts: { repo: "https://example.invalid" } },
       { provider },
     );
+    const firstReady = new random.RandomPassword("first-ready", { length: 8 });
     const lifetime = new random.RandomPassword("token", { length: 8 });
     const op = new RancherBackup("backup", {
       provider,
@@ -27,7 +28,8 @@ function planOperator(extra: Partial<ConstructorParameters<typeof RancherBackup>
       stack: "prod",
       schedule: "30 */6 * * *",
       retentionCount: 28,
-      waitFor: [rancher],
+      installAfter: [firstReady],
+      backupAfter: [rancher],
       clusterLifetime: lifetime,
       ...extra,
     });
@@ -55,9 +57,12 @@ describe("backup: RancherBackup operator (Pulumi mocks)", function () {
       assert.equal(r.inputs.namespace, "cattle-resources-system");
     }
     assert.ok(op.dependsOn.includes(crd.urn), "CRDs first");
+    const namespace = named(p, "backup-namespace");
+    assert.ok(namespace.dependsOn.includes(named(p, "first-ready").urn), "once the API answers");
+    assert.ok(!namespace.dependsOn.includes(named(p, "rancher").urn), "not after Rancher");
     assert.ok(
-      named(p, "backup-namespace").dependsOn.includes(named(p, "rancher").urn),
-      "after Rancher",
+      named(p, "backup-scheduled").dependsOn.includes(named(p, "rancher").urn),
+      "the first backup after Rancher",
     );
     assert.deepEqual(op.inputs.values, {
       s3: {
@@ -162,7 +167,8 @@ describe("backup: RancherBackup operator (Pulumi mocks)", function () {
       region: "eu-west-1",
       stack: "prod",
       retentionCount: 28,
-      waitFor: [],
+      installAfter: [],
+      backupAfter: [],
       clusterLifetime: {} as pulumi.Resource,
     };
     assert.throws(

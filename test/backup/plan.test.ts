@@ -141,7 +141,7 @@ describe("backups in the plan", function () {
     assert.equal(p.outputs.backupBucket, "team-backups");
   });
 
-  it("installs the operator after Rancher, storing in the bucket's rancher folder, with no credentials", async () => {
+  it("installs the operator beside the joins, backs up after Rancher, storing in the bucket's rancher folder, with no credentials", async () => {
     const p = await plan("dev");
     const crd = byName(p, "rancher-rancher-backup-crd");
     const operator = byName(p, "rancher-rancher-backup-operator");
@@ -152,7 +152,11 @@ describe("backups in the plan", function () {
       assert.equal(r.inputs.namespace, RANCHER_BACKUP_NAMESPACE);
     }
     const rancher = byName(p, "rancher-install-rancher");
-    assert.ok(waitsFor(p, crd).has(rancher.urn), "the CRDs wait for Rancher");
+    const firstRead = byName(p, "rancher-rke2-kubeconfig");
+    const lastJoin = byName(p, "rancher-rke2-3-start");
+    assert.ok(waitsFor(p, crd).has(firstRead.urn), "the CRDs wait for the first server");
+    assert.ok(!waitsFor(p, crd).has(lastJoin.urn), "…not for the joins");
+    assert.ok(!waitsFor(p, crd).has(rancher.urn), "…nor for Rancher");
     assert.ok(waitsFor(p, operator).has(crd.urn), "the operator waits for its CRDs");
     const values = releaseValues(p, "rancher-backup");
     assert.deepEqual(values, {
@@ -168,6 +172,7 @@ describe("backups in the plan", function () {
     const patch = byName(p, "rancher-rancher-backup-host-network");
     assert.ok(waitsFor(p, patch).has(operator.urn));
     const backup = byName(p, "rancher-rancher-backup-scheduled");
+    assert.ok(waitsFor(p, backup).has(rancher.urn), "the first backup is of a running Rancher");
     assert.deepEqual(unwrap(backup.inputs.spec), {
       resourceSetName: "rancher-resource-set-full",
       encryptionConfigSecretName: "rancher-ha-backup-encryption",
