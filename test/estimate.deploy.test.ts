@@ -141,7 +141,7 @@ describe("estimate: modeled first deploy", function () {
     );
   });
 
-  it("dev: the serial chain through the NLB, install, first start, joins, Helm and the backup operator is critical", async () => {
+  it("dev: the serial chain through the NLB, first start, joins, Rancher and its first backup is critical", async () => {
     const e = estimateDeploy((await plan("dev")).resources);
     assert.deepEqual(
       e.criticalPath.map((s) => s.name),
@@ -155,10 +155,6 @@ describe("estimate: modeled first deploy", function () {
         "rancher-rke2-3-start",
         "rancher-install-rancher",
         // After Rancher (its ResourceSets name Rancher's objects), then the Backup last.
-        "rancher-rancher-backup-namespace",
-        "rancher-rancher-backup-crd",
-        "rancher-rancher-backup-operator",
-        "rancher-rancher-backup-host-network",
         "rancher-rancher-backup-scheduled",
       ],
     );
@@ -235,6 +231,20 @@ describe("estimate: modeled first deploy", function () {
       "seconds",
     ]);
     assert.match(e.note, /Estimate/);
+  });
+
+  // Issue 12: what is off the serial chain must not be on the critical path. After the last join
+  // only Rancher (its replicas spread over every server) and the first backup (of Rancher) may
+  // remain; cert-manager and the backup operator install beside the joins.
+  it("after the last join (7 servers) the critical path is Rancher, then its first backup", async () => {
+    const p = await plan("dev", ["serverCount=7"]);
+    const names = estimateDeploy(p.resources).criticalPath.map((st) => st.name);
+    const lastJoin = names.indexOf("rancher-rke2-7-start");
+    assert.ok(lastJoin > 0, names.join(" → "));
+    assert.deepEqual(names.slice(lastJoin + 1), [
+      "rancher-install-rancher",
+      "rancher-rancher-backup-scheduled",
+    ]);
   });
 
   it("every figure in the duration table has a comment naming its source or saying estimate", () => {
