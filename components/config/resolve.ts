@@ -9,9 +9,16 @@ import {
   type Finding,
   type ValidationContext,
 } from "./problems";
-import type { FrontEndConfig, NetworkConfig, RancherHaConfig, ZoneRef } from "./resolved";
+import type {
+  AccessConfig,
+  FrontEndConfig,
+  NetworkConfig,
+  RancherHaConfig,
+  ZoneRef,
+} from "./resolved";
 import { DEFAULTS, PROJECT, type RancherHaSettings } from "./schema";
 import { VALIDATORS } from "./validators";
+import { loadBalancerSchemeOf, natGatewaysOf, nodeAccessOf } from "./validators/access";
 import { awsKeyProblems } from "./validators/aws";
 import { absoluteToRelative, hostnameOf } from "./validators/dns";
 import { modeOf } from "./validators/loadBalancer";
@@ -53,9 +60,14 @@ export function loadConfig(
   const { settings, problems } = parseSettings(raw);
   for (const [key, message] of awsKeyProblems(raw)) problems.push({ key, message });
   const region = ctx.region ?? raw["aws:region"];
+  const awsKeys = ctx.awsKeys ?? Object.keys(raw).filter((k) => k.startsWith("aws:"));
   let resolved: ResolvedConfig;
   try {
-    resolved = resolveConfig(settings, { ...ctx, ...(region !== undefined ? { region } : {}) });
+    resolved = resolveConfig(settings, {
+      ...ctx,
+      awsKeys,
+      ...(region !== undefined ? { region } : {}),
+    });
   } catch (e) {
     if (e instanceof ConfigError) throw new ConfigError([...problems, ...e.problems]);
     throw e;
@@ -98,6 +110,8 @@ function build(s: RancherHaSettings, ctx: ConfigContext): RancherHaConfig {
     adminCidrs: s.adminCidrs ?? unproven("no adminCidrs"),
     ingressCidrs: ingressCidrsOf(s),
     network: networkOf(s),
+    access: accessOf(s),
+    loadBalancerScheme: loadBalancerSchemeOf(s),
     rke2Version: s.rke2Version ?? DEFAULTS.rke2Version,
     rancherVersion: rancherVersionOf(s),
     rancherChartRepository: chartRepository.url,
@@ -167,13 +181,33 @@ function networkOf(s: RancherHaSettings): NetworkConfig {
       kind: "existing",
       vpcId: s.vpcId ?? unproven("no vpcId"),
       subnetIds: s.subnetIds ?? unproven("no subnetIds"),
+      ...(s.publicSubnetIds !== undefined ? { publicSubnetIds: s.publicSubnetIds } : {}),
     };
   }
   return {
     kind: "new",
     vpcCidr: s.vpcCidr ?? DEFAULTS.vpcCidr,
     ...(s.availabilityZones !== undefined ? { availabilityZones: s.availabilityZones } : {}),
+    natGateways: natGatewaysOf(s),
   };
+}
+
+function accessOf(s: RancherHaSettings): AccessConfig {
+  const mode = nodeAccessOf(s);
+  switch (mode) {
+    case "public":
+    case "ssm":
+      return { mode };
+    case "bastion":
+      return {
+        mode,
+        bastionInstanceType: s.bastionInstanceType ?? DEFAULTS.bastionInstanceType,
+      };
+    default: {
+      const unknown: never = mode;
+      return unproven(`node access mode ${String(unknown)}`);
+    }
+  }
 }
 
 export type { ConfigProblem };
