@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { serversArePrivate } from "./accessModes";
 import type {
   FrontEndConfig,
   IngressController,
@@ -14,7 +15,7 @@ import { NLB_FRONT_END_TYPE, NlbFrontEnd } from "./frontend/nlb";
 import { IngressTuningArgs } from "./frontend/ingress";
 import { FrontEnd } from "./frontend/types";
 import { Network, type PlacedNetwork } from "./network";
-import { ServerNodes } from "./nodes";
+import { ServerNodes, type ServerNode } from "./nodes";
 import { RancherInstall } from "./rancher/install";
 import { RancherTls } from "./rancher/values";
 import { Rke2Cluster } from "./rke2/cluster";
@@ -178,7 +179,6 @@ export class RancherHa extends pulumi.ComponentResource {
       this,
     );
     this.ingressController = ingress.controller;
-    this.notices = ingress.notice.apply((n) => (n === undefined ? [] : [n]));
     const security = new NodeSecurity(
       `${name}-sec`,
       { vpcId: network.vpcId, adminCidrs: config.adminCidrs, tags },
@@ -192,6 +192,8 @@ export class RancherHa extends pulumi.ComponentResource {
         rootVolumeGiB: config.rootVolumeGiB,
         ...(config.amiId !== undefined ? { amiId: config.amiId } : {}),
         subnetIds: network.serverSubnetIds,
+        publicIp: !serversArePrivate(config.access.mode),
+        dependsOn: network.egress,
         securityGroupId: security.securityGroupId,
         sshUser: config.sshUser,
         ...(config.sshPrivateKey !== undefined
@@ -203,7 +205,14 @@ export class RancherHa extends pulumi.ComponentResource {
       },
       parent,
     );
+    this.notices = pulumi
+      .all([ingress.notice, servers.pendingMoves])
+      .apply(([n, moves]) => [...(n === undefined ? [] : [n]), ...moves]);
     const instanceIds = servers.nodes.map((n) => n.instance.id);
+    // Public servers are reached at their public IP; private ones at their private IP (through
+    // the bastion, or by instance ID over SSM, once the transports take over).
+    const sshHost = (n: ServerNode) =>
+      serversArePrivate(config.access.mode) ? n.instance.privateIp : n.instance.publicIp;
     const controlPlane = new ControlPlaneEndpoint(
       `${name}-cp`,
       {
@@ -229,7 +238,8 @@ export class RancherHa extends pulumi.ComponentResource {
       controlPlane,
       zoneId,
       ingress: {
-        nodes: servers.nodes.map((n) => ({ host: n.instance.publicIp, instanceId: n.instance.id })),
+        // TODO(lead, issue 10): pass the NodeAccess transport once i12-steps lands.
+        nodes: servers.nodes.map((n) => ({ host: sshHost(n), instanceId: n.instance.id })),
         sshUser: servers.sshUser,
         sshPrivateKey: servers.sshPrivateKey,
         ingressController: ingress.controller,
@@ -243,7 +253,8 @@ export class RancherHa extends pulumi.ComponentResource {
       {
         servers: servers.nodes.map((n) => ({
           nodeName: n.nodeName,
-          host: n.instance.publicIp,
+          // TODO(lead, issue 10): replace host with `access: nodeAccess` once i12-steps lands.
+          host: sshHost(n),
           privateIp: n.instance.privateIp,
           instanceId: n.instance.id,
         })),

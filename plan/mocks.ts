@@ -32,6 +32,20 @@ function digest(s: string, n = 8): string {
   return createHash("sha256").update(s).digest("hex").slice(0, n);
 }
 
+/** A default route's target: an internet gateway, a NAT gateway, or none (isolated). */
+export type MockRoute = "igw" | "nat" | "none";
+
+/** The placeholder route table of a route kind (routes as GetRouteTableRoute). */
+function routeTable(id: string, route: MockRoute): Record<string, unknown> {
+  const target =
+    route === "igw"
+      ? [{ cidrBlock: "0.0.0.0/0", gatewayId: "igw-0placeholder0000" }]
+      : route === "nat"
+        ? [{ cidrBlock: "0.0.0.0/0", natGatewayId: "nat-0placeholder0000" }]
+        : [];
+  return { id, routeTableId: id, routes: target };
+}
+
 /** A zone as DescribeAvailabilityZones reports it (the fields the program filters on). */
 export interface MockZone {
   name: string;
@@ -45,7 +59,21 @@ export interface MockCloud {
   /** The region's zones, by name (standard AZs) or in full. Default: `MOCK_REGION_ZONES`. */
   zones?: (string | MockZone)[];
   /** Given subnets by ID. Default: spread over the region's zones in order, inside 10.0.0.0/16. */
-  subnets?: Record<string, { availabilityZone: string; cidrBlock: string; vpcId?: string }>;
+  subnets?: Record<
+    string,
+    {
+      availabilityZone: string;
+      cidrBlock: string;
+      vpcId?: string;
+      /**
+       * Where its route table sends 0.0.0.0/0; `main`: no explicit association, the VPC's main
+       * table decides (`mainRoute`). Default: what the stack's config says the subnet is.
+       */
+      route?: MockRoute | "main";
+    }
+  >;
+  /** The default route of the VPC's main route table. Default: an internet gateway. */
+  mainRoute?: MockRoute;
   /**
    * A previous deployment's inputs, by resource name: for a property in a resource's
    * `ignoreChanges`, the engine keeps the stored value (pulumi/pulumi step_generator,
@@ -90,13 +118,19 @@ function describeZones(zones: MockZone[], inputs: Record<string, unknown>): Mock
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
-/** Placeholder cloud-assigned values: clearly fake, stable for the same names. */
-/** `vpcId`: the configured existing VPC, which placeholder subnets then belong to. */
+/**
+ * Placeholder cloud-assigned values: clearly fake, stable for the same names.
+ * `vpcId`: the configured existing VPC, which placeholder subnets then belong to. `routes`: what
+ * the stack's config says each given subnet is (the offline plan cannot see real route tables,
+ * so it checks the config's own claims; `cloud.subnets[id].route` overrides for tests).
+ */
 export function placeholderMocks(
   region: string,
   vpcId = "vpc-placeholder",
   cloud: MockCloud = {},
+  routes: Readonly<Record<string, MockRoute>> = {},
 ): pulumi.runtime.Mocks {
+  const routeOf = (subnetId: string) => cloud.subnets?.[subnetId]?.route ?? routes[subnetId];
   let ip = 10;
   let subnetIndex = 0;
   const zones = zonesOf(region, cloud);
@@ -136,6 +170,10 @@ export function placeholderMocks(
           break;
         case "aws:route53/record:Record":
           s.fqdn = inputs.name;
+          break;
+        case "aws:ec2/eip:Eip":
+          ip++;
+          Object.assign(s, { allocationId: `${args.name}-alloc`, publicIp: `192.0.2.${ip}` });
           break;
         case "aws:ec2/keyPair:KeyPair":
           s.keyName = `${args.name}-key`;
@@ -196,6 +234,20 @@ export function placeholderMocks(
             availabilityZone: azs[i % azs.length].name,
             cidrBlock: `10.0.${i * 16}.0/20`,
           };
+        }
+        case "aws:ec2/getRouteTables:getRouteTables": {
+          // Explicit associations only, like DescribeRouteTables' association.subnet-id filter.
+          const filters = (inputs.filters as { name: string; values: string[] }[]) ?? [];
+          const subnetId = filters.find((f) => f.name === "association.subnet-id")?.values[0];
+          if (subnetId === undefined) throw new Error("mock getRouteTables: filter by subnet");
+          const route = routeOf(subnetId);
+          return { id: region, ids: route === "main" ? [] : [`rtb-placeholder-${subnetId}`] };
+        }
+        case "aws:ec2/getRouteTable:getRouteTable": {
+          const id = inputs.routeTableId as string | undefined;
+          if (id === undefined) return routeTable("rtb-placeholder-main", cloud.mainRoute ?? "igw");
+          const route = routeOf(id.replace(/^rtb-placeholder-/, ""));
+          return routeTable(id, route === undefined || route === "main" ? "igw" : route);
         }
         case "tls:index/getPublicKey:getPublicKey":
           return { publicKeyOpenssh: "ssh-ed25519 AAAAplaceholder-derived rancher-ha" };

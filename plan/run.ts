@@ -3,7 +3,14 @@ import * as pulumi from "@pulumi/pulumi";
 import * as settings from "@pulumi/pulumi/runtime/settings";
 import { ConfigError, loadConfig, PROJECT, RancherHaConfig } from "../components/config";
 import { rancherHaProgram } from "../components/program";
-import { installRecordingMocks, MockCloud, placeholderMocks, RecordedResource } from "./mocks";
+import { serversArePrivate } from "../components/accessModes";
+import {
+  installRecordingMocks,
+  MockCloud,
+  MockRoute,
+  placeholderMocks,
+  RecordedResource,
+} from "./mocks";
 import { applyOverrides, readStackConfig } from "./stackFile";
 import { Secret } from "./values";
 
@@ -59,6 +66,20 @@ export function planConfig(opts: PlanOptions): {
   }
 }
 
+/**
+ * What the config says each given subnet is: public subnets route to an internet gateway; the
+ * servers' subnets to a NAT gateway when the servers are private, to an internet gateway when
+ * they are public. The offline plan answers route lookups with these claims.
+ */
+function claimedRoutes(config: RancherHaConfig): Record<string, MockRoute> {
+  if (config.network.kind !== "existing") return {};
+  const servers: MockRoute = serversArePrivate(config.access.mode) ? "nat" : "igw";
+  return Object.fromEntries([
+    ...config.network.subnetIds.map((id) => [id, servers] as const),
+    ...(config.network.publicSubnetIds ?? []).map((id) => [id, "igw"] as const),
+  ]);
+}
+
 let running: Promise<unknown> = Promise.resolve();
 
 /**
@@ -80,6 +101,7 @@ async function runPlanExclusive(opts: PlanOptions): Promise<Plan> {
       region,
       config.network.kind === "existing" ? config.network.vpcId : undefined,
       opts.cloud,
+      claimedRoutes(config),
     ),
     PROJECT,
     opts.stack,
