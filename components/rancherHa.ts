@@ -20,6 +20,7 @@ import { RancherInstall } from "./rancher/install";
 import { RancherTls } from "./rancher/values";
 import { Rke2Cluster } from "./rke2/cluster";
 import { NodeSecurity } from "./security";
+import { ServerRole } from "./serverRole";
 import { stackTags } from "./tags";
 
 /** Logical names feed AWS names with a 32-character limit (24 before Pulumi's suffix). */
@@ -148,6 +149,8 @@ export class RancherHa extends pulumi.ComponentResource {
   /** Warnings only the deployment's state can tell (e.g. a kept ingress controller). */
   public readonly notices: pulumi.Output<string[]>;
   public readonly frontEnd: FrontEnd;
+  /** The servers' IAM role and instance profile (every mode; SSM's policy only with ssm). */
+  public readonly serverRole: ServerRole;
 
   /**
    * `placement`: the network's zones and given subnets, looked up before anything is registered
@@ -184,6 +187,8 @@ export class RancherHa extends pulumi.ComponentResource {
       { vpcId: network.vpcId, adminCidrs: config.adminCidrs, tags },
       parent,
     );
+    const role = new ServerRole(`${name}-iam`, { ssm: config.access.mode === "ssm", tags }, parent);
+    this.serverRole = role;
     const servers = new ServerNodes(
       `${name}-server`,
       {
@@ -193,7 +198,8 @@ export class RancherHa extends pulumi.ComponentResource {
         ...(config.amiId !== undefined ? { amiId: config.amiId } : {}),
         subnetIds: network.serverSubnetIds,
         publicIp: !serversArePrivate(config.access.mode),
-        dependsOn: network.egress,
+        instanceProfileName: role.instanceProfileName,
+        dependsOn: [...network.egress, ...role.attachments],
         securityGroupId: security.securityGroupId,
         sshUser: config.sshUser,
         ...(config.sshPrivateKey !== undefined

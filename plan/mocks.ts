@@ -171,6 +171,11 @@ export function placeholderMocks(
         case "aws:route53/record:Record":
           s.fqdn = inputs.name;
           break;
+        case "aws:iam/role:Role":
+        case "aws:iam/instanceProfile:InstanceProfile":
+          // Auto-named by the provider: the logical name and a suffix.
+          Object.assign(s, { arn, name: `${args.name}-${digest(args.name, 7)}` });
+          break;
         case "aws:ec2/eip:Eip":
           ip++;
           Object.assign(s, { allocationId: `${args.name}-alloc`, publicIp: `192.0.2.${ip}` });
