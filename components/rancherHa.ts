@@ -19,6 +19,8 @@ import { ServerNodes, type ServerNode } from "./nodes";
 import { RancherInstall } from "./rancher/install";
 import { RancherTls } from "./rancher/values";
 import { Rke2Cluster } from "./rke2/cluster";
+import { Bastion } from "./bastion";
+import { accessPlumbing, nodeAccessFor, type NodeAccessTarget } from "./nodeAccess";
 import { NodeSecurity } from "./security";
 import { ServerRole } from "./serverRole";
 import { stackTags } from "./tags";
@@ -149,6 +151,16 @@ export class RancherHa extends pulumi.ComponentResource {
   /** Warnings only the deployment's state can tell (e.g. a kept ingress controller). */
   public readonly notices: pulumi.Output<string[]>;
   public readonly frontEnd: FrontEnd;
+  /** The bastion's address (public IP; private IP when internal): nodeAccess bastion only. */
+  public readonly bastionHost?: pulumi.Output<string>;
+  /** How the node steps reach the servers (the transport's input). */
+  public readonly nodeAccess: NodeAccessTarget;
+  /**
+   * What the node steps' path needs alive while they exist (the transport's `plumbing`): public,
+   * the servers' SSH rules; bastion, the bastion and its rules; ssm, the SSM policy attachment
+   * and the NAT routes.
+   */
+  public readonly accessPlumbing: pulumi.Resource[];
   /** The servers' IAM role and instance profile (every mode; SSM's policy only with ssm). */
   public readonly serverRole: ServerRole;
 
@@ -184,7 +196,12 @@ export class RancherHa extends pulumi.ComponentResource {
     this.ingressController = ingress.controller;
     const security = new NodeSecurity(
       `${name}-sec`,
-      { vpcId: network.vpcId, adminCidrs: config.adminCidrs, tags },
+      {
+        vpcId: network.vpcId,
+        adminCidrs: config.adminCidrs,
+        adminAccess: config.access.mode === "public",
+        tags,
+      },
       parent,
     );
     const role = new ServerRole(`${name}-iam`, { ssm: config.access.mode === "ssm", tags }, parent);
@@ -214,6 +231,38 @@ export class RancherHa extends pulumi.ComponentResource {
     this.notices = pulumi
       .all([ingress.notice, servers.pendingMoves])
       .apply(([n, moves]) => [...(n === undefined ? [] : [n]), ...moves]);
+    const bastion =
+      config.access.mode === "bastion"
+        ? new Bastion(
+            `${name}-bastion`,
+            {
+              vpcId: network.vpcId,
+              // Internal stacks have no public address anywhere: the bastion sits with the
+              // servers and admins reach it over their VPN (adminCidrs).
+              ...(config.loadBalancerScheme === "internal"
+                ? { subnetId: network.serverSubnetIds[0], publicIp: false }
+                : { subnetId: network.bastionSubnetId, publicIp: true }),
+              instanceType: config.access.bastionInstanceType,
+              ami: servers.ami,
+              keyName: servers.keyName,
+              adminCidrs: config.adminCidrs,
+              nodeSecurityGroupId: security.securityGroupId,
+              tags,
+            },
+            parent,
+          )
+        : undefined;
+    this.bastionHost = bastion?.bastionHost;
+    this.accessPlumbing = accessPlumbing(config.access, {
+      publicSsh: security.adminRules,
+      bastion: bastion?.plumbing ?? [],
+      ssm: [...role.attachments, ...network.egress],
+    });
+    /** What the node transport takes (createTransport, i12-steps). */
+    this.nodeAccess = nodeAccessFor(config.access, {
+      ...(bastion ? { bastionHost: bastion.bastionHost } : {}),
+      region: config.region,
+    });
     const instanceIds = servers.nodes.map((n) => n.instance.id);
     // Public servers are reached at their public IP; private ones at their private IP (through
     // the bastion, or by instance ID over SSM, once the transports take over).
@@ -244,7 +293,7 @@ export class RancherHa extends pulumi.ComponentResource {
       controlPlane,
       zoneId,
       ingress: {
-        // TODO(lead, issue 10): pass the NodeAccess transport once i12-steps lands.
+        // TODO(lead, issue 10): use createTransport(this.nodeAccess, …) once i12-steps lands.
         nodes: servers.nodes.map((n) => ({ host: sshHost(n), instanceId: n.instance.id })),
         sshUser: servers.sshUser,
         sshPrivateKey: servers.sshPrivateKey,
@@ -259,7 +308,7 @@ export class RancherHa extends pulumi.ComponentResource {
       {
         servers: servers.nodes.map((n) => ({
           nodeName: n.nodeName,
-          // TODO(lead, issue 10): replace host with `access: nodeAccess` once i12-steps lands.
+          // TODO(lead, issue 10): pass `access: this.nodeAccess` for host once i12-steps lands.
           host: sshHost(n),
           privateIp: n.instance.privateIp,
           instanceId: n.instance.id,
@@ -348,6 +397,7 @@ export class RancherHa extends pulumi.ComponentResource {
       kubeconfig: this.kubeconfig,
       bootstrapPassword: this.bootstrapPassword,
       ...(this.sshPrivateKey ? { sshPrivateKey: this.sshPrivateKey } : {}),
+      ...(this.bastionHost ? { bastionHost: this.bastionHost } : {}),
       rke2Version: this.rke2Version,
       loadBalancer: this.loadBalancer,
       ingressController: this.ingressController,

@@ -35,6 +35,12 @@ function digest(s: string, n = 8): string {
 /** A default route's target: an internet gateway, a NAT gateway, or none (isolated). */
 export type MockRoute = "igw" | "nat" | "none";
 
+/** What the config says a given subnet is: its default route, and its place in its list. */
+export interface SubnetClaim {
+  route: MockRoute;
+  position: number;
+}
+
 /** The placeholder route table of a route kind (routes as GetRouteTableRoute). */
 function routeTable(id: string, route: MockRoute): Record<string, unknown> {
   const target =
@@ -120,18 +126,20 @@ function describeZones(zones: MockZone[], inputs: Record<string, unknown>): Mock
 
 /**
  * Placeholder cloud-assigned values: clearly fake, stable for the same names.
- * `vpcId`: the configured existing VPC, which placeholder subnets then belong to. `routes`: what
- * the stack's config says each given subnet is (the offline plan cannot see real route tables,
- * so it checks the config's own claims; `cloud.subnets[id].route` overrides for tests).
+ * `vpcId`: the configured existing VPC, which placeholder subnets then belong to. `claims`: what
+ * the stack's config says each given subnet is, and its position in its list (the offline plan
+ * cannot see real subnets: it spreads each list over the zones and checks the config's own claims
+ * about routes; `cloud.subnets[id]` overrides for tests).
  */
 export function placeholderMocks(
   region: string,
   vpcId = "vpc-placeholder",
   cloud: MockCloud = {},
-  routes: Readonly<Record<string, MockRoute>> = {},
+  claims: Readonly<Record<string, SubnetClaim>> = {},
 ): pulumi.runtime.Mocks {
-  const routeOf = (subnetId: string) => cloud.subnets?.[subnetId]?.route ?? routes[subnetId];
-  let ip = 10;
+  const routeOf = (subnetId: string) => cloud.subnets?.[subnetId]?.route ?? claims[subnetId]?.route;
+  let other = 99;
+  let eip = 10;
   let subnetIndex = 0;
   const zones = zonesOf(region, cloud);
   return {
@@ -148,10 +156,14 @@ export function placeholderMocks(
             zoneId: "ZPLACEHOLDERLB",
           });
           break;
-        case "aws:ec2/instance:Instance":
-          ip++;
-          Object.assign(s, { arn, publicIp: `198.51.100.${ip}`, privateIp: `10.0.0.${ip}` });
+        case "aws:ec2/instance:Instance": {
+          // Numbered instances (servers) by their number, whatever order they register in;
+          // others (the bastion) from .100 up.
+          const n = /-(\d+)$/.exec(args.name);
+          const host = n ? 10 + Number(n[1]) : ++other;
+          Object.assign(s, { arn, publicIp: `198.51.100.${host}`, privateIp: `10.0.0.${host}` });
           break;
+        }
         case "aws:acm/certificate:Certificate":
           Object.assign(s, {
             arn: `arn:aws:acm:${region}:000000000000:certificate/00000000-0000-0000-0000-${digest(args.name, 12)}`,
@@ -177,8 +189,9 @@ export function placeholderMocks(
           Object.assign(s, { arn, name: `${args.name}-${digest(args.name, 7)}` });
           break;
         case "aws:ec2/eip:Eip":
-          ip++;
-          Object.assign(s, { allocationId: `${args.name}-alloc`, publicIp: `192.0.2.${ip}` });
+          // A counter of its own: servers keep their placeholder addresses whatever the mode.
+          eip++;
+          Object.assign(s, { allocationId: `${args.name}-alloc`, publicIp: `192.0.2.${eip}` });
           break;
         case "aws:ec2/keyPair:KeyPair":
           s.keyName = `${args.name}-key`;
@@ -233,10 +246,11 @@ export function placeholderMocks(
             (z) => z.optInStatus === "opt-in-not-required",
           );
           const i = subnetIndex++;
+          const position = claims[id]?.position ?? i;
           return {
             id,
             vpcId,
-            availabilityZone: azs[i % azs.length].name,
+            availabilityZone: azs[position % azs.length].name,
             cidrBlock: `10.0.${i * 16}.0/20`,
           };
         }

@@ -10,6 +10,7 @@ import {
   MockRoute,
   placeholderMocks,
   RecordedResource,
+  SubnetClaim,
 } from "./mocks";
 import { applyOverrides, readStackConfig } from "./stackFile";
 import { Secret } from "./values";
@@ -69,14 +70,17 @@ export function planConfig(opts: PlanOptions): {
 /**
  * What the config says each given subnet is: public subnets route to an internet gateway; the
  * servers' subnets to a NAT gateway when the servers are private, to an internet gateway when
- * they are public. The offline plan answers route lookups with these claims.
+ * they are public. Each list is spread over the zones on its own. The offline plan answers the
+ * subnet and route lookups with these claims.
  */
-function claimedRoutes(config: RancherHaConfig): Record<string, MockRoute> {
+function claimedSubnets(config: RancherHaConfig): Record<string, SubnetClaim> {
   if (config.network.kind !== "existing") return {};
   const servers: MockRoute = serversArePrivate(config.access.mode) ? "nat" : "igw";
+  const claim = (route: MockRoute) => (id: string, position: number) =>
+    [id, { route, position }] as const;
   return Object.fromEntries([
-    ...config.network.subnetIds.map((id) => [id, servers] as const),
-    ...(config.network.publicSubnetIds ?? []).map((id) => [id, "igw"] as const),
+    ...config.network.subnetIds.map(claim(servers)),
+    ...(config.network.publicSubnetIds ?? []).map(claim("igw")),
   ]);
 }
 
@@ -101,7 +105,7 @@ async function runPlanExclusive(opts: PlanOptions): Promise<Plan> {
       region,
       config.network.kind === "existing" ? config.network.vpcId : undefined,
       opts.cloud,
-      claimedRoutes(config),
+      claimedSubnets(config),
     ),
     PROJECT,
     opts.stack,

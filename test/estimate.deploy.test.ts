@@ -39,6 +39,7 @@ function variants(): [string, string, string[]][] {
       [
         "vpcId=vpc-0123456789abcdef0",
         'subnetIds=["subnet-0123456789abcdef0","subnet-0123456789abcdef1"]',
+        'publicSubnetIds=["subnet-0123456789abcdef2","subnet-0123456789abcdef3"]',
       ],
     ],
     [
@@ -108,8 +109,8 @@ describe("estimate: modeled first deploy", function () {
     assert.equal(durationOf("component")!.seconds, 0);
   });
 
-  it("dev: the serial chain through the NLB, install, first start, joins and Helm is critical", async () => {
-    const e = estimateDeploy((await plan("dev")).resources);
+  it("dev, public servers: the serial chain through the NLB, install, first start, joins and Helm is critical", async () => {
+    const e = estimateDeploy((await plan("dev", ["nodeAccess=public"])).resources);
     assert.deepEqual(
       e.criticalPath.map((s) => s.name),
       [
@@ -136,6 +137,23 @@ describe("estimate: modeled first deploy", function () {
     assert.ok(e.criticalPath.every((s) => s.critical));
   });
 
+  it("dev, private servers: they boot only once their NAT route exists, so the NAT gateway leads", async () => {
+    const e = estimateDeploy((await plan("dev")).resources);
+    const path = e.criticalPath.map((s) => s.name);
+    assert.deepEqual(path.slice(0, 7), [
+      "rancher-net-vpc",
+      "rancher-net-igw",
+      "rancher-net-public",
+      "rancher-net-public-1",
+      "rancher-net-nat-1",
+      "rancher-net-private-1-default",
+      "rancher-server-1",
+    ]);
+    assert.ok(path.includes("rancher-rke2-3-start") && path.at(-1) === "rancher-install-rancher");
+    const publicServers = estimateDeploy((await plan("dev", ["nodeAccess=public"])).resources);
+    assert.ok(e.totalSeconds > publicServers.totalSeconds, "the NAT gateway costs time");
+  });
+
   it("each extra server adds one join to the first deploy (joins are serial)", async () => {
     const three = estimateDeploy((await plan("dev")).resources).totalSeconds;
     const seven = estimateDeploy((await plan("dev", ["serverCount=7"])).resources).totalSeconds;
@@ -144,7 +162,7 @@ describe("estimate: modeled first deploy", function () {
 
   it("the estimate follows the dependencies: installs that no longer wait for the NLB", async () => {
     // What issue 12's restructuring does: the install reads nothing from the load balancers.
-    const p = await plan("dev");
+    const p = await plan("dev", ["nodeAccess=public"]);
     const lbs = new Set(
       p.resources.filter((r) => r.type === "aws:lb/loadBalancer:LoadBalancer").map((r) => r.urn),
     );

@@ -5,7 +5,7 @@ import { onePerZone, spreadOverZones, zoneLossWarning } from "../components/plac
 import type { MockCloud } from "../plan/mocks";
 import type { Plan } from "../plan/run";
 import { runPlan } from "../plan/run";
-import { byName, FIXTURE_STACKS, ofType, plan, TYPES } from "./helpers";
+import { byName, FIXTURE_STACKS, ofType, plan, servers, TYPES } from "./helpers";
 
 const S = (n: number) => `subnet-0123456789abcdef${n}`;
 
@@ -65,7 +65,7 @@ describe("network", function () {
       ofType(p, TYPES.subnet).map((s) => [`${s.name}-id`, s.inputs.availabilityZone]),
     );
     assert.deepEqual(
-      ofType(p, TYPES.instance).map((i) => azOf.get(i.inputs.subnetId as string)),
+      servers(p).map((i) => azOf.get(i.inputs.subnetId as string)),
       ["us-east-1d", "us-east-1f", "us-east-1d"],
     );
   });
@@ -80,7 +80,7 @@ describe("network", function () {
     assert.equal(ofType(p, "aws:ec2/vpc:Vpc").length, 0);
     assert.equal(ofType(p, TYPES.subnet).length, 0);
     assert.deepEqual(
-      ofType(p, TYPES.instance).map((i) => i.inputs.subnetId),
+      servers(p).map((i) => i.inputs.subnetId),
       [subnets[0], subnets[1], subnets[0]],
     );
     assert.deepEqual(
@@ -124,7 +124,7 @@ describe("network", function () {
         assert.deepEqual(zones, ["us-west-1b", "us-west-1c"], `${lb}: one subnet per zone`);
       }
       assert.deepEqual(
-        ofType(p, TYPES.instance).map((i) => azOf(i.inputs.subnetId as string)),
+        servers(p).map((i) => azOf(i.inputs.subnetId as string)),
         ["us-west-1b", "us-west-1c", "us-west-1b"],
       );
       const warning = p.warnings.find((w) => w.startsWith("aws:region:"));
@@ -195,12 +195,12 @@ describe("network", function () {
         assert.deepEqual(lb.inputs.subnets, [S(0), S(2)], `${lb.name}: first listed per zone`);
       }
       assert.deepEqual(
-        ofType(p, TYPES.instance).map((i) => i.inputs.subnetId),
+        servers(p).map((i) => i.inputs.subnetId),
         [S(0), S(2), S(1)],
         "a different zone each time while there is one; every subnet may hold a server",
       );
       assert.deepEqual(
-        ofType(p, TYPES.instance).map((i) => azOf(i.inputs.subnetId as string)),
+        servers(p).map((i) => azOf(i.inputs.subnetId as string)),
         ["us-east-1a", "us-east-1b", "us-east-1a"],
       );
       assert.ok(p.warnings.some((w) => w.startsWith("rancher-ha:subnetIds: the 3 servers")));

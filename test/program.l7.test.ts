@@ -191,7 +191,11 @@ describe("program: prod stack (l7)", function () {
     };
     const p = await plan(
       "prod",
-      ["vpcId=vpc-0123456789abcdef0", `subnetIds=${JSON.stringify([id(0), id(1), id(2)])}`],
+      [
+        "nodeAccess=public",
+        "vpcId=vpc-0123456789abcdef0",
+        `subnetIds=${JSON.stringify([id(0), id(1), id(2)])}`,
+      ],
       cloud,
     );
     assert.deepEqual(byName(p, "rancher-l7-alb", TYPES.lb).inputs.subnets, [id(0), id(1)]);
@@ -203,6 +207,7 @@ describe("program: prod stack (l7)", function () {
     const nginx = await plan(
       "prod",
       [
+        "nodeAccess=public",
         "vpcId=vpc-0123456789abcdef0",
         `subnetIds=${JSON.stringify([id(0), id(1), id(2)])}`,
         "rke2Version=v1.35.7+rke2r1",

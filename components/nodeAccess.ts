@@ -1,0 +1,51 @@
+// The resolved access mode → what the node transport needs (createTransport, i12-steps).
+import type * as pulumi from "@pulumi/pulumi";
+import type { AccessConfig } from "./config";
+
+/**
+ * How the node steps reach the servers. Same shape as `NodeAccess` in components/access/types.ts
+ * (the contract with createTransport): public → each server's public IP; bastion → each
+ * server's private IP through `bastionHost`; ssm → SSM Run Command in `region`.
+ */
+export type NodeAccessTarget =
+  | { mode: "public" }
+  | { mode: "bastion"; bastionHost: pulumi.Input<string> }
+  | { mode: "ssm"; region: string };
+
+export function nodeAccessFor(
+  access: AccessConfig,
+  deps: { bastionHost?: pulumi.Input<string>; region: string },
+): NodeAccessTarget {
+  switch (access.mode) {
+    case "public":
+      return { mode: "public" };
+    case "bastion":
+      if (deps.bastionHost === undefined) throw new Error("bastion access without a bastion");
+      return { mode: "bastion", bastionHost: deps.bastionHost };
+    case "ssm":
+      return { mode: "ssm", region: deps.region };
+    default: {
+      const unknown: never = access;
+      throw new Error(`unknown node access ${JSON.stringify(unknown)}`);
+    }
+  }
+}
+
+/** The resources the mode's path to the servers runs over (see RancherHa.accessPlumbing). */
+export function accessPlumbing(
+  access: AccessConfig,
+  by: { publicSsh: pulumi.Resource[]; bastion: pulumi.Resource[]; ssm: pulumi.Resource[] },
+): pulumi.Resource[] {
+  switch (access.mode) {
+    case "public":
+      return by.publicSsh;
+    case "bastion":
+      return by.bastion;
+    case "ssm":
+      return by.ssm;
+    default: {
+      const unknown: never = access;
+      throw new Error(`unknown node access ${JSON.stringify(unknown)}`);
+    }
+  }
+}
