@@ -74,6 +74,7 @@ export function createFrontEnd(frontEnd: FrontEndConfig, i: FrontEndInputs): Fro
           ingressCidrs: i.config.ingressCidrs,
           hostname: i.config.hostname,
           zoneId: i.zoneId,
+          internal: i.config.loadBalancerScheme === "internal",
           ...(frontEnd.certificateArn !== undefined
             ? { certificateArn: frontEnd.certificateArn }
             : {}),
@@ -275,6 +276,7 @@ export class RancherHa extends pulumi.ComponentResource {
         subnetIds: network.loadBalancerSubnetIds,
         nodeSecurityGroupId: security.securityGroupId,
         adminCidrs: config.adminCidrs,
+        internal: config.loadBalancerScheme === "internal",
         instanceIds,
         tags,
         protect: config.protect,
@@ -283,7 +285,18 @@ export class RancherHa extends pulumi.ComponentResource {
       },
       parent,
     );
-    const zoneId = hostedZoneId(config.zone, config.hostname, parent);
+    const internal = config.loadBalancerScheme === "internal";
+    const zoneId = hostedZoneId(
+      config.zone,
+      config.hostname,
+      parent,
+      internal
+        ? {
+            private: true,
+            ...(config.network.kind === "existing" ? { vpcId: config.network.vpcId } : {}),
+          }
+        : { private: false },
+    );
     this.frontEnd = createFrontEnd(config.frontEnd, {
       name,
       config,
@@ -333,7 +346,15 @@ export class RancherHa extends pulumi.ComponentResource {
 
     const dns = new RancherDns(
       `${name}-dns`,
-      { hostname: config.hostname, zoneId, target: this.frontEnd, protect: config.protect },
+      {
+        hostname: config.hostname,
+        zoneId,
+        target: this.frontEnd,
+        protect: config.protect,
+        // A VPC the stack creates is associated with the private zone here; a given VPC must
+        // be associated already (the zone is looked up among its zones).
+        ...(internal && config.network.kind === "new" ? { associateVpcId: network.vpcId } : {}),
+      },
       parent,
     );
 

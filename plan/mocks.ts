@@ -136,6 +136,8 @@ export function placeholderMocks(
   vpcId = "vpc-placeholder",
   cloud: MockCloud = {},
   claims: Readonly<Record<string, SubnetClaim>> = {},
+  /** Whether a zone looked up by ID is private (what an internal stack's config claims). */
+  privateZone = false,
 ): pulumi.runtime.Mocks {
   const routeOf = (subnetId: string) => cloud.subnets?.[subnetId]?.route ?? claims[subnetId]?.route;
   let other = 99;
@@ -234,6 +236,7 @@ export function placeholderMocks(
           return {
             zoneId: (inputs.zoneId as string | undefined) ?? "ZPLACEHOLDERZONE",
             name: (inputs.name as string | undefined) ?? "placeholder.invalid",
+            privateZone: (inputs.privateZone as boolean | undefined) ?? privateZone,
           };
         case "aws:ec2/getVpc:getVpc":
           return { id: inputs.id as string, cidrBlock: "10.0.0.0/16" };

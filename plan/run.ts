@@ -106,6 +106,7 @@ async function runPlanExclusive(opts: PlanOptions): Promise<Plan> {
       config.network.kind === "existing" ? config.network.vpcId : undefined,
       opts.cloud,
       claimedSubnets(config),
+      config.loadBalancerScheme === "internal",
     ),
     PROJECT,
     opts.stack,
