@@ -49,3 +49,16 @@ export function accessPlumbing(
     }
   }
 }
+
+/**
+ * A public server's address for the node steps. A server created private keeps its subnet and
+ * (no) public IP until it is replaced, so switching back to public has no path to it: refused.
+ */
+export function publicHost(nodeName: string, publicIp: string | undefined): string {
+  if (!publicIp) {
+    throw new Error(
+      `rancher-ha:nodeAccess: public needs servers with public IPs; ${nodeName} has none (created with nodeAccess bastion or ssm): set nodeAccess back to bastion or ssm`,
+    );
+  }
+  return publicIp;
+}

@@ -20,7 +20,7 @@ import { RancherInstall } from "./rancher/install";
 import { RancherTls } from "./rancher/values";
 import { Rke2Cluster } from "./rke2/cluster";
 import { Bastion } from "./bastion";
-import { accessPlumbing, nodeAccessFor, type NodeAccessTarget } from "./nodeAccess";
+import { accessPlumbing, nodeAccessFor, publicHost, type NodeAccessTarget } from "./nodeAccess";
 import { NodeSecurity } from "./security";
 import { ServerRole } from "./serverRole";
 import { stackTags } from "./tags";
@@ -268,7 +268,9 @@ export class RancherHa extends pulumi.ComponentResource {
     // Public servers are reached at their public IP; private ones at their private IP (through
     // the bastion, or by instance ID over SSM, once the transports take over).
     const sshHost = (n: ServerNode) =>
-      serversArePrivate(config.access.mode) ? n.instance.privateIp : n.instance.publicIp;
+      serversArePrivate(config.access.mode)
+        ? n.instance.privateIp
+        : n.instance.publicIp.apply((ip) => publicHost(n.nodeName, ip));
     const controlPlane = new ControlPlaneEndpoint(
       `${name}-cp`,
       {

@@ -163,7 +163,9 @@ export function placeholderMocks(
           // others (the bastion) from .100 up.
           const n = /-(\d+)$/.exec(args.name);
           const host = n ? 10 + Number(n[1]) : ++other;
-          Object.assign(s, { arn, publicIp: `198.51.100.${host}`, privateIp: `10.0.0.${host}` });
+          // EC2 gives no public address to an instance launched without one.
+          const publicIp = inputs.associatePublicIpAddress === false ? "" : `198.51.100.${host}`;
+          Object.assign(s, { arn, publicIp, privateIp: `10.0.0.${host}` });
           break;
         }
         case "aws:acm/certificate:Certificate":

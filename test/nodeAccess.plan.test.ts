@@ -2,6 +2,7 @@
 // profile, who may open 22, public IPs), and what switching modes or adding an admin range
 // touches. Plans on the mock runtime (plan/mocks.ts).
 import * as assert from "node:assert/strict";
+import { publicHost } from "../components/nodeAccess";
 import { SSM_MANAGED_POLICY_ARN } from "../components/serverRole";
 import type { RecordedResource } from "../plan/mocks";
 import type { Plan } from "../plan/run";
@@ -155,5 +156,16 @@ describe("nodeAccess: what a change touches on a running stack", function () {
     const rule = byName(p, "rancher-bastion-ssh-admin-203-0-113-0-24", TYPES.ingress);
     assert.equal(rule.inputs.cidrIpv4, ADMIN);
     assert.equal(rule.inputs.securityGroupId, "rancher-bastion-sg-id");
+  });
+});
+
+describe("nodeAccess: back to public from private servers", () => {
+  it("is refused at deploy, naming the key, when a server has no public IP", () => {
+    // Servers created private keep no public IP (ignoreChanges) until replaced.
+    assert.throws(
+      () => publicHost("rancher-server-2", ""),
+      /^Error: rancher-ha:nodeAccess: public needs servers with public IPs; rancher-server-2 has none/,
+    );
+    assert.equal(publicHost("rancher-server-2", "198.51.100.12"), "198.51.100.12");
   });
 });
