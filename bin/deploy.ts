@@ -28,6 +28,7 @@ import {
   stackOutputs,
 } from "../automation";
 import type { OpenStackArgs, StackOptions } from "../automation";
+import { DEFAULTS } from "../components/config";
 import { awsKeyProblems } from "../components/config/validators/aws";
 import { readStackConfig } from "../plan/stackFile";
 import { SECRET_TEXT } from "../plan/values";
@@ -318,7 +319,7 @@ export async function main(argv: string[], io: DeployIo): Promise<number> {
     const opOpts = { onOutput: (o: string) => io.stdout(o), signal: ac.signal };
     const hostname = stack.settings.hostname ?? "";
     io.stdout(
-      `${VERBS[command]} of ${PROJECT}/${stackName} (${stack.settings.loadBalancer ?? "l4"}, ${stack.region}${hostname ? `, ${hostname}` : ""})\n`,
+      `${VERBS[command]} of ${PROJECT}/${stackName} (${stack.settings.loadBalancer ?? DEFAULTS.loadBalancer}, ${stack.region}${hostname ? `, ${hostname}` : ""})\n`,
     );
     let result: OperationResult;
     switch (command) {

@@ -1,16 +1,10 @@
 // The resolved access mode → what the node transport needs (createTransport, i12-steps).
 import type * as pulumi from "@pulumi/pulumi";
+import type { NodeAccess } from "./access/types";
 import type { AccessConfig } from "./config";
 
-/**
- * How the node steps reach the servers. Same shape as `NodeAccess` in components/access/types.ts
- * (the contract with createTransport): public → each server's public IP; bastion → each
- * server's private IP through `bastionHost`; ssm → SSM Run Command in `region`.
- */
-export type NodeAccessTarget =
-  | { mode: "public" }
-  | { mode: "bastion"; bastionHost: pulumi.Input<string> }
-  | { mode: "ssm"; region: string };
+/** How the node steps reach the servers: createTransport's input (components/access/types.ts). */
+export type NodeAccessTarget = NodeAccess;
 
 export function nodeAccessFor(
   access: AccessConfig,

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { serversArePrivate } from "./accessModes";
+import type { NodeTarget } from "./access/types";
 import type {
   FrontEndConfig,
   IngressController,
@@ -15,7 +16,7 @@ import { NLB_FRONT_END_TYPE, NlbFrontEnd } from "./frontend/nlb";
 import { IngressTuningArgs } from "./frontend/ingress";
 import { FrontEnd } from "./frontend/types";
 import { Network, type PlacedNetwork } from "./network";
-import { ServerNodes, type ServerNode } from "./nodes";
+import { ServerNodes } from "./nodes";
 import { RancherInstall } from "./rancher/install";
 import { RancherTls } from "./rancher/values";
 import { Rke2Cluster } from "./rke2/cluster";
@@ -265,12 +266,6 @@ export class RancherHa extends pulumi.ComponentResource {
       region: config.region,
     });
     const instanceIds = servers.nodes.map((n) => n.instance.id);
-    // Public servers are reached at their public IP; private ones at their private IP (through
-    // the bastion, or by instance ID over SSM, once the transports take over).
-    const sshHost = (n: ServerNode) =>
-      serversArePrivate(config.access.mode)
-        ? n.instance.privateIp
-        : n.instance.publicIp.apply((ip) => publicHost(n.nodeName, ip));
     const controlPlane = new ControlPlaneEndpoint(
       `${name}-cp`,
       {
@@ -299,6 +294,22 @@ export class RancherHa extends pulumi.ComponentResource {
           }
         : { private: false },
     );
+    const targets: NodeTarget[] = servers.nodes.map((n) => ({
+      nodeName: n.nodeName,
+      instanceId: n.instance.id,
+      publicIp:
+        config.access.mode === "public"
+          ? n.instance.publicIp.apply((ip) => publicHost(n.nodeName, ip))
+          : n.instance.publicIp,
+      privateIp: n.instance.privateIp,
+    }));
+    const access = this.nodeAccess;
+    const transport = {
+      sshUser: servers.sshUser,
+      sshPrivateKey: servers.sshPrivateKey,
+      ...(config.awsProfile !== undefined ? { awsProfile: config.awsProfile } : {}),
+      accessPlumbing: this.accessPlumbing,
+    };
     this.frontEnd = createFrontEnd(config.frontEnd, {
       name,
       config,
@@ -308,10 +319,9 @@ export class RancherHa extends pulumi.ComponentResource {
       controlPlane,
       zoneId,
       ingress: {
-        // TODO(lead, issue 10): use createTransport(this.nodeAccess, …) once i12-steps lands.
-        nodes: servers.nodes.map((n) => ({ host: sshHost(n), instanceId: n.instance.id })),
-        sshUser: servers.sshUser,
-        sshPrivateKey: servers.sshPrivateKey,
+        nodes: targets,
+        access,
+        ...transport,
         ingressController: ingress.controller,
         trustedCidrs: network.loadBalancerCidrs,
       },
@@ -321,16 +331,11 @@ export class RancherHa extends pulumi.ComponentResource {
     const cluster = new Rke2Cluster(
       `${name}-rke2`,
       {
-        servers: servers.nodes.map((n) => ({
-          nodeName: n.nodeName,
-          // TODO(lead, issue 10): pass `access: this.nodeAccess` for host once i12-steps lands.
-          host: sshHost(n),
-          privateIp: n.instance.privateIp,
-          instanceId: n.instance.id,
-        })),
-        sshUser: servers.sshUser,
-        sshPrivateKey: servers.sshPrivateKey,
+        servers: targets,
+        access,
+        ...transport,
         rke2Version: config.rke2Version,
+        preloadImages: config.preloadImages,
         ingressController: ingress.controller,
         hostname: config.hostname,
         registrationHost: controlPlane.registrationHost,
@@ -389,6 +394,7 @@ export class RancherHa extends pulumi.ComponentResource {
           : {}),
         ...(config.auditLogLevel !== undefined ? { auditLogLevel: config.auditLogLevel } : {}),
         waitFor: [...cluster.joined, dns.record, ...this.frontEnd.listeners],
+        clusterReady: cluster.firstReady,
         clusterLifetime: cluster.token,
         clusterIdentifier: `${config.project}/${config.stack}`,
         protect: config.protect,

@@ -6,6 +6,7 @@ import { BASTION_ROLE, ROLE_TAG } from "../components/instanceRoles";
 import type { RecordedResource } from "./mocks";
 import type { Plan } from "./run";
 import { Secret, UNKNOWN } from "./values";
+import { KUBE_API_PORT } from "../components/ports";
 
 const T = {
   loadBalancer: "aws:lb/loadBalancer:LoadBalancer",
@@ -308,7 +309,7 @@ export function renderMermaid(plan: Plan): string {
   // servers'), and SSH on the bastion.
   const apiListeners = listeners.filter(
     (l) =>
-      portOf(l) === 6443 &&
+      portOf(l) === KUBE_API_PORT &&
       deps(l, T.loadBalancer, "loadBalancerArn").some((lb) => lb.inputs.internal !== true),
   );
   if (apiListeners.length > 0 || bastions.length > 0) {

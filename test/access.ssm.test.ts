@@ -78,7 +78,7 @@ describe("access: SsmTransport", function () {
       [],
     );
     const s = steps(ssm);
-    assert.equal(s.length, 3 * 7 + 1);
+    assert.equal(s.length, 3 * 8 + 1);
     for (const r of s) {
       assert.equal(r.type, "command:local:Command", r.name);
       assert.equal(r.inputs.create, `${RUNNER} create`, r.name);

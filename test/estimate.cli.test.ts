@@ -105,7 +105,10 @@ describe("estimate in the plan command and library", function () {
       /^Expected first deploy: about \d+\.\d min \(modeled estimate\); critical path: /,
     );
     assert.equal(last.split(" → ").length, model.criticalPath.length);
-    assert.ok(last.includes("rancher-rke2-1-start (RKE2 first server start, 2m00s)"));
+    assert.ok(
+      last.includes("rancher-rke2-1-start (RKE2 first server start (staged images), 1m30s)"),
+      last,
+    );
     // The cost comes just before it, labelled as an estimate.
     assert.match(r.out, /Monthly cost estimate for us-east-1 .*an estimate, not a quote/);
     assert.match(r.out, /EC2 instances: 1 × t3\.micro, 3 × m6i\.xlarge +\$\d+\.\d\d/);

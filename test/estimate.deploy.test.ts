@@ -10,7 +10,7 @@ import { deployLine, planEstimate } from "../plan/estimate";
 import type { RecordedResource } from "../plan/mocks";
 import type { Plan } from "../plan/run";
 import { selfSigned } from "./certs";
-import { byName, plan } from "./helpers";
+import { byName, plan, TYPES, waitsFor } from "./helpers";
 
 const seconds = (key: keyof typeof DURATIONS) => DURATIONS[key].seconds;
 
@@ -94,7 +94,7 @@ describe("estimate: modeled first deploy", function () {
   });
 
   it("a start that waits for another server's start is a join; the first initialises", async () => {
-    const p = await plan("dev");
+    const p = await plan("dev", ["preloadImages=false"]);
     const byUrn = new Map(p.resources.map((r) => [r.urn, r]));
     const kind = (n: string) => stepKind(byName(p, n), (u) => byUrn.get(u));
     assert.equal(kind("rancher-rke2-1-start"), "command:remote:Command#start-first");
@@ -109,6 +109,42 @@ describe("estimate: modeled first deploy", function () {
     assert.equal(durationOf("component")!.seconds, 0);
   });
 
+  it("a start that waits for its server's staged images starts from them (preloadImages)", async () => {
+    const p = await plan("dev");
+    const byUrn = new Map(p.resources.map((r) => [r.urn, r]));
+    const kind = (n: string) => stepKind(byName(p, n), (u) => byUrn.get(u));
+    assert.equal(kind("rancher-rke2-1-images"), "command:remote:Command#images");
+    assert.equal(kind("rancher-rke2-1-start"), "command:remote:Command#start-first-preloaded");
+    for (const i of [2, 3]) {
+      assert.equal(kind(`rancher-rke2-${i}-start`), "command:remote:Command#start-join-preloaded");
+    }
+    assert.ok(
+      seconds("command:remote:Command#start-join-preloaded") <
+        seconds("command:remote:Command#start-join"),
+    );
+  });
+
+  it("with preloadImages the first deploy is shorter by the pulls on the serial chain only", async () => {
+    // Public servers: with private ones the NAT gateway shifts which pulls are on the chain.
+    const pulls = estimateDeploy(
+      (await plan("dev", ["nodeAccess=public", "preloadImages=false"])).resources,
+    );
+    const staged = estimateDeploy((await plan("dev", ["nodeAccess=public"])).resources);
+    const saved =
+      seconds("command:remote:Command#start-first") -
+      seconds("command:remote:Command#start-first-preloaded") +
+      2 *
+        (seconds("command:remote:Command#start-join") -
+          seconds("command:remote:Command#start-join-preloaded"));
+    assert.equal(pulls.totalSeconds - staged.totalSeconds, saved);
+    const images = staged.steps.filter((s) => s.name.endsWith("-images"));
+    assert.equal(images.length, 3);
+    assert.ok(
+      images.every((s) => !s.critical),
+      "staging is off the serial chain",
+    );
+  });
+
   it("dev, public servers: the serial chain through the NLB, install, first start, joins and Helm is critical", async () => {
     const e = estimateDeploy((await plan("dev", ["nodeAccess=public"])).resources);
     assert.deepEqual(
@@ -117,12 +153,10 @@ describe("estimate: modeled first deploy", function () {
         "rancher-net-vpc",
         "rancher-cp-int",
         "rancher-cp-int",
-        "rancher-rke2-1-params",
-        "rancher-rke2-1-install",
+        "rancher-rke2-1-cluster",
         "rancher-rke2-1-start",
         "rancher-rke2-2-start",
         "rancher-rke2-3-start",
-        "rancher-install-cert-manager",
         "rancher-install-rancher",
       ],
     );
@@ -157,31 +191,30 @@ describe("estimate: modeled first deploy", function () {
   it("each extra server adds one join to the first deploy (joins are serial)", async () => {
     const three = estimateDeploy((await plan("dev")).resources).totalSeconds;
     const seven = estimateDeploy((await plan("dev", ["serverCount=7"])).resources).totalSeconds;
-    assert.equal(seven - three, 4 * seconds("command:remote:Command#start-join"));
+    assert.equal(seven - three, 4 * seconds("command:remote:Command#start-join-preloaded"));
   });
 
-  it("the estimate follows the dependencies: installs that no longer wait for the NLB", async () => {
-    // What issue 12's restructuring does: the install reads nothing from the load balancers.
+  it("installs wait for nothing from the load balancers: they run right after their files", async () => {
+    // Public servers: private ones first wait for their NAT gateway (see above).
     const p = await plan("dev", ["nodeAccess=public"]);
-    const lbs = new Set(
-      p.resources.filter((r) => r.type === "aws:lb/loadBalancer:LoadBalancer").map((r) => r.urn),
-    );
-    const params = new Set(p.resources.filter((r) => /-params$/.test(r.name)).map((r) => r.urn));
-    const restructured = p.resources.map((r) =>
-      /-install$/.test(r.name)
-        ? { ...r, dependsOn: r.dependsOn.filter((u) => !params.has(u) && !lbs.has(u)) }
-        : r,
-    );
-    const before = estimateDeploy(p.resources);
-    const after = estimateDeploy(restructured);
-    assert.ok(after.totalSeconds < before.totalSeconds);
-    const install = after.steps.find((s) => s.name === "rancher-rke2-1-install")!;
-    assert.equal(
-      install.start,
-      after.steps.find((s) => s.name === "rancher-rke2-1-scripts")!.finish,
-      "install right after its scripts are copied",
-    );
-    assert.ok(install.finish < before.steps.find((s) => s.name === install.name)!.start);
+    const e = estimateDeploy(p.resources);
+    const lbs = p.resources.filter((r) => r.type === "aws:lb/loadBalancer:LoadBalancer");
+    const step = (name: string) => e.steps.find((s) => s.name === name)!;
+    for (const i of [1, 2, 3]) {
+      const install = byName(p, `rancher-rke2-${i}-install`, TYPES.command);
+      const closure = waitsFor(p, install);
+      for (const lb of lbs) assert.ok(!closure.has(lb.urn), `install ${i} waits for ${lb.name}`);
+      const files = Math.max(
+        step(`rancher-rke2-${i}-scripts`).finish,
+        step(`rancher-rke2-${i}-params`).finish,
+      );
+      assert.equal(step(install.name).start, files, `install ${i} right after its files`);
+      assert.ok(
+        step(install.name).finish <
+          Math.min(...lbs.map((lb) => e.steps.find((s) => s.urn === lb.urn)!.finish)),
+        `install ${i} is done before the load balancers are`,
+      );
+    }
   });
 
   it("steps are grouped by server, load balancers, DNS and certificate, Kubernetes and Helm", async () => {
@@ -190,8 +223,8 @@ describe("estimate: modeled first deploy", function () {
       e.steps.find((s) => s.name === name && (!type || s.type === type))!.group;
     assert.equal(group("rancher-server-2"), "rancher-server-2");
     assert.equal(group("rancher-rke2-2-start"), "rancher-server-2");
-    // Server 1's parameter file names its peers (depends on every instance): still server 1.
-    assert.equal(group("rancher-rke2-1-params"), "rancher-server-1");
+    // Server 1's cluster.env names its peers (depends on every instance): still server 1.
+    assert.equal(group("rancher-rke2-1-cluster"), "rancher-server-1");
     assert.equal(group("rancher-l7-ingress-3"), "rancher-server-3");
     assert.equal(group("rancher-rke2-kubeconfig"), "rancher-server-1");
     assert.equal(group("rancher-l7-alb", "aws:lb/loadBalancer:LoadBalancer"), "Load balancers");

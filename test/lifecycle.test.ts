@@ -8,11 +8,13 @@ import { byName, FIXTURE_STACKS, ofType, plan, servers, TYPES, unwrap, waitsFor 
 describe("lifecycle", function () {
   this.timeout(120_000);
 
-  it("an RKE2 upgrade re-runs install and start, keeping instances, membership and the init", async () => {
+  it("an RKE2 upgrade re-runs install, image staging and start, keeping instances, membership and the init", async () => {
     const before = await plan("dev");
     const after = await plan("dev", ["rke2Version=v1.36.4+rke2r1"]);
     for (const i of [1, 2, 3]) {
-      for (const step of ["install", "start"]) {
+      // Staging the new release's archives (rke2-images.sh) never touches rke2-server: like
+      // install it runs on every server in parallel; only start restarts, one at a time.
+      for (const step of ["install", "images", "start"]) {
         const a = byName(before, `rancher-rke2-${i}-${step}`, TYPES.command);
         const b = byName(after, `rancher-rke2-${i}-${step}`, TYPES.command);
         assert.equal(a.urn, b.urn);
@@ -32,10 +34,12 @@ describe("lifecycle", function () {
     for (const inst of servers(before)) {
       assert.deepEqual(byName(after, inst.name, TYPES.instance).inputs, inst.inputs);
     }
-    // The servers' RKE2 config is unchanged (no re-init); only params (the version) differ.
+    // The servers' RKE2 config and cluster.env are unchanged (no re-init); only params (the
+    // version) differ.
     for (const i of [1, 2, 3]) {
-      const name = `rancher-rke2-${i}-config`;
-      assert.deepEqual(byName(after, name).inputs, byName(before, name).inputs);
+      for (const name of [`rancher-rke2-${i}-config`, `rancher-rke2-${i}-cluster`]) {
+        assert.deepEqual(byName(after, name).inputs, byName(before, name).inputs);
+      }
     }
     assert.notDeepEqual(
       byName(after, "rancher-rke2-1-params").inputs,
@@ -58,6 +62,13 @@ describe("lifecycle", function () {
     const starts = [1, 2, 3].map((i) => byName(p, `rancher-rke2-${i}-start`, TYPES.command));
     assert.ok(waitsFor(p, starts[2]).has(starts[1].urn));
     assert.ok(waitsFor(p, starts[1]).has(starts[0].urn));
+    // Every server's new archives are staged before the first restart, and staging waits for
+    // no restart: the chain of restarts stays the only serial part.
+    for (const i of [1, 2, 3]) {
+      const images = byName(p, `rancher-rke2-${i}-images`, TYPES.command);
+      assert.ok(waitsFor(p, starts[i - 1]).has(images.urn));
+      for (const s of starts) assert.ok(!waitsFor(p, images).has(s.urn), `images ${i}`);
+    }
     const rancher = byName(p, "rancher-install-rancher", TYPES.release);
     assert.equal(rancher.inputs.version, "2.14.4");
     const closure = waitsFor(p, rancher);

@@ -6,7 +6,7 @@ import { publicHost } from "../components/nodeAccess";
 import { SSM_MANAGED_POLICY_ARN } from "../components/serverRole";
 import type { RecordedResource } from "../plan/mocks";
 import type { Plan } from "../plan/run";
-import { byName, ofType, plan, servers, TYPES } from "./helpers";
+import { byName, ofType, plan, servers, TYPES, unwrap } from "./helpers";
 
 const NAT = "aws:ec2/natGateway:NatGateway";
 const PROFILE = "aws:iam/instanceProfile:InstanceProfile";
@@ -167,5 +167,33 @@ describe("nodeAccess: back to public from private servers", () => {
       /^Error: rancher-ha:nodeAccess: public needs servers with public IPs; rancher-server-2 has none/,
     );
     assert.equal(publicHost("rancher-server-2", "198.51.100.12"), "198.51.100.12");
+  });
+});
+
+describe("nodeAccess: how the node steps reach the servers", function () {
+  this.timeout(180_000);
+
+  it("bastion: every remote step dials a server's private IP through the bastion's public IP", async () => {
+    const p = await plan("dev");
+    const remote = ofType(p, TYPES.command).concat(ofType(p, TYPES.copy));
+    assert.ok(remote.length > 10);
+    const privateIps = new Set(servers(p).map((_, i) => `10.0.0.${11 + i}`));
+    for (const r of remote) {
+      const conn = unwrap(r.inputs.connection) as {
+        host: string;
+        proxy?: { host: string; user: string };
+      };
+      assert.ok(privateIps.has(conn.host), `${r.name} dials ${conn.host}`);
+      assert.equal(conn.proxy?.host, "198.51.100.100", `${r.name} goes through the bastion`);
+      assert.equal(conn.proxy?.user, "ubuntu");
+    }
+  });
+
+  it("ssm: no remote command at all; every node step is a local command of the SSM runner", async () => {
+    const p = await plan("dev", ["nodeAccess=ssm"]);
+    assert.equal(ofType(p, TYPES.command).length + ofType(p, TYPES.copy).length, 0);
+    const local = ofType(p, "command:local:Command");
+    assert.ok(local.length > 10);
+    for (const r of local) assert.match(String(r.inputs.create), /ssm-step/, r.name);
   });
 });

@@ -3,10 +3,17 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { NODE_PARAM_KEYS, renderNodeParams, type NodeParams } from "../components/rke2/params";
+import {
+  CLUSTER_PARAM_KEYS,
+  type ClusterParams,
+  NODE_PARAM_KEYS,
+  renderClusterParams,
+  renderNodeParams,
+  type NodeParams,
+} from "../components/rke2/params";
 import { BASH, SCRIPTS_DIR } from "./sandbox/sandbox";
 
-const BASE: NodeParams = {
+const BASE: NodeParams & ClusterParams = {
   role: "join",
   nodeName: "rancher-ha-dev-server-2",
   rke2Version: "v1.36.3+rke2r1",
@@ -20,13 +27,28 @@ beforeEach(() => {
 });
 afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-/** Reads a params file with lib.sh's read_params and prints every key back as KEY=VALUE. */
-function readBack(text: string): { code: number | null; stdout: string; stderr: string } {
+/** Both files, as the Pulumi side writes them. */
+const renderBoth = (p: NodeParams & ClusterParams) => {
+  renderNodeParams(p);
+  renderClusterParams(p);
+};
+
+/**
+ * Reads params.env with lib.sh's read_params (or, with `cluster`, params.env and then cluster.env
+ * with read_cluster_params) and prints the keys back as KEY=VALUE.
+ */
+function readBack(
+  text: string,
+  cluster?: string,
+): { code: number | null; stdout: string; stderr: string } {
   const file = path.join(dir, "params.env");
-  fs.writeFileSync(file, text);
+  fs.writeFileSync(file, cluster === undefined ? text : renderNodeParams(BASE));
+  if (cluster !== undefined) fs.writeFileSync(path.join(dir, "cluster.env"), cluster);
+  const keys = cluster === undefined ? "PARAM_KEYS" : "CLUSTER_PARAM_KEYS";
   const script = `source "${SCRIPTS_DIR}/lib.sh"
 read_params "$1"
-for k in "\${PARAM_KEYS[@]}"; do printf '%s=%s\\n' "$k" "\${!k}"; done`;
+${cluster === undefined ? "" : "read_cluster_params"}
+for k in "\${${keys}[@]}"; do printf '%s=%s\\n' "$k" "\${!k}"; done`;
   const r = spawnSync(BASH, ["--norc", "-c", script, "reader", file], {
     cwd: dir,
     encoding: "utf8",
@@ -36,26 +58,24 @@ for k in "\${PARAM_KEYS[@]}"; do printf '%s=%s\\n' "$k" "\${!k}"; done`;
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-describe("renderNodeParams", () => {
+describe("renderNodeParams, renderClusterParams", () => {
   it("renders sorted KEY=VALUE lines with the defaults and a trailing newline", () => {
-    const text = renderNodeParams(BASE);
     assert.equal(
-      text,
+      renderNodeParams(BASE),
       [
         "APT_LOCK_TIMEOUT=300",
+        "ARTIFACT_URL=https://github.com/rancher/rke2/releases/download",
         "CLOUD_INIT_TIMEOUT=600",
-        `CONTROL_PLANE_ENDPOINT=${BASE.controlPlaneEndpoint}`,
         "DOWNLOAD_ATTEMPTS=5",
         "DOWNLOAD_TIMEOUT=120",
+        "IMAGES_TIMEOUT=900",
+        "IMAGE_ARCHIVES=none",
         "INSTALL_TIMEOUT=600",
         "INSTALL_URL=https://get.rke2.io",
         "LEAVE_TIMEOUT=120",
         "NODE_NAME=rancher-ha-dev-server-2",
-        "PEERS=none",
         "POLL_INTERVAL=5",
         "READY_TIMEOUT=900",
-        `REGISTRATION_ADDRESS=${BASE.registrationAddress}`,
-        "REGISTRATION_PORT=9345",
         "REGISTRATION_TIMEOUT=900",
         "RETRY_INTERVAL=10",
         "RKE2_VERSION=v1.36.3+rke2r1",
@@ -63,17 +83,34 @@ describe("renderNodeParams", () => {
         "",
       ].join("\n"),
     );
+    assert.equal(
+      renderClusterParams(BASE),
+      [
+        `CONTROL_PLANE_ENDPOINT=${BASE.controlPlaneEndpoint}`,
+        "PEERS=none",
+        `REGISTRATION_ADDRESS=${BASE.registrationAddress}`,
+        "REGISTRATION_PORT=9345",
+        "",
+      ].join("\n"),
+    );
+  });
+
+  it("params.env carries nothing from the load balancers (install never waits for them)", () => {
+    const text = renderNodeParams(BASE);
+    assert.doesNotMatch(text, /elb|REGISTRATION_ADDRESS|CONTROL_PLANE|PEERS/);
   });
 
   it("applies overrides, keeps defaults for undefined ones, and renders fractions", () => {
+    assert.match(
+      renderClusterParams({ ...BASE, registrationPort: 19345 }),
+      /^REGISTRATION_PORT=19345$/m,
+    );
     const text = renderNodeParams({
       ...BASE,
-      registrationPort: 19345,
       installUrl: "https://mirror.example/rke2/install.sh?channel=stable&x=1",
       timeouts: { ready: 0.25, leave: undefined },
       tuning: { downloadAttempts: 2, pollInterval: 0.05 },
     });
-    assert.match(text, /^REGISTRATION_PORT=19345$/m);
     assert.match(
       text,
       /^INSTALL_URL=https:\/\/mirror\.example\/rke2\/install\.sh\?channel=stable&x=1$/m,
@@ -99,6 +136,21 @@ describe("renderNodeParams", () => {
       .split("\n")
       .map((l) => l.split("=")[0]);
     assert.deepEqual(rendered, [...NODE_PARAM_KEYS].sort());
+    const c = spawnSync(
+      BASH,
+      [
+        "--norc",
+        "-c",
+        `source "${SCRIPTS_DIR}/lib.sh"; printf '%s\\n' "\${CLUSTER_PARAM_KEYS[@]}"`,
+      ],
+      { encoding: "utf8" },
+    );
+    assert.deepEqual(c.stdout.trim().split("\n").sort(), [...CLUSTER_PARAM_KEYS].sort());
+    const clusterKeys = renderClusterParams(BASE)
+      .trim()
+      .split("\n")
+      .map((l) => l.split("=")[0]);
+    assert.deepEqual(clusterKeys, [...CLUSTER_PARAM_KEYS].sort());
   });
 
   const bad: [string, Record<string, unknown>, RegExp][] = [
@@ -141,10 +193,21 @@ describe("renderNodeParams", () => {
     ["a timeout with too many decimals", { timeouts: { download: 0.0001 } }, /3 decimals/],
     ["zero download attempts", { tuning: { downloadAttempts: 0 } }, /downloadAttempts 0/],
     ["a fractional attempt count", { tuning: { downloadAttempts: 1.5 } }, /downloadAttempts/],
+    [
+      "an image archive name that could leave the images directory",
+      { imageArchives: ["../../etc/rke2-images-core.linux-amd64.tar.zst"] },
+      /imageArchives\[0\]/,
+    ],
+    [
+      "an image archive that is not an rke2-images archive",
+      { imageArchives: ["rke2.linux-amd64.tar.gz"] },
+      /imageArchives\[0\] .*rke2-images-\*\.tar\.zst/,
+    ],
+    ["a $ in the artifact URL", { artifactUrl: "https://x/$(id)" }, /artifactUrl/],
   ];
   for (const [what, override, message] of bad) {
     it(`rejects ${what}`, () => {
-      assert.throws(() => renderNodeParams({ ...BASE, ...override }), message);
+      assert.throws(() => renderBoth({ ...BASE, ...override }), message);
     });
   }
 });
@@ -157,6 +220,10 @@ describe("lib.sh read_params", () => {
         ...BASE,
         role: "init" as const,
         installUrl: "https://mirror.example/install.sh?a=1&b=x;y|z",
+        imageArchives: [
+          "rke2-images-core.linux-amd64.tar.zst",
+          "rke2-images-canal.linux-amd64.tar.zst",
+        ],
         registrationAddress: "10.0.12.7",
         timeouts: { ready: 0.5, registration: 1.25 },
         tuning: { retryInterval: 0.001, downloadAttempts: 100 },
@@ -184,7 +251,7 @@ describe("lib.sh read_params", () => {
   it("rejects an unknown key, naming it", () => {
     const r = readBack(renderNodeParams(BASE) + "EXTRA_FLAG=1\n");
     assert.equal(r.code, 1);
-    assert.match(r.stderr, /params\.env:19: unknown key EXTRA_FLAG/);
+    assert.match(r.stderr, /params\.env:18: unknown key EXTRA_FLAG/);
     assert.equal(r.stdout, "");
   });
 
@@ -196,7 +263,7 @@ describe("lib.sh read_params", () => {
 
   const malformed: [string, (t: string) => string, RegExp][] = [
     ["a duplicate key", (t) => t + "ROLE=init\n", /duplicate key ROLE/],
-    ["a lower-case key", (t) => t + "role=init\n", /:19: not a KEY=VALUE line/],
+    ["a lower-case key", (t) => t + "role=init\n", /:18: not a KEY=VALUE line/],
     ["a comment line", (t) => "# generated\n" + t, /:1: not a KEY=VALUE line/],
     ["an export prefix", (t) => t.replace("ROLE=", "export ROLE="), /not a KEY=VALUE line/],
     [
@@ -220,11 +287,6 @@ describe("lib.sh read_params", () => {
       (t) => t.replace("READY_TIMEOUT=900", "READY_TIMEOUT=0.0"),
       /READY_TIMEOUT must be seconds > 0/,
     ],
-    [
-      "a bad port",
-      (t) => t.replace("REGISTRATION_PORT=9345", "REGISTRATION_PORT=93x"),
-      /REGISTRATION_PORT must be a positive integer/,
-    ],
   ];
   for (const [what, mutate, message] of malformed) {
     it(`rejects ${what}`, () => {
@@ -233,6 +295,40 @@ describe("lib.sh read_params", () => {
       assert.match(r.stderr, message);
     });
   }
+
+  it("reads cluster.env beside params.env back identically", () => {
+    const text = renderClusterParams({ ...BASE, peers: ["10.0.1.2", "10.0.2.3"] });
+    const r = readBack("", text);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, text);
+  });
+
+  it("rejects a bad port or peer list in cluster.env", () => {
+    const text = renderClusterParams(BASE);
+    const port = readBack("", text.replace("REGISTRATION_PORT=9345", "REGISTRATION_PORT=93x"));
+    assert.equal(port.code, 1);
+    assert.match(port.stderr, /cluster\.env: REGISTRATION_PORT must be a positive integer/);
+    const peers = readBack("", text.replace("PEERS=none", "PEERS=a;b"));
+    assert.equal(peers.code, 1);
+    assert.match(peers.stderr, /PEERS must be none or comma-separated IPv4 addresses/);
+  });
+
+  it("fails naming cluster.env when a step that needs it runs without it", () => {
+    fs.writeFileSync(path.join(dir, "params.env"), renderNodeParams(BASE));
+    const r = spawnSync(
+      BASH,
+      [
+        "--norc",
+        "-c",
+        `source "${SCRIPTS_DIR}/lib.sh"; read_params "$1"; read_cluster_params`,
+        "x",
+        path.join(dir, "params.env"),
+      ],
+      { encoding: "utf8" },
+    );
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /params file .*cluster\.env is missing or unreadable/);
+  });
 
   it("accepts a file without a trailing newline", () => {
     const text = renderNodeParams(BASE);
@@ -254,7 +350,7 @@ describe("lib.sh read_params", () => {
   });
 });
 
-describe("renderNodeParams: peers", () => {
+describe("renderClusterParams: peers", () => {
   const base = {
     role: "init" as const,
     nodeName: "rancher-server-1",
@@ -264,14 +360,14 @@ describe("renderNodeParams: peers", () => {
   };
   it("lists the other servers' addresses, or none", () => {
     assert.match(
-      renderNodeParams({ ...base, peers: ["10.20.64.11", "10.20.128.12"] }),
+      renderClusterParams({ ...base, peers: ["10.20.64.11", "10.20.128.12"] }),
       /^PEERS=10\.20\.64\.11,10\.20\.128\.12$/m,
     );
-    assert.match(renderNodeParams(base), /^PEERS=none$/m);
+    assert.match(renderClusterParams(base), /^PEERS=none$/m);
   });
   it("rejects anything but IPv4 addresses", () => {
     for (const bad of ["10.0.0.300", "host.example.com", "10.0.0.1,10.0.0.2", "::1"]) {
-      assert.throws(() => renderNodeParams({ ...base, peers: [bad] }), /peers\[0\]/, bad);
+      assert.throws(() => renderClusterParams({ ...base, peers: [bad] }), /peers\[0\]/, bad);
     }
   });
 });

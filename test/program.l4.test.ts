@@ -263,7 +263,7 @@ describe("program: dev stack (l4)", function () {
   it("tells the first server its peers' private addresses, so it never starts a second cluster", async () => {
     const p = await plan("dev");
     const params = (i: number) =>
-      (byName(p, `rancher-rke2-${i}-params`, TYPES.copy).inputs.source as { text: string }).text;
+      (byName(p, `rancher-rke2-${i}-cluster`, TYPES.copy).inputs.source as { text: string }).text;
     const privateIps = [2, 3].map((i) => /^PEERS=(.*)$/m.exec(params(1))![1].split(",")[i - 2]);
     assert.deepEqual(privateIps, ["10.0.0.12", "10.0.0.13"], "servers 2 and 3 (placeholder IPs)");
     for (const i of [2, 3]) assert.match(params(i), /^PEERS=none$/m);
@@ -341,6 +341,21 @@ describe("program: dev stack (l4)", function () {
       assert.ok(commands.some((c) => c.name === "rancher-rke2-kubeconfig"));
       assert.ok(commands.some((c) => c.name === "rancher-rke2-2-start"));
       for (const c of commands) assert.equal(c.inputs.addPreviousOutputInEnv, false, c.name);
+    }
+  });
+
+  it("installs cert-manager once server 1 is Ready, while the others join", async () => {
+    const p = await plan("dev");
+    const certManager = byName(p, "rancher-install-cert-manager", TYPES.release);
+    const namespace = byName(p, "rancher-install-cattle-system", "kubernetes:core/v1:Namespace");
+    for (const r of [certManager, namespace]) {
+      const closure = waitsFor(p, r);
+      assert.ok(closure.has(byName(p, "rancher-rke2-1-start").urn), `${r.name}: server 1 Ready`);
+      assert.ok(r.dependsOn.includes(byName(p, "rancher-rke2-kubeconfig").urn), r.name);
+      for (const i of [2, 3]) {
+        const join = byName(p, `rancher-rke2-${i}-start`).urn;
+        assert.ok(!closure.has(join), `${r.name} does not wait for join ${i}`);
+      }
     }
   });
 

@@ -83,6 +83,21 @@ describe("scripts: rke2-leave.sh", () => {
     assert.equal(fs.existsSync(kubeconfig), false, "the temporary kubeconfig is removed");
   });
 
+  it("without cluster.env and with the server down, warns that it cannot delete the node, then uninstalls", async () => {
+    await sb.converge();
+    fs.rmSync(path.join(sb.state, "service.active"));
+    fs.rmSync(path.join(sb.stage, "cluster.env"));
+    const r = await sb.run("rke2-leave");
+    expectOk(r);
+    assert.equal(
+      callsOf(r, "kubectl").find((c) => c.argv.includes("delete")),
+      undefined,
+      explain(r),
+    );
+    assert.match(r.stderr, /cluster\.env is missing; cannot remove rancher-ha-test-server-1/);
+    assert.match(r.stderr, /RKE2 uninstalled/);
+  });
+
   it("bounds a hanging uninstall and still exits 0", async () => {
     await sb.converge();
     sb.setParams({ timeouts: { leave: SHORT } });

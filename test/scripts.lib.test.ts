@@ -7,6 +7,7 @@ import { SCRIPTS_DIR, Sandbox, explain } from "./sandbox/sandbox";
 const USAGE: Record<string, string> = {
   "node-prepare": "",
   "rke2-install": "",
+  "rke2-images": "",
   "rke2-start": "",
   "rke2-kubeconfig": "",
   "rke2-leave": " [KIND]",

@@ -54,7 +54,7 @@ function decodedPayloads(script: string): string {
 }
 
 const INSTANCE = "i-0b0c0d0e0f0a1b2c3";
-const ORDER = ["stage", "scripts", "params", "config", "install", "member", "start"].map(
+const ORDER = ["stage", "scripts", "params", "cluster", "config", "install", "member", "start"].map(
   (s) => `rancher-rke2-1-${s}`,
 );
 

@@ -24,10 +24,12 @@ describe("ssm: the scripts sent to nodes (ssm/script.ts)", () => {
   beforeEach(() => (sb = new Sandbox()));
   afterEach(() => sb.cleanup());
 
-  it("pins the budget and limits the design relies on", () => {
-    assert.equal(MAX_SCRIPT_BYTES, 16_000);
-    assert.equal(STDERR_TAIL_BYTES, 7_000);
-    assert.equal(MAX_COMMENT, 100);
+  // GetCommandInvocation returns only the first 8,000 characters of stderr and 24,000 of stdout;
+  // SendCommand's Comment takes at most 100 (SSM API reference, GetCommandInvocation/SendCommand).
+  it("keeps its budgets inside SSM's documented limits", () => {
+    assert.ok(STDERR_TAIL_BYTES < 8_000, "the stderr tail must fit StandardErrorContent");
+    assert.ok(MAX_COMMENT <= 100, "SendCommand refuses a longer Comment");
+    assert.ok(MAX_SCRIPT_BYTES > STDERR_TAIL_BYTES);
   });
 
   it("rendered scripts are shellcheck-clean bash", () => {

@@ -5,6 +5,7 @@ import { nodeScript } from "./nodePaths";
 import type { NodeCommand, ScriptCall, StepSpec } from "./types";
 
 export {
+  CLUSTER_PARAMS_ON_NODE,
   NODE_SCRIPTS_DIR,
   nodeScript,
   PARAMS_ON_NODE,

@@ -7,6 +7,8 @@ export const NODE_SCRIPTS_DIR = "scripts/node";
 export const STAGING_DIR = "/opt/rancher-ha";
 export const SCRIPTS_ON_NODE = `${STAGING_DIR}/node`;
 export const PARAMS_ON_NODE = `${STAGING_DIR}/params.env`;
+/** Where the cluster is; scripts/node/lib.sh reads it beside params.env. */
+export const CLUSTER_PARAMS_ON_NODE = `${STAGING_DIR}/cluster.env`;
 
 const SCRIPT_RE = /^[a-z0-9][a-z0-9-]*\.sh$/;
 const ARG_RE = /^[a-z0-9][a-z0-9-]*$/;

@@ -96,3 +96,13 @@ export interface NodeTransport {
 
 /** Default bound for a step on the node when the spec gives none (seconds). */
 export const DEFAULT_STEP_TIMEOUT = 600;
+
+/**
+ * How the program reaches the servers (issue 10's `rancher-ha:nodeAccess`). `public`: SSH to each
+ * server's public IP. `bastion`: SSH to each server's private IP through the bastion
+ * (`connection.proxy`). `ssm`: AWS Systems Manager Run Command in `region`, no SSH at all.
+ */
+export type NodeAccess =
+  | { mode: "public" }
+  | { mode: "bastion"; bastionHost: pulumi.Input<string> }
+  | { mode: "ssm"; region: string };

@@ -31,6 +31,8 @@ import { ingressControllerOf, rancherVersionOf } from "./validators/versions";
 export interface ConfigContext extends ValidationContext {
   project?: string;
   stack: string;
+  /** `aws:profile`, passed on to the SSM runner. */
+  awsProfile?: string;
 }
 
 export interface ResolvedConfig {
@@ -63,9 +65,11 @@ export function loadConfig(
   const awsKeys = ctx.awsKeys ?? Object.keys(raw).filter((k) => k.startsWith("aws:"));
   let resolved: ResolvedConfig;
   try {
+    const awsProfile = ctx.awsProfile ?? raw["aws:profile"];
     resolved = resolveConfig(settings, {
       ...ctx,
       awsKeys,
+      ...(awsProfile !== undefined ? { awsProfile } : {}),
       ...(region !== undefined ? { region } : {}),
     });
   } catch (e) {
@@ -111,6 +115,7 @@ function build(s: RancherHaSettings, ctx: ConfigContext): RancherHaConfig {
     ingressCidrs: ingressCidrsOf(s),
     network: networkOf(s),
     access: accessOf(s),
+    ...(ctx.awsProfile !== undefined ? { awsProfile: ctx.awsProfile } : {}),
     loadBalancerScheme: loadBalancerSchemeOf(s),
     rke2Version: s.rke2Version ?? DEFAULTS.rke2Version,
     rancherVersion: rancherVersionOf(s),
@@ -122,6 +127,7 @@ function build(s: RancherHaSettings, ctx: ConfigContext): RancherHaConfig {
     ...(s.auditLogLevel !== undefined ? { auditLogLevel: s.auditLogLevel } : {}),
     tags: s.tags ?? {},
     protect: s.protect ?? DEFAULTS.protect,
+    preloadImages: s.preloadImages ?? DEFAULTS.preloadImages,
   };
 }
 

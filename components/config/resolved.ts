@@ -74,6 +74,8 @@ export interface RancherHaConfig {
   ingressCidrs: string[];
   network: NetworkConfig;
   access: AccessConfig;
+  /** The stack's `aws:profile`: the SSM runner's credentials come from it (nodeAccess ssm). */
+  awsProfile?: string;
   /** Every load balancer users and admins reach: internet-facing or internal. */
   loadBalancerScheme: LoadBalancerScheme;
   rke2Version: string;
@@ -90,6 +92,8 @@ export interface RancherHaConfig {
   auditLogLevel?: AuditLogLevel;
   tags: Record<string, string>;
   protect: boolean;
+  /** Stage RKE2's image archives on every server during install. */
+  preloadImages: boolean;
 }
 
 export type {

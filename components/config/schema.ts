@@ -195,6 +195,17 @@ export const CONFIG_SCHEMA = {
         "Must be admitted by the Rancher chart's `kubeVersion` cap. Upgrades go one minor at a time and never back; see [Upgrades](#upgrades).",
     },
   },
+  preloadImages: {
+    type: "boolean",
+    description:
+      "Stage RKE2's image archives on every server during install (verified against the release's checksums), so starts and joins pull nothing.",
+    default: true,
+    group: "Servers",
+    doc: {
+      notes:
+        "Each server downloads the pinned release's image archives from GitHub (`rke2-images-core`, `-canal`, and the ingress controller's own where it has one) in parallel with the load balancers, checks them against `sha256sum-amd64.txt` and stages them in `/var/lib/rancher/rke2/agent/images/`; RKE2 imports them at start. `false` for a registry mirror or no egress to GitHub: images are then pulled at start. Turning it off leaves archives already staged in place (RKE2 keeps importing them; remove them by hand to save the disk).",
+    },
+  },
   replaceServer: {
     type: "integer",
     description:

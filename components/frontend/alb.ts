@@ -43,7 +43,7 @@ export const ALB_HEALTH_CHECKS: Readonly<
 /**
  * L7: an ALB terminates TLS with an ACM certificate and forwards plain HTTP to port 80 on every
  * server. HTTP redirects to HTTPS; the ALB adds X-Forwarded-Proto, which the ingress controller
- * is configured to trust from the VPC so Rancher does not redirect.
+ * is configured to trust from the ALB's subnets so Rancher does not redirect.
  */
 export class AlbFrontEnd extends pulumi.ComponentResource implements FrontEnd {
   public readonly dnsName: pulumi.Output<string>;

@@ -1,22 +1,22 @@
-import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
+import { createTransport } from "../access/transport";
+import type { NodeAccess, NodeTarget, NodeCommand } from "../access/types";
 import type { IngressController } from "../config";
-import { NO_PREVIOUS_OUTPUT } from "../rke2/cluster";
 import { RKE2_MANIFESTS_DIR } from "../rke2/render";
 import { type IngressFrontEnd, renderIngressHelmChartConfig } from "./ingressHelmChartConfig";
 
-/** How a front end reaches a server over SSH. */
-export interface NodeAccess {
-  host: pulumi.Input<string>;
-  /** Changes only when the instance is replaced. */
-  instanceId: pulumi.Input<string>;
-}
-
 export interface IngressTuningArgs {
-  nodes: NodeAccess[];
+  /** The servers, in order. */
+  nodes: NodeTarget[];
+  /** How the program reaches them (the same transport as RKE2's steps). */
+  access: NodeAccess;
   sshUser: string;
-  /** Secret. */
+  /** Secret. Unused with `ssm`. */
   sshPrivateKey: pulumi.Input<string>;
+  /** The stack's `aws:profile` (ssm only). */
+  awsProfile?: string;
+  /** What the transport needs alive while its steps exist. */
+  accessPlumbing?: pulumi.Resource[];
   /** The controller the cluster runs (the stack's pinned value). */
   ingressController: pulumi.Input<IngressController>;
   /** Where the load balancer's own addresses come from (the subnets it sits in). */
@@ -34,7 +34,13 @@ export function installIngressTuning(
   frontEnd: IngressFrontEnd,
   args: IngressTuningArgs,
   parent: pulumi.Resource,
-): command.remote.Command[] {
+): pulumi.CustomResource[] {
+  const transport = createTransport(args.access, {
+    sshUser: args.sshUser,
+    sshPrivateKey: args.sshPrivateKey,
+    ...(args.awsProfile !== undefined ? { awsProfile: args.awsProfile } : {}),
+    ...(args.accessPlumbing ? { plumbing: args.accessPlumbing } : {}),
+  });
   const rendered = pulumi.output(args.ingressController).apply((ingressController) =>
     renderIngressHelmChartConfig({
       ...frontEnd,
@@ -43,30 +49,26 @@ export function installIngressTuning(
     }),
   );
   // The manifest arrives on stdin; the command line is fixed text.
-  const write = rendered.apply(
-    (r) => `sudo -n install -D -m 0600 /dev/stdin ${RKE2_MANIFESTS_DIR}/${r.fileName}`,
-  );
+  const write: NodeCommand = {
+    kind: "writeFile",
+    path: rendered.apply((r) => `${RKE2_MANIFESTS_DIR}/${r.fileName}`),
+    mode: "0600",
+  };
   return args.nodes.map(
     (node, i) =>
-      new command.remote.Command(
+      transport.run(
+        node,
         `${name}-ingress-${i + 1}`,
         {
-          // Waits out a booting server like RKE2's first step does.
-          connection: {
-            host: node.host,
-            user: args.sshUser,
-            privateKey: args.sshPrivateKey,
-            perDialTimeout: 15,
-            dialErrorLimit: 30,
-          },
           create: write,
           update: write,
-          stdin: rendered.apply((r) => r.manifest),
+          input: rendered.apply((r) => r.manifest),
           triggers: [node.instanceId],
           logging: "stderr",
-          ...NO_PREVIOUS_OUTPUT,
+          // Waits out a booting server like RKE2's first step does.
+          reach: "firstContact",
         },
         { parent },
-      ),
+      ).resource,
   );
 }

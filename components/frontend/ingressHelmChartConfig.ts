@@ -41,7 +41,7 @@ export const INGRESS_HELM_CHART_CONFIG_FILE = "rancher-ha-ingress.yaml";
 /**
  * A HelmChartConfig for RKE2's packaged ingress controller, to drop into RKE2_MANIFESTS_DIR.
  * l7 (ALB terminates TLS, sends plain HTTP to port 80): the controller trusts X-Forwarded-* from
- * the VPC so the ALB's `X-Forwarded-Proto: https` reaches Rancher. l4: it trusts nobody's
+ * the ALB's subnets so the ALB's `X-Forwarded-Proto: https` reaches Rancher. l4: it trusts nobody's
  * forwarded headers, written out explicitly so that an l7→l4 switch actively reverts the trust.
  */
 export function renderIngressHelmChartConfig(a: IngressHelmChartConfigArgs): {

@@ -34,8 +34,13 @@ export interface RancherInstallArgs {
    */
   tlsSecret?: { certificate: string; privateKey: pulumi.Input<string>; caCertificate?: string };
   auditLogLevel?: AuditLogLevel;
-  /** Rancher waits for these: every server joined, DNS, the front end's listeners. */
+  /** Rancher waits for these: every server joined (its replicas spread), DNS, the listeners. */
   waitFor: pulumi.Resource[];
+  /**
+   * cert-manager, the cattle-system namespace and its secrets wait only for these: the first
+   * server Ready (they need its API, not the joins), so they install while the others join.
+   */
+  clusterReady: pulumi.Resource[];
   /**
    * Deleted only when the whole cluster is destroyed. The Kubernetes objects are then skipped on
    * delete, so Rancher's post-delete job, cert-manager's CRDs and namespace finalizers can never
@@ -47,7 +52,10 @@ export interface RancherInstallArgs {
   protect: boolean;
 }
 
-/** cert-manager (when the TLS source needs it) and Rancher, from their Helm charts. */
+/**
+ * cert-manager (when the TLS source needs it) and Rancher, from their Helm charts. cert-manager
+ * installs as soon as the first server is Ready; Rancher after every join and cert-manager.
+ */
 export class RancherInstall extends pulumi.ComponentResource {
   /** Secret. */
   public readonly bootstrapPassword: pulumi.Output<string>;
@@ -89,7 +97,7 @@ export class RancherInstall extends pulumi.ComponentResource {
           values: renderCertManagerValues(),
           timeout: 600,
         },
-        { ...withProvider, dependsOn: args.waitFor },
+        { ...withProvider, dependsOn: args.clusterReady },
       );
       rancherDeps.push(this.certManager);
     }
@@ -97,7 +105,7 @@ export class RancherInstall extends pulumi.ComponentResource {
     const namespace = new k8s.core.v1.Namespace(
       `${name}-cattle-system`,
       { metadata: { name: "cattle-system" } },
-      { ...withProvider, dependsOn: args.waitFor },
+      { ...withProvider, dependsOn: args.clusterReady },
     );
     rancherDeps.push(namespace);
     if (args.tlsSecret) {

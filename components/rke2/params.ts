@@ -1,4 +1,8 @@
-// Renders the parameters file (`params.env`) that the node scripts in scripts/node/ read.
+// Renders the two parameter files the node scripts in scripts/node/ read: `params.env`, what a
+// server needs before the load balancers exist (version, timeouts, what to download), and
+// `cluster.env`, where the cluster is (registration address, API endpoint, peers). Only the
+// start, kubeconfig and leave steps read the second, so downloads and installs never wait for
+// the load balancers.
 //
 // The scripts never `source` this file: lib.sh's `read_params` accepts only `KEY=VALUE` lines with
 // known keys and takes each value literally. This renderer still refuses every value that could be
@@ -6,6 +10,7 @@
 // and a bad input fails at preview time instead of on a node.
 import { SUPERVISOR_PORT } from "../ports";
 import { RKE2_VERSION_PATTERN } from "../versions";
+import { RKE2_ARTIFACT_URL } from "./images";
 
 export type NodeRole = "init" | "join";
 
@@ -16,6 +21,8 @@ export interface NodeTimeouts {
   aptLock: number;
   /** One attempt at downloading the RKE2 installer script. */
   download: number;
+  /** One attempt at downloading one image archive (hundreds of MB; resumed on the next). */
+  images: number;
   /** A joining server waiting for the registration address (9345) to answer. */
   registration: number;
   /** Starting rke2-server, then waiting for the API (/readyz) and this node to be Ready. */
@@ -42,6 +49,20 @@ export interface NodeParams {
   nodeName: string;
   /** Pinned RKE2 release, e.g. "v1.36.3+rke2r1". */
   rke2Version: string;
+  /** Installer script URL; default "https://get.rke2.io". */
+  installUrl?: string;
+  /** RKE2 release downloads, the version's directory below it; default RKE2_ARTIFACT_URL. */
+  artifactUrl?: string;
+  /** Image archives rke2-images.sh stages (./images.ts); default none. */
+  imageArchives?: string[];
+  /** Seconds; defaults in DEFAULT_NODE_TIMEOUTS. */
+  timeouts?: Partial<NodeTimeouts>;
+  /** Defaults in DEFAULT_NODE_TUNING. */
+  tuning?: Partial<NodeTuning>;
+}
+
+/** Where the cluster is: known once the load balancers exist (`cluster.env`). */
+export interface ClusterParams {
   /** Host name (or IPv4 address) of the fixed registration address, e.g. the NLB DNS name. */
   registrationAddress: string;
   /** Supervisor port; default SUPERVISOR_PORT (9345). */
@@ -53,12 +74,6 @@ export interface NodeParams {
    * already runs before it initialises one (a replacement first server must join instead).
    */
   peers?: string[];
-  /** Installer script URL; default "https://get.rke2.io". */
-  installUrl?: string;
-  /** Seconds; defaults in DEFAULT_NODE_TIMEOUTS. */
-  timeouts?: Partial<NodeTimeouts>;
-  /** Defaults in DEFAULT_NODE_TUNING. */
-  tuning?: Partial<NodeTuning>;
 }
 
 export const DEFAULT_INSTALL_URL = "https://get.rke2.io";
@@ -67,6 +82,7 @@ export const DEFAULT_NODE_TIMEOUTS: Readonly<NodeTimeouts> = Object.freeze({
   cloudInit: 600,
   aptLock: 300,
   download: 120,
+  images: 900,
   registration: 900,
   ready: 900,
   leave: 120,
@@ -79,28 +95,36 @@ export const DEFAULT_NODE_TUNING: Readonly<NodeTuning> = Object.freeze({
   pollInterval: 5,
 });
 
-/** Every key the file carries; lib.sh's PARAM_KEYS must list exactly these (a test checks). */
+/** Every key params.env carries; lib.sh's PARAM_KEYS must list exactly these (a test checks). */
 export const NODE_PARAM_KEYS = [
   "APT_LOCK_TIMEOUT",
+  "ARTIFACT_URL",
   "CLOUD_INIT_TIMEOUT",
-  "CONTROL_PLANE_ENDPOINT",
   "DOWNLOAD_ATTEMPTS",
   "DOWNLOAD_TIMEOUT",
+  "IMAGES_TIMEOUT",
+  "IMAGE_ARCHIVES",
   "INSTALL_TIMEOUT",
   "INSTALL_URL",
   "LEAVE_TIMEOUT",
   "NODE_NAME",
-  "PEERS",
   "POLL_INTERVAL",
   "READY_TIMEOUT",
-  "REGISTRATION_ADDRESS",
-  "REGISTRATION_PORT",
   "REGISTRATION_TIMEOUT",
   "RETRY_INTERVAL",
   "RKE2_VERSION",
   "ROLE",
 ] as const;
 export type NodeParamKey = (typeof NODE_PARAM_KEYS)[number];
+
+/** Every key cluster.env carries; lib.sh's CLUSTER_PARAM_KEYS lists exactly these. */
+export const CLUSTER_PARAM_KEYS = [
+  "CONTROL_PLANE_ENDPOINT",
+  "PEERS",
+  "REGISTRATION_ADDRESS",
+  "REGISTRATION_PORT",
+] as const;
+export type ClusterParamKey = (typeof CLUSTER_PARAM_KEYS)[number];
 
 // Lower-case DNS subdomain, as Kubernetes requires for node names.
 const NODE_NAME_RE = /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/;
@@ -111,9 +135,11 @@ const ENDPOINT_RE = /^https:\/\/([A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?)(?::(\d
 // Anything a shell or a KEY=VALUE reader could trip on.
 const UNSAFE_RE = /[\s'"`$\\]|[\u0000-\u001f\u007f]/;
 const MAX_SECONDS = 86_400;
+// A release asset name the script may write into RKE2's images directory.
+const ARCHIVE_RE = /^rke2-images-[a-z0-9-]+\.linux-amd64\.tar\.zst$/;
 
 function fail(field: string, value: unknown, why: string): never {
-  throw new Error(`renderNodeParams: ${field} ${JSON.stringify(value)} is invalid: ${why}`);
+  throw new Error(`node params: ${field} ${JSON.stringify(value)} is invalid: ${why}`);
 }
 
 function checkString(field: string, value: unknown, re: RegExp, why: string, max = 253): string {
@@ -167,23 +193,22 @@ function checkUrl(field: string, value: unknown): string {
   return text;
 }
 
-/** Renders `KEY=VALUE` lines sorted by key, with a trailing newline. Throws on invalid input. */
+/** `KEY=VALUE` lines sorted by key, with a trailing newline. */
+function lines<K extends string>(keys: readonly K[], values: Record<K, string>): string {
+  return (
+    keys
+      .map((key) => `${key}=${values[key]}`)
+      .sort()
+      .join("\n") + "\n"
+  );
+}
+
+/** Renders params.env. Throws on invalid input. */
 export function renderNodeParams(p: NodeParams): string {
   if (p.role !== "init" && p.role !== "join") fail("role", p.role, 'must be "init" or "join"');
   const timeouts: NodeTimeouts = { ...DEFAULT_NODE_TIMEOUTS, ...definedOnly(p.timeouts) };
   const tuning: NodeTuning = { ...DEFAULT_NODE_TUNING, ...definedOnly(p.tuning) };
-
-  const endpoint = checkString(
-    "controlPlaneEndpoint",
-    p.controlPlaneEndpoint,
-    ENDPOINT_RE,
-    'must look like "https://<host>:<port>" (no path)',
-    300,
-  );
-  const endpointPort = ENDPOINT_RE.exec(endpoint)?.[3];
-  if (endpointPort !== undefined) checkPort("controlPlaneEndpoint port", Number(endpointPort));
-
-  const values: Record<NodeParamKey, string> = {
+  return lines(NODE_PARAM_KEYS, {
     ROLE: p.role,
     NODE_NAME: checkString(
       "nodeName",
@@ -198,6 +223,49 @@ export function renderNodeParams(p: NodeParams): string {
       'must look like "v1.36.3+rke2r1"',
       64,
     ),
+    INSTALL_URL: checkUrl("installUrl", p.installUrl ?? DEFAULT_INSTALL_URL),
+    ARTIFACT_URL: checkUrl("artifactUrl", p.artifactUrl ?? RKE2_ARTIFACT_URL),
+    // "none" rather than empty: every key must carry a value.
+    IMAGE_ARCHIVES:
+      (p.imageArchives ?? []).length === 0
+        ? "none"
+        : (p.imageArchives ?? [])
+            .map((a, i) =>
+              checkString(
+                `imageArchives[${i}]`,
+                a,
+                ARCHIVE_RE,
+                "must be an rke2-images-*.tar.zst name",
+                100,
+              ),
+            )
+            .join(","),
+    IMAGES_TIMEOUT: checkSeconds("timeouts.images", timeouts.images),
+    CLOUD_INIT_TIMEOUT: checkSeconds("timeouts.cloudInit", timeouts.cloudInit),
+    APT_LOCK_TIMEOUT: checkSeconds("timeouts.aptLock", timeouts.aptLock),
+    DOWNLOAD_TIMEOUT: checkSeconds("timeouts.download", timeouts.download),
+    REGISTRATION_TIMEOUT: checkSeconds("timeouts.registration", timeouts.registration),
+    READY_TIMEOUT: checkSeconds("timeouts.ready", timeouts.ready),
+    LEAVE_TIMEOUT: checkSeconds("timeouts.leave", timeouts.leave),
+    INSTALL_TIMEOUT: checkSeconds("tuning.installTimeout", tuning.installTimeout),
+    DOWNLOAD_ATTEMPTS: checkCount("tuning.downloadAttempts", tuning.downloadAttempts, 100),
+    RETRY_INTERVAL: checkSeconds("tuning.retryInterval", tuning.retryInterval),
+    POLL_INTERVAL: checkSeconds("tuning.pollInterval", tuning.pollInterval),
+  });
+}
+
+/** Renders cluster.env. Throws on invalid input. */
+export function renderClusterParams(p: ClusterParams): string {
+  const endpoint = checkString(
+    "controlPlaneEndpoint",
+    p.controlPlaneEndpoint,
+    ENDPOINT_RE,
+    'must look like "https://<host>:<port>" (no path)',
+    300,
+  );
+  const endpointPort = ENDPOINT_RE.exec(endpoint)?.[3];
+  if (endpointPort !== undefined) checkPort("controlPlaneEndpoint port", Number(endpointPort));
+  return lines(CLUSTER_PARAM_KEYS, {
     REGISTRATION_ADDRESS: checkString(
       "registrationAddress",
       p.registrationAddress,
@@ -213,24 +281,7 @@ export function renderNodeParams(p: NodeParams): string {
         : (p.peers ?? [])
             .map((ip, i) => checkString(`peers[${i}]`, ip, IPV4_RE, "must be an IPv4 address", 15))
             .join(","),
-    INSTALL_URL: checkUrl("installUrl", p.installUrl ?? DEFAULT_INSTALL_URL),
-    CLOUD_INIT_TIMEOUT: checkSeconds("timeouts.cloudInit", timeouts.cloudInit),
-    APT_LOCK_TIMEOUT: checkSeconds("timeouts.aptLock", timeouts.aptLock),
-    DOWNLOAD_TIMEOUT: checkSeconds("timeouts.download", timeouts.download),
-    REGISTRATION_TIMEOUT: checkSeconds("timeouts.registration", timeouts.registration),
-    READY_TIMEOUT: checkSeconds("timeouts.ready", timeouts.ready),
-    LEAVE_TIMEOUT: checkSeconds("timeouts.leave", timeouts.leave),
-    INSTALL_TIMEOUT: checkSeconds("tuning.installTimeout", tuning.installTimeout),
-    DOWNLOAD_ATTEMPTS: checkCount("tuning.downloadAttempts", tuning.downloadAttempts, 100),
-    RETRY_INTERVAL: checkSeconds("tuning.retryInterval", tuning.retryInterval),
-    POLL_INTERVAL: checkSeconds("tuning.pollInterval", tuning.pollInterval),
-  };
-
-  return (
-    NODE_PARAM_KEYS.map((key) => `${key}=${values[key]}`)
-      .sort()
-      .join("\n") + "\n"
-  );
+  });
 }
 
 /** Drops keys whose value is undefined so `{ ready: undefined }` keeps the default. */

@@ -1,10 +1,23 @@
 // RKE2's node steps for one server, over any NodeTransport: the resources Rke2Cluster creates per
-// server (stage → copies → install / member → start) and the kubeconfig read, with their order,
-// triggers and delete behaviour. Over SSH they are exactly the remote commands Rke2Cluster
-// registered before transports existed (test/access.ssh.test.ts compares them).
+// server and the kubeconfig read, with their order, triggers and delete behaviour.
+//
+//   stage → scripts, params ─┬→ install ─────────────┐
+//                            ├→ images (optional) ───┤
+//                            └→ member ──────────────┤
+//   (load balancers) → cluster.env, config.yaml ─────┴→ start (→ the next server's start)
+//
+// What runs before start needs nothing from the load balancers, so it runs while they are
+// created; only start reads where the cluster is (cluster.env) and the certificate's names
+// (config.yaml's tls-san).
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "node:crypto";
-import { NODE_SCRIPTS_DIR, PARAMS_ON_NODE, scripts, STAGING_DIR } from "../access/nodeCommand";
+import {
+  CLUSTER_PARAMS_ON_NODE,
+  NODE_SCRIPTS_DIR,
+  PARAMS_ON_NODE,
+  scripts,
+  STAGING_DIR,
+} from "../access/nodeCommand";
 import type { NodeTarget, NodeTransport, StepResult } from "../access/types";
 import {
   DEFAULT_NODE_TIMEOUTS,
@@ -25,7 +38,14 @@ const QUICK = 120;
 export function rke2StepTimeouts(
   t: Partial<NodeTimeouts> = {},
   u: Partial<NodeTuning> = {},
-): { install: number; start: number; member: number; leave: number; kubeconfig: number } {
+): {
+  install: number;
+  images: number;
+  start: number;
+  member: number;
+  leave: number;
+  kubeconfig: number;
+} {
   const timeouts = { ...DEFAULT_NODE_TIMEOUTS, ...t };
   const tuning = { ...DEFAULT_NODE_TUNING, ...u };
   const attempts = tuning.downloadAttempts;
@@ -37,6 +57,11 @@ export function rke2StepTimeouts(
         timeouts.aptLock +
         attempts * (timeouts.download + tuning.retryInterval) +
         attempts * (tuning.installTimeout + tuning.retryInterval),
+    ),
+    // rke2-images: attempts × the checksum file, then attempts × each of at most 3 archives.
+    images: round(
+      attempts * (timeouts.download + tuning.retryInterval) +
+        3 * attempts * (timeouts.images + tuning.retryInterval),
     ),
     // rke2-start: token read (30 s), peer probe and /ping wait (registration each), the
     // bounded systemctl and the Ready wait (ready each).
@@ -54,10 +79,19 @@ export interface ServerStepsArgs {
   /** Resource name prefix for this server, e.g. "rancher-rke2-2". */
   name: string;
   parent: pulumi.Resource;
-  /** Rendered params.env (renderNodeParams) and config.yaml (renderRke2ServerConfig). */
+  /**
+   * Rendered params.env (renderNodeParams: nothing from the load balancers), cluster.env
+   * (renderClusterParams) and config.yaml (renderRke2ServerConfig).
+   */
   paramsText: pulumi.Input<string>;
+  clusterText: pulumi.Input<string>;
   configText: pulumi.Output<string>;
   rke2Version: string;
+  /**
+   * The image archives rke2-images.sh stages (params.env's IMAGE_ARCHIVES, ./images.ts), or
+   * undefined to stage none (no images step: RKE2 pulls at start).
+   */
+  imageArchives?: pulumi.Input<string[]>;
   /** Secret. Fed to rke2-start.sh's stdin. */
   token: pulumi.Input<string>;
   /** The token resource: destroying the whole cluster skips every member's leave. */
@@ -72,8 +106,10 @@ export interface ServerSteps {
   stage: pulumi.CustomResource;
   scripts: pulumi.CustomResource;
   params: pulumi.CustomResource;
+  cluster: pulumi.CustomResource;
   config: pulumi.CustomResource;
   install: StepResult;
+  images?: StepResult;
   member: StepResult;
   start: StepResult;
 }
@@ -100,6 +136,13 @@ export function serverSteps(a: ServerStepsArgs): ServerSteps {
     copyTriggers,
     copyOpts,
   );
+  const cluster = t.copy(
+    node,
+    `${n}-cluster`,
+    { remotePath: CLUSTER_PARAMS_ON_NODE, text: a.clusterText },
+    copyTriggers,
+    copyOpts,
+  );
   const config = t.copy(
     node,
     `${n}-config`,
@@ -121,6 +164,28 @@ export function serverSteps(a: ServerStepsArgs): ServerSteps {
     },
     { parent, dependsOn: [scriptsCopy, params] },
   );
+  // Parallel with install: the release's image archives, so start pulls nothing. No delete:
+  // archives left behind are harmless (RKE2 only imports them), and a delete would have to
+  // reach a server that may be gone.
+  const imagesCmd = scripts("rke2-images.sh");
+  const images =
+    a.imageArchives === undefined
+      ? undefined
+      : t.run(
+          node,
+          `${n}-images`,
+          {
+            create: imagesCmd,
+            update: imagesCmd,
+            triggers: [
+              node.instanceId,
+              a.rke2Version,
+              pulumi.output(a.imageArchives).apply((l) => l.join(",")),
+            ],
+            timeoutSeconds: bounds.images,
+          },
+          { parent, dependsOn: [scriptsCopy, params] },
+        );
   // Membership: replaced with its instance, so the old server leaves the cluster (and etcd)
   // before the old instance is deleted. On destroy the whole cluster goes: skip the leave. The
   // claim names the transport, so a transport switch (new member step, old one deleted) does
@@ -150,9 +215,29 @@ export function serverSteps(a: ServerStepsArgs): ServerSteps {
       logging: "stderr",
       timeoutSeconds: bounds.start,
     },
-    { parent, dependsOn: [install.resource, config, member.resource, ...a.startAfter] },
+    {
+      parent,
+      dependsOn: [
+        install.resource,
+        ...(images ? [images.resource] : []),
+        cluster,
+        config,
+        member.resource,
+        ...a.startAfter,
+      ],
+    },
   );
-  return { stage, scripts: scriptsCopy, params, config, install, member, start };
+  return {
+    stage,
+    scripts: scriptsCopy,
+    params,
+    cluster,
+    config,
+    install,
+    ...(images ? { images } : {}),
+    member,
+    start,
+  };
 }
 
 /** Reads the admin kubeconfig from `node` (secret stdout). */

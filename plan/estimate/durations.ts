@@ -98,12 +98,29 @@ export const DURATIONS = {
   "command:remote:Command#stage": s(45, "wait for SSH, stage"),
   // issue 12 ("download + install, ~75 s"): cloud-init/apt wait, installer download, install.
   "command:remote:Command#install": s(75, "RKE2 install"),
+  // estimate 90 s: the pinned release's image archives (rke2-images-core, -canal and the ingress
+  // controller's own where it has one; zstd -16 of the images lists, rancher/rke2
+  // scripts/package-images), several hundred MB from GitHub's release downloads, then hashed.
+  // Beside install and the ~3 min load balancers, so not on the serial chain either way.
+  "command:remote:Command#images": s(90, "stage RKE2 image archives"),
   // issue 12 ("first server ~2 min"): rke2-server's systemd start alone measured 51-71 s on a
   // fresh node (rancher/rke2#2258); the step then waits for /readyz and the node to be Ready.
   "command:remote:Command#start-first": s(120, "RKE2 first server start"),
   // issue 12 ("each join ~1.5 min"): the joiner pulls its images before it can start etcd, which
   // RKE2 waits for before adding the member (k3s-io/k3s#4242).
   "command:remote:Command#start-join": s(90, "RKE2 join"),
+  // With the release's image archives staged beforehand (preloadImages, the -images step) a start
+  // pulls nothing: RKE2 imports the local archives when it starts (docs.rke2.io/install/airgap),
+  // and adds the etcd member only once they are imported (rancher/rke2#1991).
+  // estimate 90 s for the first server: issue 12's 2 min less the pulls; its systemd start alone
+  // was measured at 51-71 s on a fresh node (rancher/rke2#2258), then the Ready wait.
+  "command:remote:Command#start-first-preloaded": s(90, "RKE2 first server start (staged images)"),
+  // estimate 50 s for a join: issue 12's 1.5 min less pulling the same images from the internet
+  // one server after another. What remains is importing the local archives (31 s for the whole
+  // image tarball on a local VM, rancher/rke2#773; "no more than ~45 seconds" for a cold start,
+  // rancher/rke2#797; the split core + CNI archives are smaller), the etcd learner join and
+  // promotion, the API server start and the Ready wait. To confirm on AWS: it decides the goals.
+  "command:remote:Command#start-join-preloaded": s(50, "RKE2 join (staged images)"),
   // estimate: one SSH session printing a file.
   "command:remote:Command#kubeconfig": s(3, "read kubeconfig"),
   // estimate: creation runs `true` over SSH (the step only matters when it is deleted).
@@ -133,7 +150,7 @@ export type StepKindKey = keyof typeof DURATIONS;
 /** Components only group their children: they take no time of their own. */
 export const COMPONENT_KIND = "component";
 
-const REMOTE_ROLES = /-(stage|install|start|kubeconfig|member|ingress-\d+)$/;
+const REMOTE_ROLES = /-(stage|install|images|start|kubeconfig|member|ingress-\d+)$/;
 
 /** The role of a remote command from its name suffix (`-start`, `-ingress-2`, …). */
 export function remoteRole(name: string): string | undefined {
@@ -144,7 +161,8 @@ export function remoteRole(name: string): string | undefined {
 /**
  * The kind of a resource for the duration table, or undefined when the table has none (the
  * estimate then lists it as unmodeled). `resolve` finds a dependency's resource by URN: a start
- * that waits for another server's start is a join.
+ * that waits for another server's start is a join, one that waits for an images step starts from
+ * staged archives.
  */
 export function stepKind(
   r: RecordedResource,
@@ -156,11 +174,13 @@ export function stepKind(
     const role = remoteRole(r.name);
     if (role === undefined) return undefined;
     if (role === "start") {
-      const joins = r.dependsOn.some((u) => {
-        const d = resolve(u);
-        return d?.type === r.type && remoteRole(d.name) === "start";
-      });
-      key = `${r.type}#start-${joins ? "join" : "first"}`;
+      const after = (step: string) =>
+        r.dependsOn.some((u) => {
+          const d = resolve(u);
+          return d?.type === r.type && remoteRole(d.name) === step;
+        });
+      // A start after another server's start is a join; after an images step, it pulls nothing.
+      key = `${r.type}#start-${after("start") ? "join" : "first"}${after("images") ? "-preloaded" : ""}`;
     } else key = `${r.type}#${role}`;
   } else if (r.type === "kubernetes:helm.sh/v3:Release") {
     const chart = r.inputs.chart;

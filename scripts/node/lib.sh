@@ -69,47 +69,66 @@ make_run_workdir() {
 }
 
 # ------------------------------------------------------------------------------------- params
-# Keep in sync with NODE_PARAM_KEYS in components/rke2/params.ts (test/params.test.ts checks).
+# Two files, both written by the Pulumi side into the staging directory. params.env: what a
+# server needs before the load balancers exist (install, image staging). cluster.env: where the
+# cluster is (registration address, API endpoint, peers); only start, kubeconfig and leave read it.
+# Keep in sync with NODE_PARAM_KEYS / CLUSTER_PARAM_KEYS in components/rke2/params.ts
+# (test/params.test.ts checks).
 PARAM_KEYS=(
-  APT_LOCK_TIMEOUT CLOUD_INIT_TIMEOUT CONTROL_PLANE_ENDPOINT DOWNLOAD_ATTEMPTS DOWNLOAD_TIMEOUT
-  INSTALL_TIMEOUT INSTALL_URL LEAVE_TIMEOUT NODE_NAME PEERS POLL_INTERVAL READY_TIMEOUT
-  REGISTRATION_ADDRESS REGISTRATION_PORT REGISTRATION_TIMEOUT RETRY_INTERVAL RKE2_VERSION ROLE
+  APT_LOCK_TIMEOUT ARTIFACT_URL CLOUD_INIT_TIMEOUT DOWNLOAD_ATTEMPTS DOWNLOAD_TIMEOUT
+  IMAGES_TIMEOUT IMAGE_ARCHIVES INSTALL_TIMEOUT INSTALL_URL LEAVE_TIMEOUT NODE_NAME
+  POLL_INTERVAL READY_TIMEOUT REGISTRATION_TIMEOUT RETRY_INTERVAL RKE2_VERSION ROLE
 )
+CLUSTER_PARAM_KEYS=(CONTROL_PLANE_ENDPOINT PEERS REGISTRATION_ADDRESS REGISTRATION_PORT)
 SECONDS_RE='^[0-9]+(\.[0-9]{1,6})?$'
 
-# read_params FILE: set one shell variable per key. Never sourced or eval'ed: values are taken
-# literally, unknown or duplicate keys and malformed lines are errors, every key is required.
-# Also sets STAGE_DIR, the staging directory holding the file (and config.yaml).
-read_params() {
+# read_kv_file FILE KEY...: set one shell variable per KEY. Never sourced or eval'ed: values are
+# taken literally, unknown or duplicate keys and malformed lines are errors, every key is required.
+read_kv_file() {
   local file=$1 line key value n=0
+  shift
   local -A seen=()
   [[ -f $file && -r $file ]] || die "params file $file is missing or unreadable"
   while IFS= read -r line || [[ -n $line ]]; do
     n=$((n + 1))
     [[ $line =~ ^([A-Z][A-Z0-9_]*)=(.*)$ ]] || die "$file:$n: not a KEY=VALUE line"
     key=${BASH_REMATCH[1]} value=${BASH_REMATCH[2]}
-    [[ " ${PARAM_KEYS[*]} " == *" $key "* ]] || die "$file:$n: unknown key $key"
+    [[ " $* " == *" $key "* ]] || die "$file:$n: unknown key $key"
     [[ -z ${seen[$key]:-} ]] || die "$file:$n: duplicate key $key"
     [[ -n $value && $value =~ ^[[:print:]]+$ ]] || die "$file:$n: $key is empty or not printable"
     seen[$key]=1
     printf -v "$key" '%s' "$value"
   done <"$file"
-  for key in "${PARAM_KEYS[@]}"; do
+  for key in "$@"; do
     [[ -n ${seen[$key]:-} ]] || die "$file: missing required key $key"
   done
+}
 
+# read_params FILE: params.env. Also sets STAGE_DIR, the staging directory holding the file (and
+# config.yaml, cluster.env).
+read_params() {
+  local file=$1 key
+  read_kv_file "$file" "${PARAM_KEYS[@]}"
   # Light type checks: the values feed arithmetic and command options.
   [[ $ROLE == init || $ROLE == join ]] || die "$file: ROLE must be init or join, not $ROLE"
-  [[ $PEERS == none || $PEERS =~ ^[0-9.]+(,[0-9.]+)*$ ]] ||
-    die "$file: PEERS must be none or comma-separated IPv4 addresses"
-  for key in CLOUD_INIT_TIMEOUT APT_LOCK_TIMEOUT DOWNLOAD_TIMEOUT INSTALL_TIMEOUT \
+  [[ $IMAGE_ARCHIVES == none || $IMAGE_ARCHIVES =~ ^rke2-images-[a-z0-9-]+\.linux-amd64\.tar\.zst(,rke2-images-[a-z0-9-]+\.linux-amd64\.tar\.zst)*$ ]] ||
+    die "$file: IMAGE_ARCHIVES must be none or comma-separated rke2-images-*.linux-amd64.tar.zst names"
+  for key in CLOUD_INIT_TIMEOUT APT_LOCK_TIMEOUT DOWNLOAD_TIMEOUT IMAGES_TIMEOUT INSTALL_TIMEOUT \
     REGISTRATION_TIMEOUT READY_TIMEOUT LEAVE_TIMEOUT RETRY_INTERVAL POLL_INTERVAL; do
     [[ ${!key} =~ $SECONDS_RE && ${!key} =~ [1-9] ]] || die "$file: $key must be seconds > 0"
   done
-  for key in DOWNLOAD_ATTEMPTS REGISTRATION_PORT; do
-    [[ ${!key} =~ ^[1-9][0-9]{0,4}$ ]] || die "$file: $key must be a positive integer"
-  done
+  [[ $DOWNLOAD_ATTEMPTS =~ ^[1-9][0-9]{0,4}$ ]] || die "$file: DOWNLOAD_ATTEMPTS must be a positive integer"
   STAGE_DIR="$(cd "$(dirname "$file")" && pwd)"
+  CLUSTER_PARAMS="$STAGE_DIR/cluster.env"
+}
+
+# read_cluster_params: cluster.env next to params.env (call read_params first).
+read_cluster_params() {
+  read_kv_file "$CLUSTER_PARAMS" "${CLUSTER_PARAM_KEYS[@]}"
+  [[ $PEERS == none || $PEERS =~ ^[0-9.]+(,[0-9.]+)*$ ]] ||
+    die "$CLUSTER_PARAMS: PEERS must be none or comma-separated IPv4 addresses"
+  [[ $REGISTRATION_PORT =~ ^[1-9][0-9]{0,4}$ ]] ||
+    die "$CLUSTER_PARAMS: REGISTRATION_PORT must be a positive integer"
 }
 
 # ------------------------------------------------------------------------------ time and bounds

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # shellcheck source-path=SCRIPTDIR
-# rke2-leave.sh PARAMS_FILE [KIND]
+# rke2-leave.sh PARAMS_FILE [KIND]  (cluster.env beside PARAMS_FILE, when RKE2 ever started)
 # Run by the delete of a transport's member step (KIND ssh or ssm; delete commands stored before
 # member claims existed carry none and were SSH's). Releases KIND's claim (member-claim.sh); when
 # another transport still holds one, the stack only switched transport: the server stays.
@@ -35,12 +35,19 @@ release_membership() {
 # API behind the internal registration address (with the same admin credentials), so a broken
 # node can still be removed. (The public endpoint admits admin networks only.)
 leave_cluster() {
-  local kubeconfig=$RKE2_KUBECONFIG api="https://$REGISTRATION_ADDRESS:6443"
+  local kubeconfig=$RKE2_KUBECONFIG api
   if [[ ! -x $RKE2_KUBECTL || ! -f $RKE2_KUBECONFIG ]]; then
     warn "no kubectl or kubeconfig on this node; cannot remove $NODE_NAME from the cluster"
     return 0
   fi
   if ! systemctl is-active --quiet "$SERVICE"; then
+    # cluster.env arrives with the start step; a server that never started has none to leave by.
+    if [[ ! -f $CLUSTER_PARAMS ]]; then
+      warn "$SERVICE is not running and $CLUSTER_PARAMS is missing; cannot remove $NODE_NAME from the cluster"
+      return 0
+    fi
+    read_cluster_params
+    api="https://$REGISTRATION_ADDRESS:6443"
     kubeconfig="$WORKDIR/kubeconfig"
     if ! (umask 077 && rewrite_kubeconfig "$RKE2_KUBECONFIG" "$api" >"$kubeconfig"); then
       warn "cannot build a kubeconfig for $api; not deleting node $NODE_NAME"

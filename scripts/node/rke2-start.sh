@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # shellcheck source-path=SCRIPTDIR
-# rke2-start.sh PARAMS_FILE  (join token on stdin, one line)
+# rke2-start.sh PARAMS_FILE  (join token on stdin, one line; cluster.env beside PARAMS_FILE)
 # Installs the token and config.yaml (both 0600), then makes rke2-server run
 # them: enabled; started when stopped; restarted only when the token, the config or the installed
 # RKE2 version changed since the last successful run; left alone otherwise. Then waits until the
@@ -138,6 +138,7 @@ converge_service() {
 main() {
   (($# == 1)) || usage
   read_params "$1"
+  read_cluster_params
   require_root
   [[ -f $STAGE_DIR/config.yaml ]] || die "$STAGE_DIR/config.yaml is missing"
   INSTALLED_VERSION="$(installed_rke2_version)"

@@ -10,11 +10,20 @@
 //   fixtures/  installer.sh (served by the curl stub), rke2.yaml (written by a service start)
 //   calls.log  every stub call: NUL-separated records (see stub_log)
 import * as assert from "node:assert/strict";
+import { createHash } from "node:crypto";
 import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { renderNodeParams, type NodeParams } from "../../components/rke2/params";
+import {
+  type ClusterParams,
+  renderClusterParams,
+  renderNodeParams,
+  type NodeParams,
+} from "../../components/rke2/params";
+
+/** Both parameter files' inputs: params.env and cluster.env. */
+export type TestParams = NodeParams & ClusterParams;
 
 export const REPO_DIR = path.resolve(__dirname, "..", "..");
 export const SCRIPTS_DIR = path.join(REPO_DIR, "scripts", "node");
@@ -35,7 +44,7 @@ export const TOKEN = "K10c0ffee1234567890abcdef::server:9f8e7d6c5b4a3f2e1d0c";
  * Params with tiny intervals. Timeouts are 2 s so that waits which succeed have slack on a busy
  * machine; a test that expects a wait to time out lowers that one timeout to SHORT.
  */
-export function testParams(overrides: Partial<NodeParams> = {}): NodeParams {
+export function testParams(overrides: Partial<TestParams> = {}): TestParams {
   return {
     role: "init",
     nodeName: NODE_NAME,
@@ -129,7 +138,7 @@ export class Sandbox {
   readonly bin: string;
   readonly ctl: string;
   readonly state: string;
-  private params: NodeParams = testParams();
+  private params: TestParams = testParams();
 
   constructor() {
     this.dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), "rancher-ha-sandbox-")));
@@ -191,10 +200,11 @@ export class Sandbox {
     fs.writeFileSync(dest, lines.join("\n") + "\n", { mode: 0o755 });
   }
 
-  /** Re-renders params.env with renderNodeParams from the test defaults plus `overrides`. */
-  setParams(overrides: Partial<NodeParams> = {}): void {
+  /** Re-renders params.env and cluster.env from the test defaults plus `overrides`. */
+  setParams(overrides: Partial<TestParams> = {}): void {
     this.params = testParams(overrides);
     this.writeParamsFile(renderNodeParams(this.params));
+    fs.writeFileSync(path.join(this.stage, "cluster.env"), renderClusterParams(this.params));
   }
 
   writeParamsFile(text: string): void {
@@ -205,8 +215,24 @@ export class Sandbox {
     return path.join(this.stage, "params.env");
   }
 
-  get nodeParams(): NodeParams {
+  get nodeParams(): TestParams {
     return this.params;
+  }
+
+  /**
+   * Publishes an RKE2 release for the curl stub: each archive under fixtures/artifacts/ and a
+   * sha256sum-amd64.txt listing them (`sums` overrides a listed checksum).
+   */
+  publishRelease(archives: Record<string, Buffer>, sums: Record<string, string> = {}): void {
+    const dir = path.join(this.dir, "fixtures", "artifacts");
+    fs.mkdirSync(dir, { recursive: true });
+    const lines = Object.entries(archives).map(([name, data]) => {
+      fs.writeFileSync(path.join(dir, name), data);
+      return `${sums[name] ?? createHash("sha256").update(data).digest("hex")}  ${name}`;
+    });
+    // The real file lists every amd64 artifact (rancher/rke2 scripts/checksum).
+    lines.push(`${"0".repeat(64)}  rke2.linux-amd64.tar.gz`);
+    fs.writeFileSync(path.join(dir, "sha256sum-amd64.txt"), lines.join("\n") + "\n");
   }
 
   stageConfig(text: string): void {
@@ -242,6 +268,11 @@ export class Sandbox {
   rootPath(p: string): string {
     if (!p.startsWith("/")) throw new Error(`not absolute: ${p}`);
     return path.join(this.root, p);
+  }
+
+  /** A stub state file (state/NAME), e.g. curl.archive.offsets. */
+  readState(name: string): string {
+    return fs.readFileSync(path.join(this.state, name), "utf8");
   }
 
   exists(p: string): boolean {

@@ -2,15 +2,24 @@
 # curl: URLs ending in /ping are the RKE2 supervisor (plan key curl.ping), anything else is the
 # installer download (plan key curl.download; "ok" serves fixtures/installer.sh); /cacerts is an
 # existing cluster's supervisor (plan key curl.cacerts: ok, fail = refused (default), timeout).
+# RKE2 release artifacts are served from fixtures/artifacts/: sha256sum-amd64.txt (plan key
+# curl.checksums) and *.tar.zst (plan key curl.archive: ok; partial = half of what is left, then
+# exit 18; corrupt = the bytes with the first one changed; fail = HTTP 503). With -C - an
+# archive resumes from the size of the output file, as curl does with a Range request.
 # shellcheck source=test/sandbox/stubs/stub-lib.bash
 source "$(dirname "${BASH_SOURCE[0]}")/stub-lib.bash"
 stub_log curl "$@"
 
-out="" url=""
+out="" url="" resume=0
 while (($#)); do
   case $1 in
     -o | --output)
       out=$2
+      shift
+      ;;
+    -C)
+      [[ $2 == - ]] || unsupported "-C $2"
+      resume=1
       shift
       ;;
     http://* | https://*) url=$1 ;;
@@ -41,6 +50,38 @@ case $url in
       exit 7
     }
     printf -- '-----BEGIN CERTIFICATE-----\n' | emit
+    ;;
+  */sha256sum-amd64.txt)
+    outcome curl.checksums
+    [[ $OUTCOME == ok ]] || {
+      echo "curl: (22) The requested URL returned error: 503" >&2
+      exit 22
+    }
+    emit <"$SB/fixtures/artifacts/sha256sum-amd64.txt"
+    ;;
+  *.tar.zst)
+    outcome curl.archive
+    src="$SB/fixtures/artifacts/${url##*/}"
+    [[ -f $src && -n $out ]] || unsupported "archive $url"
+    if [[ $OUTCOME == fail ]]; then
+      echo "curl: (22) The requested URL returned error: 503" >&2
+      exit 22
+    fi
+    offset=0
+    ((resume == 0)) || offset=$(stat -c %s "$out" 2>/dev/null || echo 0)
+    ((resume == 1)) || : >"$out"
+    total=$(stat -c %s "$src")
+    printf '%s\n' "$offset" >>"$STATE/curl.archive.offsets"
+    case $OUTCOME in
+      ok) tail -c +$((offset + 1)) "$src" >>"$out" ;;
+      partial)
+        tail -c +$((offset + 1)) "$src" | head -c $(((total - offset) / 2)) >>"$out"
+        echo "curl: (18) end of response with $(((total - offset) - (total - offset) / 2)) bytes missing" >&2
+        exit 18
+        ;;
+      corrupt) { printf 'X'; tail -c +2 "$src"; } >"$out" ;;
+      *) unsupported "outcome $OUTCOME" ;;
+    esac
     ;;
   *)
     outcome curl.download
