@@ -93,9 +93,12 @@ export async function main(
       ...(previous ? { previousRke2Version: previous } : {}),
     });
     if (values.policy) {
-      // The stack's own `protect` setting is what the protection rule holds it to.
+      // The stack's own `protect` and `nodeAccess` settings are what the rules hold it to.
       const check = deps.checkPlan ?? checkPlan;
-      const violations = check(plan, { requireProtection: plan.config.protect });
+      const violations = check(plan, {
+        requireProtection: plan.config.protect,
+        allowPublicServers: plan.config.access.mode === "public",
+      });
       if (violations.length > 0) {
         io.err(`policy violations (${violations.length}):\n`);
         for (const v of violations) io.err(`  - ${formatViolation(v)}\n`);

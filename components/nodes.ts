@@ -14,7 +14,19 @@ export interface ServerNodesArgs {
   /** Pinned AMI; without it the newest Ubuntu 24.04 at creation time (never replaces later). */
   amiId?: string;
   subnetIds: pulumi.Input<string>[];
+  /**
+   * Whether the servers get a public IPv4 (nodeAccess public). Private servers have none and
+   * leave through the NAT route their subnet's table holds.
+   */
+  publicIp: boolean;
   securityGroupId: pulumi.Input<string>;
+  /** The instance profile of the server role (every mode, so switching never re-associates). */
+  instanceProfileName?: pulumi.Input<string>;
+  /**
+   * What a server needs before it boots: its subnet's egress (NAT route) and the role's policy
+   * attachments (the SSM agent backs off for 25–30 min after AccessDenied at first registration).
+   */
+  dependsOn?: pulumi.Resource[];
   sshUser: string;
   /** Secret. Without it an ED25519 key pair is generated. */
   sshPrivateKey?: pulumi.Input<string>;
@@ -25,12 +37,36 @@ export interface ServerNodesArgs {
 }
 
 /**
- * Instance settings whose change replaces (AMI, key pair, subnet) or stops (type) a server.
- * Applied to all servers at once they would take etcd down, so each server keeps its own until it
- * is the `replaceServer`. A subnet changes when `subnetIds` or the zones change, or when the
- * spread over zones puts server i elsewhere.
+ * Instance settings whose change replaces (AMI, key pair, subnet, public IP) or stops (type) a
+ * server. Applied to all servers at once they would take etcd down, so each server keeps its own
+ * until it is the `replaceServer`. A subnet changes when `subnetIds` or the zones change, when
+ * the spread over zones puts server i elsewhere, or when `nodeAccess` moves the servers between
+ * public and private subnets; `associatePublicIpAddress` (ForceNew in terraform-provider-aws's
+ * aws_instance) changes with it.
  */
-export const ROLLED_PROPERTIES = ["ami", "instanceType", "keyName", "subnetId"];
+export const ROLLED_PROPERTIES = [
+  "ami",
+  "instanceType",
+  "keyName",
+  "subnetId",
+  "associatePublicIpAddress",
+];
+
+/** The newest Ubuntu 24.04 LTS amd64 image from Canonical (servers and bastion). */
+export function ubuntuAmi(opts: pulumi.InvokeOptions): pulumi.Output<string> {
+  return aws.ec2.getAmiOutput(
+    {
+      mostRecent: true,
+      owners: [CANONICAL_OWNER],
+      filters: [
+        { name: "name", values: [UBUNTU_NOBLE_FILTER] },
+        { name: "architecture", values: ["x86_64"] },
+        { name: "virtualization-type", values: ["hvm"] },
+      ],
+    },
+    opts,
+  ).id;
+}
 
 export interface ServerNode {
   index: number;
@@ -52,6 +88,15 @@ export class ServerNodes extends pulumi.ComponentResource {
   public readonly generatedSshPrivateKey?: pulumi.Output<string>;
   public readonly publicIps: pulumi.Output<string>[];
   public readonly privateIps: pulumi.Output<string>[];
+  /** The image new servers boot (the bastion boots the same). */
+  public readonly ami: pulumi.Output<string>;
+  /** The servers' key pair (the bastion admits the same key). */
+  public readonly keyName: pulumi.Output<string>;
+  /**
+   * Per server still placed by an earlier access mode (its subnet kept by `ignoreChanges` until
+   * it is the `replaceServer`): what to run. Known once the state is (preview and up).
+   */
+  public readonly pendingMoves: pulumi.Output<string[]>;
 
   constructor(name: string, args: ServerNodesArgs, opts?: pulumi.ComponentResourceOptions) {
     super("rancher-ha:nodes:ServerNodes", name, {}, opts);
@@ -76,20 +121,9 @@ export class ServerNodes extends pulumi.ComponentResource {
       parent,
     );
 
-    const ami =
-      args.amiId ??
-      aws.ec2.getAmiOutput(
-        {
-          mostRecent: true,
-          owners: [CANONICAL_OWNER],
-          filters: [
-            { name: "name", values: [UBUNTU_NOBLE_FILTER] },
-            { name: "architecture", values: ["x86_64"] },
-            { name: "virtualization-type", values: ["hvm"] },
-          ],
-        },
-        parent,
-      ).id;
+    const ami = args.amiId ?? ubuntuAmi(parent);
+    this.ami = pulumi.output(ami);
+    this.keyName = keyPair.keyName;
 
     this.sshUser = args.sshUser;
     this.nodes = Array.from({ length: args.count }, (_, index) => {
@@ -102,7 +136,10 @@ export class ServerNodes extends pulumi.ComponentResource {
           subnetId: args.subnetIds[index % args.subnetIds.length],
           vpcSecurityGroupIds: [args.securityGroupId],
           keyName: keyPair.keyName,
-          associatePublicIpAddress: true,
+          associatePublicIpAddress: args.publicIp,
+          ...(args.instanceProfileName !== undefined
+            ? { iamInstanceProfile: args.instanceProfileName }
+            : {}),
           metadataOptions: {
             httpEndpoint: "enabled",
             httpTokens: "required",
@@ -120,6 +157,7 @@ export class ServerNodes extends pulumi.ComponentResource {
         },
         {
           parent: this,
+          ...(args.dependsOn ? { dependsOn: args.dependsOn } : {}),
           ...(args.replaceServer === index + 1
             ? { replaceOnChanges: ROLLED_PROPERTIES }
             : { ignoreChanges: ROLLED_PROPERTIES }),
@@ -132,6 +170,19 @@ export class ServerNodes extends pulumi.ComponentResource {
       );
       return { index, nodeName, instance };
     });
+    this.pendingMoves = pulumi
+      .all(
+        this.nodes.map((n) =>
+          pulumi
+            .all([n.instance.subnetId, args.subnetIds[n.index % args.subnetIds.length]])
+            .apply(([current, target]) =>
+              current === target
+                ? undefined
+                : `server ${n.index + 1} (${n.nodeName}) is still in subnet ${current}, as created; the stack now places it in ${target}${args.publicIp ? "" : " without a public IP"}, which takes its replacement: pulumi config set rancher-ha:replaceServer ${n.index + 1} && pulumi up (one server per up, then the next)`,
+            ),
+        ),
+      )
+      .apply((moves) => moves.filter((m): m is string => m !== undefined));
     this.publicIps = this.nodes.map((n) => n.instance.publicIp);
     this.privateIps = this.nodes.map((n) => n.instance.privateIp);
     this.registerOutputs({ publicIps: this.publicIps, privateIps: this.privateIps });

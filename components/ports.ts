@@ -64,6 +64,14 @@ export const API_ADMIN_RULE = rule(
   "Kubernetes API from admin networks",
 );
 
+/** The bastion: SSH from admin networks, SSH on to the servers, and its own updates out. */
+export const BASTION_SSH_RULE = rule("ssh-admin", tcp(SSH_PORT), "SSH from admin networks");
+export const SSH_FROM_BASTION_RULE = rule("ssh", tcp(SSH_PORT), "SSH from the bastion");
+export const BASTION_UPDATES_RULES: readonly PortRule[] = [
+  rule("http", tcp(HTTP_PORT), "Ubuntu package updates"),
+  rule("https", tcp(HTTPS_PORT), "Ubuntu package updates"),
+];
+
 /** Clients → a load balancer → the servers. */
 export const HTTP_RULE = rule("http", tcp(HTTP_PORT), "HTTP to the ingress controller");
 export const HTTPS_RULE = rule("https", tcp(HTTPS_PORT), "HTTPS to the ingress controller");

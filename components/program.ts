@@ -39,7 +39,7 @@ export interface ProgramResult {
  * API's inline program). Problems found there throw ConfigError, like config problems.
  */
 export async function rancherHaProgram(config: RancherHaConfig): Promise<ProgramResult> {
-  const placed = await placeNetwork(config.network, config.serverCount);
+  const placed = await placeNetwork(config.network, config.serverCount, config.access.mode);
   const stack = new RancherHa(STACK_COMPONENT_NAME, config, placed.network);
   return { outputs: stack.outputs(), warnings: placed.warnings, notices: stack.notices };
 }

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { NodeAccess, NodeTarget } from "./access/types";
+import { serversArePrivate } from "./accessModes";
+import type { NodeTarget } from "./access/types";
 import { backupServerPolicy, type NamedPolicy } from "./backup/access";
 import { RancherBackup } from "./backup/operator";
 import { restoreTarget, type RestoreTargetOutput } from "./backup/restoreTarget";
@@ -23,7 +24,10 @@ import { ServerNodes } from "./nodes";
 import { RancherInstall } from "./rancher/install";
 import { RancherTls } from "./rancher/values";
 import { Rke2Cluster } from "./rke2/cluster";
+import { Bastion } from "./bastion";
+import { accessPlumbing, nodeAccessFor, publicHost, type NodeAccessTarget } from "./nodeAccess";
 import { NodeSecurity } from "./security";
+import { ServerRole } from "./serverRole";
 import { stackTags } from "./tags";
 
 /** Logical names feed AWS names with a 32-character limit (24 before Pulumi's suffix). */
@@ -75,6 +79,7 @@ export function createFrontEnd(frontEnd: FrontEndConfig, i: FrontEndInputs): Fro
           ingressCidrs: i.config.ingressCidrs,
           hostname: i.config.hostname,
           zoneId: i.zoneId,
+          internal: i.config.loadBalancerScheme === "internal",
           ...(frontEnd.certificateArn !== undefined
             ? { certificateArn: frontEnd.certificateArn }
             : {}),
@@ -152,17 +157,25 @@ export class RancherHa extends pulumi.ComponentResource {
   /** Warnings only the deployment's state can tell (e.g. a kept ingress controller). */
   public readonly notices: pulumi.Output<string[]>;
   public readonly frontEnd: FrontEnd;
+  /** The bastion's address (public IP; private IP when internal): nodeAccess bastion only. */
+  public readonly bastionHost?: pulumi.Output<string>;
+  /** How the node steps reach the servers (the transport's input). */
+  public readonly nodeAccess: NodeAccessTarget;
+  /**
+   * What the node steps' path needs alive while they exist (the transport's `plumbing`): public,
+   * the servers' SSH rules; bastion, the bastion and its rules; ssm, the SSM policy attachment
+   * and the NAT routes.
+   */
+  public readonly accessPlumbing: pulumi.Resource[];
+  /** The servers' IAM role and instance profile (every mode; SSM's policy only with ssm). */
+  public readonly serverRole: ServerRole;
   /** With backups: the bucket holding etcd snapshots and Rancher backups. */
   public readonly backupBucket?: pulumi.Output<string>;
   /** With backups, secret: the EncryptionConfiguration every Rancher backup needs. Keep a copy. */
   public readonly rancherBackupEncryptionConfig?: pulumi.Output<string>;
   /** With backups: what `npm run restore` reads (non-secret). */
   public readonly restoreTarget?: pulumi.Output<RestoreTargetOutput>;
-  /**
-   * With backups: the servers' S3 (and KMS) permissions, for the servers' IAM role.
-   * FOLLOW-UP: attach it once the servers have a role (issue 10's ServerRole `policies`); until
-   * then RKE2 keeps its snapshots on the servers' disks and logs the failed uploads.
-   */
+  /** With backups: the servers' S3 (and KMS) permissions, an inline policy on `serverRole`. */
   public readonly backupServerPolicy?: NamedPolicy;
 
   /**
@@ -195,32 +208,16 @@ export class RancherHa extends pulumi.ComponentResource {
       this,
     );
     this.ingressController = ingress.controller;
-    this.notices = ingress.notice.apply((n) => (n === undefined ? [] : [n]));
     const security = new NodeSecurity(
       `${name}-sec`,
-      { vpcId: network.vpcId, adminCidrs: config.adminCidrs, tags },
-      parent,
-    );
-    const servers = new ServerNodes(
-      `${name}-server`,
       {
-        count: config.serverCount,
-        instanceType: config.instanceType,
-        rootVolumeGiB: config.rootVolumeGiB,
-        ...(config.amiId !== undefined ? { amiId: config.amiId } : {}),
-        subnetIds: network.serverSubnetIds,
-        securityGroupId: security.securityGroupId,
-        sshUser: config.sshUser,
-        ...(config.sshPrivateKey !== undefined
-          ? { sshPrivateKey: pulumi.secret(config.sshPrivateKey) }
-          : {}),
+        vpcId: network.vpcId,
+        adminCidrs: config.adminCidrs,
+        adminAccess: config.access.mode === "public",
         tags,
-        protect: config.protect,
-        ...(config.replaceServer !== undefined ? { replaceServer: config.replaceServer } : {}),
       },
       parent,
     );
-    const instanceIds = servers.nodes.map((n) => n.instance.id);
     const backups = config.backups;
     const storage = backups.enabled
       ? backupStorage(
@@ -246,6 +243,74 @@ export class RancherHa extends pulumi.ComponentResource {
           : {}),
       });
     }
+    const role = new ServerRole(
+      `${name}-iam`,
+      {
+        ssm: config.access.mode === "ssm",
+        ...(this.backupServerPolicy ? { policies: [this.backupServerPolicy] } : {}),
+        tags,
+      },
+      parent,
+    );
+    this.serverRole = role;
+    const servers = new ServerNodes(
+      `${name}-server`,
+      {
+        count: config.serverCount,
+        instanceType: config.instanceType,
+        rootVolumeGiB: config.rootVolumeGiB,
+        ...(config.amiId !== undefined ? { amiId: config.amiId } : {}),
+        subnetIds: network.serverSubnetIds,
+        publicIp: !serversArePrivate(config.access.mode),
+        instanceProfileName: role.instanceProfileName,
+        dependsOn: [...network.egress, ...role.attachments],
+        securityGroupId: security.securityGroupId,
+        sshUser: config.sshUser,
+        ...(config.sshPrivateKey !== undefined
+          ? { sshPrivateKey: pulumi.secret(config.sshPrivateKey) }
+          : {}),
+        tags,
+        protect: config.protect,
+        ...(config.replaceServer !== undefined ? { replaceServer: config.replaceServer } : {}),
+      },
+      parent,
+    );
+    this.notices = pulumi
+      .all([ingress.notice, servers.pendingMoves])
+      .apply(([n, moves]) => [...(n === undefined ? [] : [n]), ...moves]);
+    const bastion =
+      config.access.mode === "bastion"
+        ? new Bastion(
+            `${name}-bastion`,
+            {
+              vpcId: network.vpcId,
+              // Internal stacks have no public address anywhere: the bastion sits with the
+              // servers and admins reach it over their VPN (adminCidrs).
+              ...(config.loadBalancerScheme === "internal"
+                ? { subnetId: network.serverSubnetIds[0], publicIp: false }
+                : { subnetId: network.bastionSubnetId, publicIp: true }),
+              instanceType: config.access.bastionInstanceType,
+              ami: servers.ami,
+              keyName: servers.keyName,
+              adminCidrs: config.adminCidrs,
+              nodeSecurityGroupId: security.securityGroupId,
+              tags,
+            },
+            parent,
+          )
+        : undefined;
+    this.bastionHost = bastion?.bastionHost;
+    this.accessPlumbing = accessPlumbing(config.access, {
+      publicSsh: security.adminRules,
+      bastion: bastion?.plumbing ?? [],
+      ssm: [...role.attachments, ...network.egress],
+    });
+    /** What the node transport takes (createTransport, i12-steps). */
+    this.nodeAccess = nodeAccessFor(config.access, {
+      ...(bastion ? { bastionHost: bastion.bastionHost } : {}),
+      region: config.region,
+    });
+    const instanceIds = servers.nodes.map((n) => n.instance.id);
     const controlPlane = new ControlPlaneEndpoint(
       `${name}-cp`,
       {
@@ -253,6 +318,7 @@ export class RancherHa extends pulumi.ComponentResource {
         subnetIds: network.loadBalancerSubnetIds,
         nodeSecurityGroupId: security.securityGroupId,
         adminCidrs: config.adminCidrs,
+        internal: config.loadBalancerScheme === "internal",
         instanceIds,
         tags,
         protect: config.protect,
@@ -261,15 +327,34 @@ export class RancherHa extends pulumi.ComponentResource {
       },
       parent,
     );
-    const zoneId = hostedZoneId(config.zone, config.hostname, parent);
+    const internal = config.loadBalancerScheme === "internal";
+    const zoneId = hostedZoneId(
+      config.zone,
+      config.hostname,
+      parent,
+      internal
+        ? {
+            private: true,
+            ...(config.network.kind === "existing" ? { vpcId: config.network.vpcId } : {}),
+          }
+        : { private: false },
+    );
     const targets: NodeTarget[] = servers.nodes.map((n) => ({
       nodeName: n.nodeName,
       instanceId: n.instance.id,
-      publicIp: n.instance.publicIp,
+      publicIp:
+        config.access.mode === "public"
+          ? n.instance.publicIp.apply((ip) => publicHost(n.nodeName, ip))
+          : n.instance.publicIp,
       privateIp: n.instance.privateIp,
     }));
-    // Issue 10 turns this into the stack's rancher-ha:nodeAccess (bastion / ssm / public).
-    const access: NodeAccess = { mode: "public" };
+    const access = this.nodeAccess;
+    const transport = {
+      sshUser: servers.sshUser,
+      sshPrivateKey: servers.sshPrivateKey,
+      ...(config.awsProfile !== undefined ? { awsProfile: config.awsProfile } : {}),
+      accessPlumbing: this.accessPlumbing,
+    };
     this.frontEnd = createFrontEnd(config.frontEnd, {
       name,
       config,
@@ -281,8 +366,7 @@ export class RancherHa extends pulumi.ComponentResource {
       ingress: {
         nodes: targets,
         access,
-        sshUser: servers.sshUser,
-        sshPrivateKey: servers.sshPrivateKey,
+        ...transport,
         ingressController: ingress.controller,
         trustedCidrs: network.loadBalancerCidrs,
       },
@@ -294,8 +378,7 @@ export class RancherHa extends pulumi.ComponentResource {
       {
         servers: targets,
         access,
-        sshUser: servers.sshUser,
-        sshPrivateKey: servers.sshPrivateKey,
+        ...transport,
         rke2Version: config.rke2Version,
         preloadImages: config.preloadImages,
         ingressController: ingress.controller,
@@ -327,7 +410,15 @@ export class RancherHa extends pulumi.ComponentResource {
 
     const dns = new RancherDns(
       `${name}-dns`,
-      { hostname: config.hostname, zoneId, target: this.frontEnd, protect: config.protect },
+      {
+        hostname: config.hostname,
+        zoneId,
+        target: this.frontEnd,
+        protect: config.protect,
+        // A VPC the stack creates is associated with the private zone here; a given VPC must
+        // be associated already (the zone is looked up among its zones).
+        ...(internal && config.network.kind === "new" ? { associateVpcId: network.vpcId } : {}),
+      },
       parent,
     );
 
@@ -424,6 +515,7 @@ export class RancherHa extends pulumi.ComponentResource {
       kubeconfig: this.kubeconfig,
       bootstrapPassword: this.bootstrapPassword,
       ...(this.sshPrivateKey ? { sshPrivateKey: this.sshPrivateKey } : {}),
+      ...(this.bastionHost ? { bastionHost: this.bastionHost } : {}),
       rke2Version: this.rke2Version,
       loadBalancer: this.loadBalancer,
       ingressController: this.ingressController,

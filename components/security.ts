@@ -170,16 +170,25 @@ function cidrArgs(cidr: string) {
 export interface NodeSecurityArgs {
   vpcId: pulumi.Input<string>;
   adminCidrs: string[];
+  /**
+   * Public servers (nodeAccess public): SSH and the API straight from `adminCidrs`. Private ones
+   * take SSH only from the bastion's group (the bastion adds that rule) or not at all (ssm), and
+   * the API only through the load balancers.
+   */
+  adminAccess: boolean;
   tags: Record<string, string>;
 }
 
 /**
- * The servers' security group: SSH and the API only from admin networks, RKE2's ports only
- * between the servers, and an explicit egress (a Pulumi-created group has none) so the nodes
- * can download RKE2 and pull images. Load balancers add their own rules to it.
+ * The servers' security group: RKE2's ports only between the servers, SSH and the API from admin
+ * networks for public servers only, and an explicit egress (a Pulumi-created group has none) so
+ * the nodes can download RKE2 and pull images. Load balancers and the bastion add their own
+ * rules to it.
  */
 export class NodeSecurity extends pulumi.ComponentResource {
   public readonly securityGroupId: pulumi.Output<string>;
+  /** SSH and API rules from admin networks (public servers only). */
+  public readonly adminRules: aws.vpc.SecurityGroupIngressRule[];
 
   constructor(name: string, args: NodeSecurityArgs, opts?: pulumi.ComponentResourceOptions) {
     super("rancher-ha:security:NodeSecurity", name, {}, opts);
@@ -194,8 +203,13 @@ export class NodeSecurity extends pulumi.ComponentResource {
       parent,
     );
     this.securityGroupId = sg.id;
-    allowFromCidrs(name, sg.id, SSH_RULE, args.adminCidrs, parent, args.tags);
-    allowFromCidrs(name, sg.id, API_ADMIN_RULE, args.adminCidrs, parent, args.tags);
+    this.adminRules = [];
+    if (args.adminAccess) {
+      this.adminRules.push(
+        ...allowFromCidrs(name, sg.id, SSH_RULE, args.adminCidrs, parent, args.tags),
+        ...allowFromCidrs(name, sg.id, API_ADMIN_RULE, args.adminCidrs, parent, args.tags),
+      );
+    }
     for (const rule of NODE_TO_NODE_RULES) {
       allowFromGroup(`${name}-self`, sg.id, rule, sg.id, parent, args.tags);
     }

@@ -2,6 +2,7 @@
 // load balancers (listeners, target groups) to the servers per availability zone, and the Helm
 // releases on the cluster. Everything is derived from the recorded resources (types, inputs,
 // dependencies), so the picture follows the program rather than being drawn by hand.
+import { BASTION_ROLE, ROLE_TAG } from "../components/instanceRoles";
 import type { RecordedResource } from "./mocks";
 import type { Plan } from "./run";
 import { Secret, UNKNOWN } from "./values";
@@ -13,6 +14,7 @@ const T = {
   targetGroup: "aws:lb/targetGroup:TargetGroup",
   attachment: "aws:lb/targetGroupAttachment:TargetGroupAttachment",
   instance: "aws:ec2/instance:Instance",
+  natGateway: "aws:ec2/natGateway:NatGateway",
   subnet: "aws:ec2/subnet:Subnet",
   record: "aws:route53/record:Record",
   certificate: "aws:acm/certificate:Certificate",
@@ -104,8 +106,18 @@ export function renderMermaid(plan: Plan): string {
   const users = "internet";
   out.push(`  ${users}(("${label("Users / Internet")}"))`);
 
-  // Servers, grouped by availability zone (from the subnet each instance is placed in).
-  const instances = ofType(T.instance);
+  // Servers, grouped by availability zone (from the subnet each instance is placed in); the
+  // bastion (tagged by its role) is drawn apart.
+  const isBastion = (r: RecordedResource) => {
+    const tags = r.inputs.tags;
+    return (
+      typeof tags === "object" &&
+      tags !== null &&
+      (tags as Record<string, unknown>)[ROLE_TAG] === BASTION_ROLE
+    );
+  };
+  const instances = ofType(T.instance).filter((r) => !isBastion(r));
+  const bastions = ofType(T.instance).filter(isBastion);
   const zones = new Map<string, { title: string; servers: RecordedResource[] }>();
   for (const inst of instances) {
     const subnet = deps(inst, T.subnet, "subnetId")[0];
@@ -279,16 +291,32 @@ export function renderMermaid(plan: Plan): string {
     }
   }
 
-  // Admins reach the Kubernetes API on the internet-facing NLB (the internal one is the servers').
+  // Private servers: the bastion admins reach them through, and the NAT gateways they leave by.
+  for (const b of bastions) {
+    const bid = g.id(b.urn, "bst", b.name);
+    out.push(`  ${bid}{{"${label("Bastion", str(b.inputs.instanceType))}"}}`);
+    g.edge(bid, cluster, "SSH");
+  }
+  const nats = ofType(T.natGateway);
+  if (nats.length > 0) {
+    out.push(
+      `  nat["${label(nats.length === 1 ? "NAT gateway" : `NAT gateways × ${nats.length}`)}"]`,
+    );
+    g.edge(cluster, "nat", "egress");
+  }
+
+  // Admins reach the Kubernetes API on the internet-facing NLB (the internal one is the
+  // servers'), and SSH on the bastion.
   const apiListeners = listeners.filter(
     (l) =>
       portOf(l) === KUBE_API_PORT &&
       deps(l, T.loadBalancer, "loadBalancerArn").some((lb) => lb.inputs.internal !== true),
   );
-  if (apiListeners.length > 0) {
+  if (apiListeners.length > 0 || bastions.length > 0) {
     const cidrs = plan.config.adminCidrs;
     out.push(`  admins(("${label("Admins", cidrs.length > 0 ? cidrs.join(", ") : undefined)}"))`);
     for (const l of apiListeners) g.edge("admins", g.id(l.urn, "ls", l.name), "kubectl");
+    for (const b of bastions) g.edge("admins", g.id(b.urn, "bst", b.name), "SSH");
   }
 
   out.push(...g.edges);

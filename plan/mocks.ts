@@ -32,6 +32,26 @@ function digest(s: string, n = 8): string {
   return createHash("sha256").update(s).digest("hex").slice(0, n);
 }
 
+/** A default route's target: an internet gateway, a NAT gateway, or none (isolated). */
+export type MockRoute = "igw" | "nat" | "none";
+
+/** What the config says a given subnet is: its default route, and its place in its list. */
+export interface SubnetClaim {
+  route: MockRoute;
+  position: number;
+}
+
+/** The placeholder route table of a route kind (routes as GetRouteTableRoute). */
+function routeTable(id: string, route: MockRoute): Record<string, unknown> {
+  const target =
+    route === "igw"
+      ? [{ cidrBlock: "0.0.0.0/0", gatewayId: "igw-0placeholder0000" }]
+      : route === "nat"
+        ? [{ cidrBlock: "0.0.0.0/0", natGatewayId: "nat-0placeholder0000" }]
+        : [];
+  return { id, routeTableId: id, routes: target };
+}
+
 /** A zone as DescribeAvailabilityZones reports it (the fields the program filters on). */
 export interface MockZone {
   name: string;
@@ -45,7 +65,21 @@ export interface MockCloud {
   /** The region's zones, by name (standard AZs) or in full. Default: `MOCK_REGION_ZONES`. */
   zones?: (string | MockZone)[];
   /** Given subnets by ID. Default: spread over the region's zones in order, inside 10.0.0.0/16. */
-  subnets?: Record<string, { availabilityZone: string; cidrBlock: string; vpcId?: string }>;
+  subnets?: Record<
+    string,
+    {
+      availabilityZone: string;
+      cidrBlock: string;
+      vpcId?: string;
+      /**
+       * Where its route table sends 0.0.0.0/0; `main`: no explicit association, the VPC's main
+       * table decides (`mainRoute`). Default: what the stack's config says the subnet is.
+       */
+      route?: MockRoute | "main";
+    }
+  >;
+  /** The default route of the VPC's main route table. Default: an internet gateway. */
+  mainRoute?: MockRoute;
   /**
    * A previous deployment's inputs, by resource name: for a property in a resource's
    * `ignoreChanges`, the engine keeps the stored value (pulumi/pulumi step_generator,
@@ -90,14 +124,24 @@ function describeZones(zones: MockZone[], inputs: Record<string, unknown>): Mock
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
-/** Placeholder cloud-assigned values: clearly fake, stable for the same names. */
-/** `vpcId`: the configured existing VPC, which placeholder subnets then belong to. */
+/**
+ * Placeholder cloud-assigned values: clearly fake, stable for the same names.
+ * `vpcId`: the configured existing VPC, which placeholder subnets then belong to. `claims`: what
+ * the stack's config says each given subnet is, and its position in its list (the offline plan
+ * cannot see real subnets: it spreads each list over the zones and checks the config's own claims
+ * about routes; `cloud.subnets[id]` overrides for tests).
+ */
 export function placeholderMocks(
   region: string,
   vpcId = "vpc-placeholder",
   cloud: MockCloud = {},
+  claims: Readonly<Record<string, SubnetClaim>> = {},
+  /** Whether a zone looked up by ID is private (what an internal stack's config claims). */
+  privateZone = false,
 ): pulumi.runtime.Mocks {
-  let ip = 10;
+  const routeOf = (subnetId: string) => cloud.subnets?.[subnetId]?.route ?? claims[subnetId]?.route;
+  let other = 99;
+  let eip = 10;
   let subnetIndex = 0;
   const zones = zonesOf(region, cloud);
   return {
@@ -114,10 +158,16 @@ export function placeholderMocks(
             zoneId: "ZPLACEHOLDERLB",
           });
           break;
-        case "aws:ec2/instance:Instance":
-          ip++;
-          Object.assign(s, { arn, publicIp: `198.51.100.${ip}`, privateIp: `10.0.0.${ip}` });
+        case "aws:ec2/instance:Instance": {
+          // Numbered instances (servers) by their number, whatever order they register in;
+          // others (the bastion) from .100 up.
+          const n = /-(\d+)$/.exec(args.name);
+          const host = n ? 10 + Number(n[1]) : ++other;
+          // EC2 gives no public address to an instance launched without one.
+          const publicIp = inputs.associatePublicIpAddress === false ? "" : `198.51.100.${host}`;
+          Object.assign(s, { arn, publicIp, privateIp: `10.0.0.${host}` });
           break;
+        }
         case "aws:acm/certificate:Certificate":
           Object.assign(s, {
             arn: `arn:aws:acm:${region}:000000000000:certificate/00000000-0000-0000-0000-${digest(args.name, 12)}`,
@@ -136,6 +186,16 @@ export function placeholderMocks(
           break;
         case "aws:route53/record:Record":
           s.fqdn = inputs.name;
+          break;
+        case "aws:iam/role:Role":
+        case "aws:iam/instanceProfile:InstanceProfile":
+          // Auto-named by the provider: the logical name and a suffix.
+          Object.assign(s, { arn, name: `${args.name}-${digest(args.name, 7)}` });
+          break;
+        case "aws:ec2/eip:Eip":
+          // A counter of its own: servers keep their placeholder addresses whatever the mode.
+          eip++;
+          Object.assign(s, { allocationId: `${args.name}-alloc`, publicIp: `192.0.2.${eip}` });
           break;
         case "aws:ec2/keyPair:KeyPair":
           s.keyName = `${args.name}-key`;
@@ -191,6 +251,7 @@ export function placeholderMocks(
           return {
             zoneId: (inputs.zoneId as string | undefined) ?? "ZPLACEHOLDERZONE",
             name: (inputs.name as string | undefined) ?? "placeholder.invalid",
+            privateZone: (inputs.privateZone as boolean | undefined) ?? privateZone,
           };
         case "aws:ec2/getVpc:getVpc":
           return { id: inputs.id as string, cidrBlock: "10.0.0.0/16" };
@@ -203,12 +264,27 @@ export function placeholderMocks(
             (z) => z.optInStatus === "opt-in-not-required",
           );
           const i = subnetIndex++;
+          const position = claims[id]?.position ?? i;
           return {
             id,
             vpcId,
-            availabilityZone: azs[i % azs.length].name,
+            availabilityZone: azs[position % azs.length].name,
             cidrBlock: `10.0.${i * 16}.0/20`,
           };
+        }
+        case "aws:ec2/getRouteTables:getRouteTables": {
+          // Explicit associations only, like DescribeRouteTables' association.subnet-id filter.
+          const filters = (inputs.filters as { name: string; values: string[] }[]) ?? [];
+          const subnetId = filters.find((f) => f.name === "association.subnet-id")?.values[0];
+          if (subnetId === undefined) throw new Error("mock getRouteTables: filter by subnet");
+          const route = routeOf(subnetId);
+          return { id: region, ids: route === "main" ? [] : [`rtb-placeholder-${subnetId}`] };
+        }
+        case "aws:ec2/getRouteTable:getRouteTable": {
+          const id = inputs.routeTableId as string | undefined;
+          if (id === undefined) return routeTable("rtb-placeholder-main", cloud.mainRoute ?? "igw");
+          const route = routeOf(id.replace(/^rtb-placeholder-/, ""));
+          return routeTable(id, route === undefined || route === "main" ? "igw" : route);
         }
         case "tls:index/getPublicKey:getPublicKey":
           return { publicKeyOpenssh: "ssh-ed25519 AAAAplaceholder-derived rancher-ha" };

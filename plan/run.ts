@@ -3,7 +3,15 @@ import * as pulumi from "@pulumi/pulumi";
 import * as settings from "@pulumi/pulumi/runtime/settings";
 import { ConfigError, loadConfig, PROJECT, RancherHaConfig } from "../components/config";
 import { rancherHaProgram } from "../components/program";
-import { installRecordingMocks, MockCloud, placeholderMocks, RecordedResource } from "./mocks";
+import { serversArePrivate } from "../components/accessModes";
+import {
+  installRecordingMocks,
+  MockCloud,
+  MockRoute,
+  placeholderMocks,
+  RecordedResource,
+  SubnetClaim,
+} from "./mocks";
 import { applyOverrides, readStackConfig } from "./stackFile";
 import { Secret } from "./values";
 
@@ -59,6 +67,23 @@ export function planConfig(opts: PlanOptions): {
   }
 }
 
+/**
+ * What the config says each given subnet is: public subnets route to an internet gateway; the
+ * servers' subnets to a NAT gateway when the servers are private, to an internet gateway when
+ * they are public. Each list is spread over the zones on its own. The offline plan answers the
+ * subnet and route lookups with these claims.
+ */
+function claimedSubnets(config: RancherHaConfig): Record<string, SubnetClaim> {
+  if (config.network.kind !== "existing") return {};
+  const servers: MockRoute = serversArePrivate(config.access.mode) ? "nat" : "igw";
+  const claim = (route: MockRoute) => (id: string, position: number) =>
+    [id, { route, position }] as const;
+  return Object.fromEntries([
+    ...config.network.subnetIds.map(claim(servers)),
+    ...(config.network.publicSubnetIds ?? []).map(claim("igw")),
+  ]);
+}
+
 let running: Promise<unknown> = Promise.resolve();
 
 /**
@@ -80,6 +105,8 @@ async function runPlanExclusive(opts: PlanOptions): Promise<Plan> {
       region,
       config.network.kind === "existing" ? config.network.vpcId : undefined,
       opts.cloud,
+      claimedSubnets(config),
+      config.loadBalancerScheme === "internal",
     ),
     PROJECT,
     opts.stack,

@@ -62,8 +62,14 @@ export function checkPlan(
   const rules = options.policies ? RULES.filter((r) => options.policies?.includes(r.name)) : RULES;
   const unknownNames = (options.policies ?? []).filter((n) => !RULES.some((r) => r.name === n));
   if (unknownNames.length > 0) throw new Error(`unknown policies: ${unknownNames.join(", ")}`);
-  const ruleOptions: RuleOptions =
-    options.requireProtection !== undefined ? { requireProtection: options.requireProtection } : {};
+  const ruleOptions: RuleOptions = {
+    ...(options.requireProtection !== undefined
+      ? { requireProtection: options.requireProtection }
+      : {}),
+    ...(options.allowPublicServers !== undefined
+      ? { allowPublicServers: options.allowPublicServers }
+      : {}),
+  };
   return runRules(plan.resources.map(toPolicyResource), ruleOptions, rules).map((f) => ({
     policy: f.rule.name,
     resourceUrn: f.resource.urn ?? "",

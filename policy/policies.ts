@@ -97,8 +97,11 @@ export function shapeFromPolicyResource(r: PolicyResource): PolicyResourceShape 
 }
 
 function ruleOptions(args: { getConfig<T extends object>(): T }): RuleOptions {
-  const config = args.getConfig<{ requireProtection?: unknown }>();
-  return config.requireProtection === true ? { requireProtection: true } : {};
+  const config = args.getConfig<{ requireProtection?: unknown; allowPublicServers?: unknown }>();
+  return {
+    ...(config.requireProtection === true ? { requireProtection: true } : {}),
+    ...(config.allowPublicServers === true ? { allowPublicServers: true } : {}),
+  };
 }
 
 /**

@@ -25,7 +25,7 @@ describe("automation: offline plan", function () {
       { ...MIN, serverCount: 5, bootstrapPassword: "s3cret-password-123" },
       REGION,
     );
-    const servers = plan.resources.filter((r) => r.type === "aws:ec2/instance:Instance");
+    const servers = plan.resources.filter((r) => /^rancher-server-\d+$/.test(r.name));
     assert.equal(servers.length, 5);
     assert.equal(plan.config.hostname, "rancher.example.com", "not the dev stack file's hostname");
     const data = planData(plan);
@@ -33,7 +33,7 @@ describe("automation: offline plan", function () {
     assert.ok(!json.includes("s3cret-password-123"), "secret setting hidden");
     assert.ok(!json.includes(MOCK_SECRET_PREFIX), "generated secrets hidden");
     assert.equal(data.config.bootstrapPassword, "[secret]");
-    assert.equal(data.counts["aws:ec2/instance:Instance"], 5);
+    assert.equal(data.counts["aws:ec2/instance:Instance"], 6, "five servers and the bastion");
     assert.match(data.mermaid, /^flowchart LR/);
     assert.ok(
       JSON.stringify(planData(plan, { showSecrets: true })).includes("s3cret-password-123"),

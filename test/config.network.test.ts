@@ -128,7 +128,7 @@ describe("config validator: the VPC", () => {
     [
       "a VPC without subnets",
       { vpcId: VPC },
-      ["subnetIds: required with vpcId: public subnets in at least two AZs"],
+      ["subnetIds: required with vpcId: the servers' subnets, in at least two AZs"],
     ],
     [
       "subnets without a VPC",

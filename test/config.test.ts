@@ -55,7 +55,16 @@ describe("config", () => {
       assert.equal(config[key], DEFAULTS[key], key);
     }
     assert.deepEqual(config.ingressCidrs, DEFAULTS.ingressCidrs);
-    assert.deepEqual(config.network, { kind: "new", vpcCidr: DEFAULTS.vpcCidr });
+    assert.deepEqual(config.network, {
+      kind: "new",
+      vpcCidr: DEFAULTS.vpcCidr,
+      natGateways: DEFAULTS.natGateways,
+    });
+    assert.deepEqual(config.access, {
+      mode: DEFAULTS.nodeAccess,
+      bastionInstanceType: DEFAULTS.bastionInstanceType,
+    });
+    assert.equal(config.loadBalancerScheme, DEFAULTS.loadBalancerScheme);
     assert.deepEqual(config.frontEnd, {
       mode: DEFAULTS.loadBalancer,
       tls: { source: DEFAULTS.tlsSource },
@@ -86,6 +95,10 @@ describe("config", () => {
 
       availabilityZones: ["us-east-1a", "us-east-1b"],
       vpcCidr: "10.30.0.0/16",
+      nodeAccess: "bastion",
+      bastionInstanceType: "t3.small",
+      natGateways: "perAz",
+      loadBalancerScheme: "internet-facing",
       rke2Version: "v1.35.7+rke2r1",
       rancherVersion: "2.15.0",
       certManagerVersion: "v1.21.1",
@@ -110,7 +123,9 @@ describe("config", () => {
       kind: "new",
       vpcCidr: "10.30.0.0/16",
       availabilityZones: ["us-east-1a", "us-east-1b"],
+      natGateways: "perAz",
     });
+    assert.deepEqual(config.access, { mode: "bastion", bastionInstanceType: "t3.small" });
     assert.equal(config.auditLogLevel, 2);
     assert.equal(config.replaceServer, 5);
     const byo = resolveConfig(
@@ -118,6 +133,7 @@ describe("config", () => {
         ...MIN,
         vpcId: "vpc-0123456789abcdef0",
         subnetIds: ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"],
+        publicSubnetIds: ["subnet-0123456789abcdef2", "subnet-0123456789abcdef3"],
       },
       CTX,
     );

@@ -111,7 +111,7 @@ describe("estimate in the plan command and library", function () {
     );
     // The cost comes just before it, labelled as an estimate.
     assert.match(r.out, /Monthly cost estimate for us-east-1 .*an estimate, not a quote/);
-    assert.match(r.out, /EC2 instances: 3 × m6i\.xlarge +\$\d+\.\d\d/);
+    assert.match(r.out, /EC2 instances: 1 × t3\.micro, 3 × m6i\.xlarge +\$\d+\.\d\d/);
     assert.match(r.out, /Total +\$\d+\.\d\d a month/);
   });
 

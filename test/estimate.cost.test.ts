@@ -227,20 +227,41 @@ describe("estimate: monthly cost", function () {
     });
   }
 
-  it("dev (us-east-1): three servers, their volumes and addresses, two NLBs, the backup bucket; total is the sum", async () => {
+  it("dev (us-east-1, bastion): servers, bastion, volumes, two NLBs, NAT and its address, the backup bucket; total is the sum", async () => {
     const p = await plan("dev");
     const c = estimateCost(p.resources, p.config.region);
     assert.deepEqual(
       c.byKind.map((k) => [k.kind, k.detail]),
       [
-        ["instances", "3 × m6i.xlarge"],
-        ["ebs", "3 × 100 GiB gp3"],
+        ["instances", "1 × t3.micro, 3 × m6i.xlarge"],
+        ["ebs", "1 × 8 GiB gp3, 3 × 100 GiB gp3"],
         ["loadBalancers", "2 × NLB"],
-        ["publicIpv4", "6 addresses"],
+        ["natGateways", "1 × NAT gateway"],
+        // The public NLB's three, the bastion's and the NAT gateway's Elastic IP.
+        ["publicIpv4", "5 addresses"],
         ["s3", "1 × bucket"],
       ],
     );
     assert.equal(c.monthlyUsd, cents(c.lines.reduce((t, l) => t + l.monthlyUsd, 0)));
+  });
+
+  it("each access mode pays for its own path: NAT gateways, bastion, or public addresses", async () => {
+    const kinds = async (overrides: string[]) => {
+      const p = await plan("dev", overrides);
+      return Object.fromEntries(
+        estimateCost(p.resources, p.config.region).byKind.map((k) => [k.kind, k.detail]),
+      );
+    };
+    const ssm = await kinds(["nodeAccess=ssm"]);
+    assert.equal(ssm.instances, "3 × m6i.xlarge", "no bastion");
+    assert.equal(ssm.natGateways, "1 × NAT gateway");
+    assert.equal(ssm.publicIpv4, "4 addresses", "the NLB's three and the NAT gateway's");
+    const perAz = await kinds(["nodeAccess=ssm", "natGateways=perAz"]);
+    assert.equal(perAz.natGateways, "3 × NAT gateway");
+    assert.equal(perAz.publicIpv4, "6 addresses");
+    const pub = await kinds(["nodeAccess=public"]);
+    assert.equal(pub.natGateways, undefined);
+    assert.equal(pub.publicIpv4, "6 addresses", "the NLB's three and one per server");
   });
 
   it("prod (eu-west-1): priced at eu-west-1's own prices, the ALB beside the two NLBs", async () => {
@@ -250,7 +271,8 @@ describe("estimate: monthly cost", function () {
     assert.deepEqual(c.unpriced, []);
     assert.equal(c.monthlyUsd, cents(c.lines.reduce((t, l) => t + l.monthlyUsd, 0)));
     assert.equal(c.byKind.find((k) => k.kind === "loadBalancers")!.detail, "2 × NLB, 1 × ALB");
-    assert.equal(c.byKind.find((k) => k.kind === "publicIpv4")!.detail, "9 addresses");
+    // The ALB's and public NLB's three each, the bastion's and the NAT gateway's.
+    assert.equal(c.byKind.find((k) => k.kind === "publicIpv4")!.detail, "8 addresses");
     // Every unit price is Ireland's, not us-east-1's (Ireland's instances and ALB cost more).
     const EU = PRICES.regions["eu-west-1"];
     const unit = (d: RegExp) => c.lines.find((l) => d.test(l.description))!.unitUsd;
@@ -289,7 +311,7 @@ describe("estimate: monthly cost", function () {
     });
 
     it("instance prices double with each size within a family (catches typos)", () => {
-      const order = ["large", "xlarge", "2xlarge", "4xlarge"];
+      const order = ["nano", "micro", "small", "medium", "large", "xlarge", "2xlarge", "4xlarge"];
       for (const [region, p] of Object.entries(PRICES.regions)) {
         for (const [type, price] of Object.entries(p.instances)) {
           const [family, size] = type.split(".");

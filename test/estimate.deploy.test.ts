@@ -39,6 +39,7 @@ function variants(): [string, string, string[]][] {
       [
         "vpcId=vpc-0123456789abcdef0",
         'subnetIds=["subnet-0123456789abcdef0","subnet-0123456789abcdef1"]',
+        'publicSubnetIds=["subnet-0123456789abcdef2","subnet-0123456789abcdef3"]',
       ],
     ],
     [
@@ -124,8 +125,11 @@ describe("estimate: modeled first deploy", function () {
   });
 
   it("with preloadImages the first deploy is shorter by the pulls on the serial chain only", async () => {
-    const pulls = estimateDeploy((await plan("dev", ["preloadImages=false"])).resources);
-    const staged = estimateDeploy((await plan("dev")).resources);
+    // Public servers: with private ones the NAT gateway shifts which pulls are on the chain.
+    const pulls = estimateDeploy(
+      (await plan("dev", ["nodeAccess=public", "preloadImages=false"])).resources,
+    );
+    const staged = estimateDeploy((await plan("dev", ["nodeAccess=public"])).resources);
     const saved =
       seconds("command:remote:Command#start-first") -
       seconds("command:remote:Command#start-first-preloaded") +
@@ -141,8 +145,8 @@ describe("estimate: modeled first deploy", function () {
     );
   });
 
-  it("dev: the serial chain through the NLB, first start, joins, Rancher and its first backup is critical", async () => {
-    const e = estimateDeploy((await plan("dev")).resources);
+  it("dev, public servers: the serial chain through the NLB, first start, joins, Rancher and its first backup is critical", async () => {
+    const e = estimateDeploy((await plan("dev", ["nodeAccess=public"])).resources);
     assert.deepEqual(
       e.criticalPath.map((s) => s.name),
       [
@@ -169,6 +173,27 @@ describe("estimate: modeled first deploy", function () {
     assert.ok(e.criticalPath.every((s) => s.critical));
   });
 
+  it("dev, private servers: they boot only once their NAT route exists, so the NAT gateway leads", async () => {
+    const e = estimateDeploy((await plan("dev")).resources);
+    const path = e.criticalPath.map((s) => s.name);
+    assert.deepEqual(path.slice(0, 7), [
+      "rancher-net-vpc",
+      "rancher-net-igw",
+      "rancher-net-public",
+      "rancher-net-public-1",
+      "rancher-net-nat-1",
+      "rancher-net-private-1-default",
+      "rancher-server-1",
+    ]);
+    assert.ok(path.includes("rancher-rke2-3-start"));
+    assert.deepEqual(path.slice(-2), [
+      "rancher-install-rancher",
+      "rancher-rancher-backup-scheduled",
+    ]);
+    const publicServers = estimateDeploy((await plan("dev", ["nodeAccess=public"])).resources);
+    assert.ok(e.totalSeconds > publicServers.totalSeconds, "the NAT gateway costs time");
+  });
+
   it("each extra server adds one join to the first deploy (joins are serial)", async () => {
     const three = estimateDeploy((await plan("dev")).resources).totalSeconds;
     const seven = estimateDeploy((await plan("dev", ["serverCount=7"])).resources).totalSeconds;
@@ -176,7 +201,8 @@ describe("estimate: modeled first deploy", function () {
   });
 
   it("installs wait for nothing from the load balancers: they run right after their files", async () => {
-    const p = await plan("dev");
+    // Public servers: private ones first wait for their NAT gateway (see above).
+    const p = await plan("dev", ["nodeAccess=public"]);
     const e = estimateDeploy(p.resources);
     const lbs = p.resources.filter((r) => r.type === "aws:lb/loadBalancer:LoadBalancer");
     const step = (name: string) => e.steps.find((s) => s.name === name)!;

@@ -58,6 +58,11 @@ export function ofType(p: Plan, type: string): RecordedResource[] {
   return p.resources.filter((r) => r.type === type);
 }
 
+/** The RKE2 servers (not the bastion): instances named `<stack component>-server-<n>`. */
+export function servers(p: Plan): RecordedResource[] {
+  return ofType(p, TYPES.instance).filter((r) => /-server-\d+$/.test(r.name));
+}
+
 export function byName(p: Plan, name: string, type?: string): RecordedResource {
   const found = p.resources.filter((r) => r.name === name && (!type || r.type === type));
   assert.equal(

@@ -1,8 +1,9 @@
 // Upgrades, replacement and destroy, proven on the dependency graph the engine would see.
 import * as assert from "node:assert/strict";
 import { ConfigError } from "../components/config";
+import { ROLLED_PROPERTIES as ROLLED } from "../components/nodes";
 import { planConfig } from "../plan/run";
-import { byName, FIXTURE_STACKS, ofType, plan, TYPES, unwrap, waitsFor } from "./helpers";
+import { byName, FIXTURE_STACKS, ofType, plan, servers, TYPES, unwrap, waitsFor } from "./helpers";
 
 describe("lifecycle", function () {
   this.timeout(120_000);
@@ -30,7 +31,7 @@ describe("lifecycle", function () {
         byName(p, `rancher-rke2-${i}-member`, TYPES.command).inputs;
       assert.deepEqual(member(before), member(after), "membership untouched: nobody leaves");
     }
-    for (const inst of ofType(before, TYPES.instance)) {
+    for (const inst of servers(before)) {
       assert.deepEqual(byName(after, inst.name, TYPES.instance).inputs, inst.inputs);
     }
     // The servers' RKE2 config and cluster.env are unchanged (no re-init); only params (the
@@ -125,14 +126,10 @@ describe("lifecycle", function () {
       if (i === 2) {
         assert.deepEqual(inst.ignoreChanges, []);
         assert.equal(inst.protect, false, "unprotected for its replacement");
-        assert.deepEqual(inst.replaceOnChanges, ["ami", "instanceType", "keyName", "subnetId"]);
+        assert.deepEqual(inst.replaceOnChanges, ROLLED);
         assert.equal(inst.deleteBeforeReplace, true, "leave, delete, then a new one joins");
       } else {
-        assert.deepEqual(
-          inst.ignoreChanges,
-          ["ami", "instanceType", "keyName", "subnetId"],
-          `server ${i}`,
-        );
+        assert.deepEqual(inst.ignoreChanges, ROLLED, `server ${i}`);
         assert.deepEqual(inst.replaceOnChanges, []);
       }
     }
@@ -147,6 +144,7 @@ describe("lifecycle", function () {
   it("new subnets or zones move no running server but the replaceServer (subnetId forces replacement)", async () => {
     const byo = (ids: number[], more: string[] = []) =>
       plan("dev", [
+        "nodeAccess=public",
         "vpcId=vpc-0123456789abcdef0",
         `subnetIds=${JSON.stringify(ids.map((n) => `subnet-0123456789abcdef${n}`))}`,
         ...more,

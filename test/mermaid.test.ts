@@ -153,7 +153,17 @@ describe("mermaid diagram", function () {
     assert.ok(edge(p, cm, rancher), "cert-manager before Rancher");
     assert.equal(p.subgraphs.get("helm")?.parent, "cluster", "releases run on the cluster");
     const adminEdges = p.edges.filter((e) => e.from === "admins");
-    assert.equal(adminEdges.length, 1, "admins reach only the public API listener");
+    assert.deepEqual(
+      adminEdges.map((e) => [e.to.replace(/_.*/, ""), e.label]).sort(),
+      [
+        ["bst", "SSH"],
+        ["ls", "kubectl"],
+      ],
+      "admins reach only the public API listener and the bastion",
+    );
+    // Private servers: reached through the bastion, leaving through the NAT gateway.
+    assert.ok(p.edges.some((e) => e.from.startsWith("bst_") && e.to === "cluster"));
+    assert.ok(p.edges.some((e) => e.from === "cluster" && e.to === "nat" && e.label === "egress"));
     assert.ok(p.subgraphs.get(pub)!.members.includes(adminEdges[0].to));
     assert.match(p.nodes.get("admins")!, /203\.0\.113\.0\/24/);
   });
@@ -255,13 +265,18 @@ describe("mermaid diagram", function () {
     const p = parse(renderMermaid(unknownAz));
     assert.deepEqual(
       [...p.subgraphs.entries()].filter(([k]) => k.startsWith("az_")).map(([, v]) => v.label),
-      ["subnet rancher-net-public-1", "subnet rancher-net-public-2", "subnet rancher-net-public-3"],
+      [
+        "subnet rancher-net-private-1",
+        "subnet rancher-net-private-2",
+        "subnet rancher-net-private-3",
+      ],
     );
     const existing = parse(
       renderMermaid(
         await plan([
           "vpcId=vpc-0123456789abcdef0",
           'subnetIds=["subnet-0123456789abcdef0","subnet-0123456789abcdef1"]',
+          'publicSubnetIds=["subnet-0123456789abcdef2","subnet-0123456789abcdef3"]',
         ]),
       ),
     );
@@ -297,7 +312,7 @@ describe("mermaid diagram", function () {
     const weird: Plan = {
       ...base,
       resources: base.resources.map((r) =>
-        r.type === "aws:ec2/instance:Instance"
+        r.type === "aws:ec2/instance:Instance" && r.name.startsWith("rancher-server-")
           ? { ...r, name: names[i++], inputs: { ...r.inputs, instanceType: 'm6i."big"' } }
           : r,
       ),

@@ -1,11 +1,11 @@
 import * as assert from "node:assert/strict";
 import { ConfigError } from "../components/config";
-import { existingSubnetsProblem, subnetCidrs } from "../components/network";
+import { givenSubnetProblems, subnetCidrs, type SubnetClass } from "../components/network";
 import { onePerZone, spreadOverZones, zoneLossWarning } from "../components/placement";
 import type { MockCloud } from "../plan/mocks";
 import type { Plan } from "../plan/run";
 import { runPlan } from "../plan/run";
-import { byName, FIXTURE_STACKS, ofType, plan, TYPES } from "./helpers";
+import { byName, FIXTURE_STACKS, ofType, plan, servers, TYPES } from "./helpers";
 
 const S = (n: number) => `subnet-0123456789abcdef${n}`;
 
@@ -14,6 +14,11 @@ function lbZones(p: Plan, azOf: (subnetId: string) => string): Record<string, st
   return Object.fromEntries(
     ofType(p, TYPES.lb).map((lb) => [lb.name, (lb.inputs.subnets as string[]).map(azOf)]),
   );
+}
+
+/** A new VPC's public subnets (private ones, for bastion and ssm, have their own tests). */
+function publicSubnets(p: Plan) {
+  return ofType(p, TYPES.subnet).filter((s) => s.name.includes("-public-"));
 }
 
 function newVpcZones(p: Plan): (subnetId: string) => string {
@@ -35,8 +40,8 @@ describe("network", function () {
     assert.deepEqual(subnetCidrs("192.168.4.0/24", 2), ["192.168.4.0/26", "192.168.4.64/26"]);
   });
 
-  it("new VPC: public subnets with a default route through the internet gateway", async () => {
-    const p = await plan("dev");
+  it("new VPC, public servers: public subnets with a default route through the internet gateway", async () => {
+    const p = await plan("dev", ["nodeAccess=public"]);
     const subnets = ofType(p, TYPES.subnet);
     assert.deepEqual(
       subnets.map((s) => s.inputs.cidrBlock),
@@ -53,14 +58,14 @@ describe("network", function () {
   it("explicit AZs: one subnet per AZ", async () => {
     const p = await plan("dev", ['availabilityZones=["us-east-1d","us-east-1f"]']);
     assert.deepEqual(
-      ofType(p, TYPES.subnet).map((s) => s.inputs.availabilityZone),
+      publicSubnets(p).map((s) => s.inputs.availabilityZone),
       ["us-east-1d", "us-east-1f"],
     );
     const azOf = new Map(
       ofType(p, TYPES.subnet).map((s) => [`${s.name}-id`, s.inputs.availabilityZone]),
     );
     assert.deepEqual(
-      ofType(p, TYPES.instance).map((i) => azOf.get(i.inputs.subnetId as string)),
+      servers(p).map((i) => azOf.get(i.inputs.subnetId as string)),
       ["us-east-1d", "us-east-1f", "us-east-1d"],
     );
   });
@@ -68,13 +73,14 @@ describe("network", function () {
   it("bring your own VPC: no network resources, servers in the given subnets", async () => {
     const subnets = ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"];
     const p = await plan("dev", [
+      "nodeAccess=public",
       "vpcId=vpc-0123456789abcdef0",
       `subnetIds=${JSON.stringify(subnets)}`,
     ]);
     assert.equal(ofType(p, "aws:ec2/vpc:Vpc").length, 0);
     assert.equal(ofType(p, TYPES.subnet).length, 0);
     assert.deepEqual(
-      ofType(p, TYPES.instance).map((i) => i.inputs.subnetId),
+      servers(p).map((i) => i.inputs.subnetId),
       [subnets[0], subnets[1], subnets[0]],
     );
     assert.deepEqual(
@@ -85,34 +91,29 @@ describe("network", function () {
 
   it("refuses given subnets in one AZ or another VPC (checked at deploy)", () => {
     const vpc = "vpc-1";
-    assert.equal(
-      existingSubnetsProblem(vpc, [
-        { id: "a", vpcId: vpc, availabilityZone: "x1a" },
-        { id: "b", vpcId: vpc, availabilityZone: "x1b" },
-      ]),
-      undefined,
-    );
-    assert.match(
-      existingSubnetsProblem(vpc, [
-        { id: "a", vpcId: vpc, availabilityZone: "x1a" },
-        { id: "b", vpcId: vpc, availabilityZone: "x1a" },
-      ])!,
-      /^all subnets are in x1a; list subnets in at least two availability zones$/,
-    );
-    assert.match(
-      existingSubnetsProblem(vpc, [
-        { id: "a", vpcId: "vpc-2", availabilityZone: "x1a" },
-        { id: "b", vpcId: vpc, availabilityZone: "x1b" },
-      ])!,
-      /a not in vpc-1/,
-    );
+    const igw: SubnetClass = { kind: "public", target: "igw-1" };
+    const given = (id: string, availabilityZone: string, vpcId = vpc) => ({
+      id,
+      vpcId,
+      availabilityZone,
+      class: igw,
+    });
+    const check = (servers: ReturnType<typeof given>[]) =>
+      givenSubnetProblems({ vpcId: vpc, servers, privateServers: false });
+    assert.deepEqual(check([given("a", "x1a"), given("b", "x1b")]), []);
+    assert.deepEqual(check([given("a", "x1a"), given("b", "x1a")]), [
+      ["subnetIds", "all subnets are in x1a; list subnets in at least two availability zones"],
+    ]);
+    assert.deepEqual(check([given("a", "x1a", "vpc-2"), given("b", "x1b")]), [
+      ["subnetIds", "a not in vpc-1; list subnets of rancher-ha:vpcId"],
+    ]);
   });
 
   describe("availability zones (one subnet per zone for every load balancer)", () => {
     it("sizes a new VPC to a two-zone region (us-west-1): two subnets, LBs in both, a warning", async () => {
       const p = await plan("dev", ["aws:region=us-west-1"]);
       assert.deepEqual(
-        ofType(p, TYPES.subnet).map((s) => [s.inputs.availabilityZone, s.inputs.cidrBlock]),
+        publicSubnets(p).map((s) => [s.inputs.availabilityZone, s.inputs.cidrBlock]),
         [
           ["us-west-1b", "10.20.0.0/18"],
           ["us-west-1c", "10.20.64.0/18"],
@@ -123,7 +124,7 @@ describe("network", function () {
         assert.deepEqual(zones, ["us-west-1b", "us-west-1c"], `${lb}: one subnet per zone`);
       }
       assert.deepEqual(
-        ofType(p, TYPES.instance).map((i) => azOf(i.inputs.subnetId as string)),
+        servers(p).map((i) => azOf(i.inputs.subnetId as string)),
         ["us-west-1b", "us-west-1c", "us-west-1b"],
       );
       const warning = p.warnings.find((w) => w.startsWith("aws:region:"));
@@ -143,7 +144,7 @@ describe("network", function () {
     it("never puts a subnet in a Local Zone (opt-in-status filter), and takes at most three", async () => {
       const p = await plan("dev", ["aws:region=us-west-2"]);
       assert.deepEqual(
-        ofType(p, TYPES.subnet).map((s) => s.inputs.availabilityZone),
+        publicSubnets(p).map((s) => s.inputs.availabilityZone),
         ["us-west-2a", "us-west-2b", "us-west-2c"],
       );
       assert.deepEqual(p.warnings, [], "three zones: no quorum warning");
@@ -152,7 +153,7 @@ describe("network", function () {
     it("lets a test choose the zones; a region with one zone is a config error naming aws:region", async () => {
       const cloud: MockCloud = { zones: ["us-east-1a", "us-east-1b"] };
       const two = await plan("dev", [], cloud);
-      assert.equal(ofType(two, TYPES.subnet).length, 2);
+      assert.equal(publicSubnets(two).length, 2);
       await assert.rejects(
         runPlan({ stack: "dev", stackDir: FIXTURE_STACKS, cloud: { zones: ["us-east-1a"] } }),
         (e: unknown) =>
@@ -165,7 +166,7 @@ describe("network", function () {
 
     it("explicit zones are used as given, and two of them warn at config time", async () => {
       const p = await plan("dev", ['availabilityZones=["us-east-1d","us-east-1f"]']);
-      assert.equal(ofType(p, TYPES.subnet).length, 2);
+      assert.equal(publicSubnets(p).length, 2);
       const warnings = p.warnings.filter((w) => /availability zone/.test(w));
       assert.equal(warnings.length, 1, "warned once");
       assert.match(warnings[0], /^rancher-ha:availabilityZones: the 3 servers can only be spread/);
@@ -182,7 +183,11 @@ describe("network", function () {
       };
       const p = await plan(
         "dev",
-        ["vpcId=vpc-0123456789abcdef0", `subnetIds=${JSON.stringify([S(0), S(1), S(2), S(3)])}`],
+        [
+          "nodeAccess=public",
+          "vpcId=vpc-0123456789abcdef0",
+          `subnetIds=${JSON.stringify([S(0), S(1), S(2), S(3)])}`,
+        ],
         cloud,
       );
       const azOf = (id: string) => cloud.subnets![id].availabilityZone;
@@ -190,12 +195,12 @@ describe("network", function () {
         assert.deepEqual(lb.inputs.subnets, [S(0), S(2)], `${lb.name}: first listed per zone`);
       }
       assert.deepEqual(
-        ofType(p, TYPES.instance).map((i) => i.inputs.subnetId),
+        servers(p).map((i) => i.inputs.subnetId),
         [S(0), S(2), S(1)],
         "a different zone each time while there is one; every subnet may hold a server",
       );
       assert.deepEqual(
-        ofType(p, TYPES.instance).map((i) => azOf(i.inputs.subnetId as string)),
+        servers(p).map((i) => azOf(i.inputs.subnetId as string)),
         ["us-east-1a", "us-east-1b", "us-east-1a"],
       );
       assert.ok(p.warnings.some((w) => w.startsWith("rancher-ha:subnetIds: the 3 servers")));
@@ -203,7 +208,11 @@ describe("network", function () {
 
     it("given subnets in another VPC or one zone are refused before anything is registered", async () => {
       const subnets = [S(0), S(1)];
-      const overrides = ["vpcId=vpc-0123456789abcdef0", `subnetIds=${JSON.stringify(subnets)}`];
+      const overrides = [
+        "nodeAccess=public",
+        "vpcId=vpc-0123456789abcdef0",
+        `subnetIds=${JSON.stringify(subnets)}`,
+      ];
       await assert.rejects(
         runPlan({
           stack: "dev",

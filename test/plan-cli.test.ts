@@ -67,11 +67,11 @@ describe("plan command", function () {
     ]);
     const doc = JSON.parse(r.out);
     assert.equal(
-      doc.resources.filter((x: { type: string }) => x.type === "aws:ec2/instance:Instance").length,
+      doc.resources.filter((x: { name: string }) => /^rancher-server-\d+$/.test(x.name)).length,
       5,
     );
     const ssh = doc.resources.find(
-      (x: { name: string }) => x.name === "rancher-sec-ssh-admin-198-51-100-0-24",
+      (x: { name: string }) => x.name === "rancher-bastion-ssh-admin-198-51-100-0-24",
     );
     assert.equal(ssh.inputs.cidrIpv4, "198.51.100.0/24");
   });
@@ -243,7 +243,7 @@ describe("plan command --policy", function () {
         checkPlan: (plan, options) => {
           seen = options?.requireProtection;
           const ssh = plan.resources.find(
-            (x) => x.name === "rancher-sec-ssh-admin-203-0-113-0-24",
+            (x) => x.name === "rancher-bastion-ssh-admin-203-0-113-0-24",
           )!;
           return [
             {
@@ -262,7 +262,7 @@ describe("plan command --policy", function () {
     assert.equal(out, "");
     assert.match(
       err,
-      /policy violations \(1\):\n {2}- \[admin-ports-restricted\] rancher-sec-ssh-admin-203-0-113-0-24 \(aws:vpc\/securityGroupIngressRule:SecurityGroupIngressRule\): port 22 is open to 0\.0\.0\.0\/0/,
+      /policy violations \(1\):\n {2}- \[admin-ports-restricted\] rancher-bastion-ssh-admin-203-0-113-0-24 \(aws:vpc\/securityGroupIngressRule:SecurityGroupIngressRule\): port 22 is open to 0\.0\.0\.0\/0/,
     );
   });
 });

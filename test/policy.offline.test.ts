@@ -43,9 +43,16 @@ function pairs(vs: Violation[]): string[] {
 describe("policy: checkPlan on the offline plan", () => {
   let l4: Plan;
   let l7: Plan;
+  /** Public servers (nodeAccess public): SSH to the servers' own group from admin networks. */
+  let pub: Plan;
   before(async () => {
     l4 = await runPlan({ stack: "dev", stackDir: FIXTURE_STACKS });
     l7 = await runPlan({ stack: "dev", overrides: ["loadBalancer=l7"], stackDir: FIXTURE_STACKS });
+    pub = await runPlan({
+      stack: "dev",
+      overrides: ["nodeAccess=public"],
+      stackDir: FIXTURE_STACKS,
+    });
   });
 
   it("the plans hold what the rules look at (so passing means something)", () => {
@@ -56,7 +63,8 @@ describe("policy: checkPlan on the offline plan", () => {
       );
       // 80/443 and the ICMP path MTU discovery needs, on the public load balancer's group.
       assert.deepEqual(world.sort(), ["icmp 3", "tcp 443", "tcp 80"]);
-      assert.equal(shapes.filter((r) => r.type === TYPES.instance).length, 3);
+      // Three servers and the bastion.
+      assert.equal(shapes.filter((r) => r.type === TYPES.instance).length, 4);
       const start = shapes.find((r) => r.name === "rancher-rke2-1-start");
       assert.deepEqual(start?.secretProps?.includes("stdin"), true);
       assert.equal(typeof start?.props.stdin, "string", "secrets are unwrapped for the rules");
@@ -70,22 +78,28 @@ describe("policy: checkPlan on the offline plan", () => {
     );
   });
 
-  it("the dev stack passes every policy in L4 and L7", () => {
+  it("the dev stack passes every policy in L4 and L7, with private or public servers", () => {
     assert.deepEqual(checkPlan(l4), []);
     assert.deepEqual(checkPlan(l7), []);
+    assert.deepEqual(checkPlan(pub, { allowPublicServers: true }), []);
+    assert.deepEqual(
+      [...new Set(checkPlan(pub).map((v) => v.policy))],
+      ["servers-without-public-ip"],
+      "public servers are what the stack chose, not a default",
+    );
   });
 
   it("reports SSH opened to the world, by all three group rules, naming the resource", () => {
-    const plan = changed(l4, "rancher-sec-ssh-admin-203-0-113-0-24", (i) => {
+    const plan = changed(pub, "rancher-sec-ssh-admin-203-0-113-0-24", (i) => {
       i.cidrIpv4 = "0.0.0.0/0";
     });
-    const vs = checkPlan(plan);
+    const vs = checkPlan(plan, { allowPublicServers: true });
     assert.deepEqual(pairs(vs), [
       "no-world-ingress-except-web rancher-sec-ssh-admin-203-0-113-0-24",
       "admin-ports-restricted rancher-sec-ssh-admin-203-0-113-0-24",
       "node-ingress-least-privilege rancher-sec-ssh-admin-203-0-113-0-24",
     ]);
-    assert.equal(vs[0].resourceUrn, find(l4, "rancher-sec-ssh-admin-203-0-113-0-24").urn);
+    assert.equal(vs[0].resourceUrn, find(pub, "rancher-sec-ssh-admin-203-0-113-0-24").urn);
     assert.equal(vs[0].resourceType, TYPES.ingressRule);
     assert.equal(
       vs[1].message,
@@ -134,7 +148,7 @@ describe("policy: checkPlan on the offline plan", () => {
         const shapes = plan.resources.map(toPolicyResource);
         const groups = new Set(
           shapes
-            .filter((r) => r.type === TYPES.instance)
+            .filter((r) => r.type === TYPES.instance && r.name.startsWith("rancher-server-"))
             .flatMap((r) => r.props.vpcSecurityGroupIds),
         );
         assert.deepEqual([...groups], ["rancher-sec-nodes-id"]);
@@ -156,10 +170,15 @@ describe("policy: checkPlan on the offline plan", () => {
         "tcp 6443-6443 <- rancher-cp-int-id",
         "tcp 9345-9345 <- rancher-cp-int-id",
         "tcp 9345-9345 <- rancher-sec-nodes-id",
-        "tcp 6443-6443 <- 203.0.113.0/24",
-        "tcp 22-22 <- 203.0.113.0/24",
+        // Private servers: SSH from the bastion only, the API only through the load balancers.
+        "tcp 22-22 <- rancher-bastion-sg-id",
       ]) {
         assert.ok(l4Rules.includes(expected), `l4: ${expected}`);
+      }
+      assert.ok(!l4Rules.some((r) => r.includes("<- 203.0.113.0/24")), "no range on the servers");
+      const publicRules = onServers(pub);
+      for (const expected of ["tcp 6443-6443 <- 203.0.113.0/24", "tcp 22-22 <- 203.0.113.0/24"]) {
+        assert.ok(publicRules.includes(expected), `public: ${expected}`);
       }
       const l7Rules = onServers(l7);
       assert.ok(l7Rules.includes("tcp 80-80 <- rancher-l7-alb-id"));
@@ -313,8 +332,10 @@ describe("policy: checkPlan on the offline plan", () => {
     it("the dev stack (protect false) violates it on every stateful resource", async () => {
       const vs = checkPlan(l7, { requireProtection: true });
       assert.ok(vs.every((v) => v.policy === "lb-deletion-protection-when-protected"));
+      // The bastion is not stateful: switching nodeAccess removes it.
       const stateful = (r: RecordedResource) =>
-        [TYPES.lbLoadBalancer, TYPES.instance, TYPES.certificate].includes(r.type as never) ||
+        ([TYPES.lbLoadBalancer, TYPES.instance, TYPES.certificate].includes(r.type as never) &&
+          r.name !== "rancher-bastion") ||
         (r.type === TYPES.helmRelease && r.inputs.name === "rancher");
       const expected = l7.resources.filter(stateful).map((r) => r.name);
       assert.deepEqual([...new Set(vs.map((v) => v.resourceName))].sort(), expected.sort());
@@ -355,7 +376,7 @@ describe("policy: checkPlan on the offline plan", () => {
   });
 
   it("runs a subset of the policies by name and rejects unknown names", () => {
-    const plan = changed(l4, "rancher-sec-ssh-admin-203-0-113-0-24", (i) => {
+    const plan = changed(pub, "rancher-sec-ssh-admin-203-0-113-0-24", (i) => {
       i.cidrIpv4 = "0.0.0.0/0";
     });
     assert.deepEqual(pairs(checkPlan(plan, { policies: ["admin-ports-restricted"] })), [

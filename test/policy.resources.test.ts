@@ -226,6 +226,46 @@ describe("policy lb-deletion-protection-when-protected", () => {
       REQUIRE,
     ],
     ["an unprotected Rancher release", rancher, [protect("the Rancher Helm release")], REQUIRE],
+    [
+      "an unprotected bastion (stateless; switching nodeAccess removes it)",
+      res(TYPES.instance, "rancher-bastion", { tags: { "rancher-ha:role": "bastion" } }),
+      [],
+      REQUIRE,
+    ],
+  ]);
+});
+
+describe("policy servers-without-public-ip", () => {
+  const server = (associatePublicIpAddress?: unknown) =>
+    res(
+      TYPES.instance,
+      "server",
+      associatePublicIpAddress === undefined ? {} : { associatePublicIpAddress },
+    );
+  resourceRuleTable("servers-without-public-ip", [
+    ["a server without a public IP", server(false), []],
+    ["a server that does not say (the subnet decides)", server(), []],
+    [
+      "a server with a public IP",
+      server(true),
+      [
+        "associatePublicIpAddress is true: servers get no public IP; reach them through a bastion or SSM (rancher-ha:nodeAccess bastion or ssm)",
+      ],
+    ],
+    [
+      "a server with a public IP in a stack with public servers",
+      server(true),
+      [],
+      { allowPublicServers: true },
+    ],
+    [
+      "the bastion with its public IP",
+      res(TYPES.instance, "rancher-bastion", {
+        associatePublicIpAddress: true,
+        tags: { "rancher-ha:role": "bastion" },
+      }),
+      [],
+    ],
   ]);
 });
 

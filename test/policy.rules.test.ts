@@ -15,11 +15,12 @@ import {
 import { ingressRule, loadBalancer, res } from "./policy-helpers";
 
 describe("policy rules", () => {
-  it("declares the ten mandatory rules, each with a description", () => {
+  it("declares the eleven mandatory rules, each with a description", () => {
     assert.deepEqual(RULE_NAMES, [
       "no-world-ingress-except-web",
       "admin-ports-restricted",
       "node-ingress-least-privilege",
+      "servers-without-public-ip",
       "imdsv2-required",
       "encrypted-root-volume",
       "no-secrets-in-user-data",

@@ -168,7 +168,7 @@ describe("portal in a browser", function () {
       estimate.includes(`Monthly cost\n$${Math.round(est.monthlyCostUsd)} a month`),
       estimate,
     );
-    assert.match(estimate, /· EC2 instances \(3 × m6i\.xlarge\)\n\$\d+/);
+    assert.match(estimate, /· EC2 instances \(1 × t3\.micro, 3 × m6i\.xlarge\)\n\$\d+/);
     assert.match(estimate, /Critical path\n.+ → .+/);
     assert.ok(estimate.includes(est.note), "the estimate says what it is");
     // Plan data without them (prod here): no half-empty cards.

@@ -289,7 +289,7 @@ describe("portal", function () {
     const dev = await call("GET", "/api/stacks/dev/plan");
     assert.equal(dev.status, 200, JSON.stringify(dev.body));
     assert.equal(dev.body.config.hostname, "rancher-dev.example.com");
-    assert.equal(dev.body.counts["aws:ec2/instance:Instance"], 3);
+    assert.equal(dev.body.counts["aws:ec2/instance:Instance"], 4, "three servers and the bastion");
     assert.match(dev.body.mermaid, /^flowchart LR/);
     assert.equal(
       (await call("GET", "/api/stacks/scratch/plan")).status,
@@ -301,7 +301,11 @@ describe("portal", function () {
       settings: { ...devBody().settings, loadBalancer: "l7", serverCount: 5 },
     });
     assert.equal(posted.status, 200);
-    assert.equal(posted.body.counts["aws:ec2/instance:Instance"], 5);
+    assert.equal(
+      posted.body.counts["aws:ec2/instance:Instance"],
+      6,
+      "five servers and the bastion",
+    );
     assert.equal(posted.body.counts["aws:acm/certificate:Certificate"], 1);
     const bad = await call("POST", "/api/stacks/scratch/plan", {
       region: "eu-west-1",

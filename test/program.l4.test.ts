@@ -4,7 +4,7 @@ import * as assert from "node:assert/strict";
 import { parse } from "yaml";
 import { MOCK_SECRET_PREFIX } from "../plan/mocks";
 import { plainStrings, Secret, secretStrings } from "../plan/values";
-import { byName, ofType, plan, TYPES, unwrap, waitsFor } from "./helpers";
+import { byName, ofType, plan, servers, TYPES, unwrap, waitsFor } from "./helpers";
 import { rancherValuesCheck } from "./reference";
 
 const DEV_ADMIN = "203.0.113.0/24";
@@ -14,7 +14,7 @@ describe("program: dev stack (l4)", function () {
 
   it("creates three servers round-robin over three AZs, hardened", async () => {
     const p = await plan("dev");
-    const instances = ofType(p, TYPES.instance);
+    const instances = servers(p);
     assert.equal(instances.length, 3);
     const subnets = new Map(
       ofType(p, TYPES.subnet).map((s) => [`${s.name}-id`, s.inputs.availabilityZone]),
@@ -34,7 +34,7 @@ describe("program: dev stack (l4)", function () {
       assert.equal(i.inputs.instanceType, "m6i.xlarge");
       assert.deepEqual(
         i.ignoreChanges,
-        ["ami", "instanceType", "keyName", "subnetId"],
+        ["ami", "instanceType", "keyName", "subnetId", "associatePublicIpAddress"],
         "a new AMI, type or key never touches all servers at once",
       );
       assert.equal(i.deleteBeforeReplace, true);
@@ -51,6 +51,10 @@ describe("program: dev stack (l4)", function () {
       TYPES.attachment,
       TYPES.record,
       "aws:ec2/routeTableAssociation:RouteTableAssociation",
+      // None takes tags (aws_route, aws_iam_role_policy_attachment, aws_iam_role_policy).
+      "aws:ec2/route:Route",
+      "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+      "aws:iam/rolePolicy:RolePolicy",
       TYPES.certValidation,
       // A bucket's settings take no tags (@pulumi/aws 7.48 s3/*.d.ts); the bucket has them.
       "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
@@ -108,7 +112,7 @@ describe("program: dev stack (l4)", function () {
         t,
       ]),
     );
-    const instanceIds = ofType(p, TYPES.instance).map((i) => `${i.name}-id`);
+    const instanceIds = servers(p).map((i) => `${i.name}-id`);
     for (const l of listeners) {
       assert.equal(l.inputs.protocol, "TCP");
       const action = (l.inputs.defaultActions as Record<string, unknown>[])[0];
@@ -147,12 +151,24 @@ describe("program: dev stack (l4)", function () {
     );
     for (const r of world) assert.equal(r.inputs.securityGroupId, "rancher-cp-nlb-id");
     const nodeSg = "rancher-sec-nodes-id";
-    // SSH and the API from admins only; nodes get 80/443 only from the NLB's group.
+    // Private servers (nodeAccess bastion): no range reaches them directly; SSH only from the
+    // bastion's group, which admits the admins. Nodes get 80/443 only from the NLB's group.
     const fromCidr = rules.filter((r) => r.inputs.securityGroupId === nodeSg && r.inputs.cidrIpv4);
-    assert.deepEqual(fromCidr.map((r) => [r.inputs.fromPort, r.inputs.cidrIpv4]).sort(), [
-      [22, DEV_ADMIN],
-      [6443, DEV_ADMIN],
-    ]);
+    assert.deepEqual(fromCidr, []);
+    assert.deepEqual(
+      rules
+        .filter((r) => r.inputs.securityGroupId === nodeSg && r.inputs.fromPort === 22)
+        .map((r) => r.inputs.referencedSecurityGroupId),
+      ["rancher-bastion-sg-id"],
+    );
+    assert.deepEqual(
+      rules
+        .filter(
+          (r) => r.inputs.securityGroupId === "rancher-bastion-sg-id" && r.inputs.fromPort === 22,
+        )
+        .map((r) => r.inputs.cidrIpv4),
+      [DEV_ADMIN],
+    );
     const web = rules.filter(
       (r) => r.inputs.securityGroupId === nodeSg && [80, 443].includes(r.inputs.fromPort as number),
     );
@@ -407,7 +423,7 @@ describe("program: dev stack (l4)", function () {
 
   it("serverCount and replicas follow config", async () => {
     const p = await plan("dev", ["serverCount=5"]);
-    assert.equal(ofType(p, TYPES.instance).length, 5);
+    assert.equal(servers(p).length, 5);
     const values = unwrap(byName(p, "rancher-install-rancher").inputs.values) as Record<
       string,
       unknown

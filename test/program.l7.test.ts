@@ -123,7 +123,7 @@ describe("program: prod stack (l7)", function () {
     const p = await plan("prod");
     assert.deepEqual(
       ofType(p, TYPES.release).map((r) => r.inputs.chart),
-      ["rancher", "rancher-backup-crd", "rancher-backup"],
+      ["rancher-backup-crd", "rancher", "rancher-backup"],
       "no cert-manager release",
     );
     const rancher = byName(p, "rancher-install-rancher", TYPES.release);
@@ -195,7 +195,11 @@ describe("program: prod stack (l7)", function () {
     };
     const p = await plan(
       "prod",
-      ["vpcId=vpc-0123456789abcdef0", `subnetIds=${JSON.stringify([id(0), id(1), id(2)])}`],
+      [
+        "nodeAccess=public",
+        "vpcId=vpc-0123456789abcdef0",
+        `subnetIds=${JSON.stringify([id(0), id(1), id(2)])}`,
+      ],
       cloud,
     );
     assert.deepEqual(byName(p, "rancher-l7-alb", TYPES.lb).inputs.subnets, [id(0), id(1)]);
@@ -207,6 +211,7 @@ describe("program: prod stack (l7)", function () {
     const nginx = await plan(
       "prod",
       [
+        "nodeAccess=public",
         "vpcId=vpc-0123456789abcdef0",
         `subnetIds=${JSON.stringify([id(0), id(1), id(2)])}`,
         "rke2Version=v1.35.7+rke2r1",

@@ -87,8 +87,8 @@ describe("security group rules", function () {
   });
 
   it("adopts the rules of stacks deployed before: position names are aliases", async () => {
-    // One range: the rule was "<component>-<role>".
-    const dev = await plan("dev");
+    // One range: the rule was "<component>-<role>" (SSH to public servers, the earlier layout).
+    const dev = await plan("dev", ["nodeAccess=public"]);
     const ssh = ofType(dev, TYPES.ingress).find(
       (r) => r.name === `rancher-sec-ssh-admin-${cidrKey(B)}`,
     )!;

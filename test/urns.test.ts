@@ -13,12 +13,14 @@ const BEFORE = JSON.parse(
 
 const j = (v: unknown) => JSON.stringify(v);
 const VARIANTS: { key: string; stack: string; overrides: string[] }[] = [
-  { key: "dev", stack: "dev", overrides: [] },
-  { key: "prod", stack: "prod", overrides: [] },
+  // Stacks deployed before nodeAccess had public servers: they keep them with nodeAccess public.
+  { key: "dev", stack: "dev", overrides: ["nodeAccess=public"] },
+  { key: "prod", stack: "prod", overrides: ["nodeAccess=public"] },
   {
     key: "dev5",
     stack: "dev",
     overrides: [
+      "nodeAccess=public",
       "serverCount=5",
       "replaceServer=2",
       "protect=true",
@@ -29,7 +31,7 @@ const VARIANTS: { key: string; stack: string; overrides: string[] }[] = [
   {
     key: "prodL4",
     stack: "prod",
-    overrides: ["loadBalancer=l4", "sslPolicy=", "idleTimeoutSeconds=0"],
+    overrides: ["nodeAccess=public", "loadBalancer=l4", "sslPolicy=", "idleTimeoutSeconds=0"],
   },
 ];
 

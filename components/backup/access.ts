@@ -1,6 +1,5 @@
-// The servers' backup permissions as a named policy document, ready for the servers' IAM role
-// (issue 10's ServerRole takes `policies: { name, document }[]`). Nothing is attached here: the
-// role belongs to that component.
+// The servers' backup permissions as a named policy document for the servers' IAM role
+// (ServerRole's `policies`, attached in rancherHa.ts): the role belongs to that component.
 import * as pulumi from "@pulumi/pulumi";
 import type { BackupFolders } from "./layout";
 import { renderBackupAccessPolicy } from "./policy";

@@ -17,6 +17,8 @@ export interface ValidationContext {
   region?: string;
   /** RKE2 version deployed by the previous update, when known (to refuse unsupported upgrades). */
   previousRke2Version?: string;
+  /** The `aws:` provider keys the stack sets (`aws:profile`, `aws:accessKey`, …), names only. */
+  awsKeys?: readonly string[];
 }
 
 /** One topic's checks: every finding for these settings, in a stable order. */

@@ -11,6 +11,7 @@ import {
 } from "./problems";
 import type {
   BackupsConfig,
+  AccessConfig,
   FrontEndConfig,
   NetworkConfig,
   RancherHaConfig,
@@ -18,6 +19,7 @@ import type {
 } from "./resolved";
 import { DEFAULTS, PROJECT, type RancherHaSettings } from "./schema";
 import { VALIDATORS } from "./validators";
+import { loadBalancerSchemeOf, natGatewaysOf, nodeAccessOf } from "./validators/access";
 import { awsKeyProblems } from "./validators/aws";
 import { backupsOn } from "./validators/backups";
 import { absoluteToRelative, hostnameOf } from "./validators/dns";
@@ -31,6 +33,8 @@ import { ingressControllerOf, rancherVersionOf } from "./validators/versions";
 export interface ConfigContext extends ValidationContext {
   project?: string;
   stack: string;
+  /** `aws:profile`, passed on to the SSM runner. */
+  awsProfile?: string;
 }
 
 export interface ResolvedConfig {
@@ -60,9 +64,16 @@ export function loadConfig(
   const { settings, problems } = parseSettings(raw);
   for (const [key, message] of awsKeyProblems(raw)) problems.push({ key, message });
   const region = ctx.region ?? raw["aws:region"];
+  const awsKeys = ctx.awsKeys ?? Object.keys(raw).filter((k) => k.startsWith("aws:"));
   let resolved: ResolvedConfig;
   try {
-    resolved = resolveConfig(settings, { ...ctx, ...(region !== undefined ? { region } : {}) });
+    const awsProfile = ctx.awsProfile ?? raw["aws:profile"];
+    resolved = resolveConfig(settings, {
+      ...ctx,
+      awsKeys,
+      ...(awsProfile !== undefined ? { awsProfile } : {}),
+      ...(region !== undefined ? { region } : {}),
+    });
   } catch (e) {
     if (e instanceof ConfigError) throw new ConfigError([...problems, ...e.problems]);
     throw e;
@@ -105,6 +116,9 @@ function build(s: RancherHaSettings, ctx: ConfigContext): RancherHaConfig {
     adminCidrs: s.adminCidrs ?? unproven("no adminCidrs"),
     ingressCidrs: ingressCidrsOf(s),
     network: networkOf(s),
+    access: accessOf(s),
+    ...(ctx.awsProfile !== undefined ? { awsProfile: ctx.awsProfile } : {}),
+    loadBalancerScheme: loadBalancerSchemeOf(s),
     rke2Version: s.rke2Version ?? DEFAULTS.rke2Version,
     rancherVersion: rancherVersionOf(s),
     rancherChartRepository: chartRepository.url,
@@ -199,13 +213,33 @@ function networkOf(s: RancherHaSettings): NetworkConfig {
       kind: "existing",
       vpcId: s.vpcId ?? unproven("no vpcId"),
       subnetIds: s.subnetIds ?? unproven("no subnetIds"),
+      ...(s.publicSubnetIds !== undefined ? { publicSubnetIds: s.publicSubnetIds } : {}),
     };
   }
   return {
     kind: "new",
     vpcCidr: s.vpcCidr ?? DEFAULTS.vpcCidr,
     ...(s.availabilityZones !== undefined ? { availabilityZones: s.availabilityZones } : {}),
+    natGateways: natGatewaysOf(s),
   };
+}
+
+function accessOf(s: RancherHaSettings): AccessConfig {
+  const mode = nodeAccessOf(s);
+  switch (mode) {
+    case "public":
+    case "ssm":
+      return { mode };
+    case "bastion":
+      return {
+        mode,
+        bastionInstanceType: s.bastionInstanceType ?? DEFAULTS.bastionInstanceType,
+      };
+    default: {
+      const unknown: never = mode;
+      return unproven(`node access mode ${String(unknown)}`);
+    }
+  }
 }
 
 export type { ConfigProblem };

@@ -1,6 +1,7 @@
 // The resolved configuration components are built from: defaults applied, and what validation
 // proved carried in the types (one front end by mode with its own fields, the zone by name or
 // ID, a new or an existing network), so the composition code never re-derives it.
+import type { LoadBalancerScheme, NatGatewayMode, NodeAccessMode } from "../accessModes";
 import type { AuditLogLevel, LetsEncryptEnvironment, TlsSource } from "../rancher/values";
 import type { IngressController, LoadBalancerMode } from "../rke2/render";
 
@@ -32,8 +33,21 @@ export type L7FrontEndConfig = {
 };
 export type FrontEndConfig = L4FrontEndConfig | L7FrontEndConfig;
 
-export type NewNetwork = { kind: "new"; vpcCidr: string; availabilityZones?: string[] };
-export type ExistingNetwork = { kind: "existing"; vpcId: string; subnetIds: string[] };
+export type NewNetwork = {
+  kind: "new";
+  vpcCidr: string;
+  availabilityZones?: string[];
+  /** Egress of the private subnets (created only when the servers are private). */
+  natGateways: NatGatewayMode;
+};
+export type ExistingNetwork = {
+  kind: "existing";
+  vpcId: string;
+  /** The servers' subnets: private with bastion/ssm, public with public access. */
+  subnetIds: string[];
+  /** Private servers: where the load balancers and the bastion go (else in subnetIds). */
+  publicSubnetIds?: string[];
+};
 export type NetworkConfig = NewNetwork | ExistingNetwork;
 
 /** Where the backups go: a bucket the stack creates (and may delete), or one it is given. */
@@ -61,6 +75,10 @@ export type BackupsConfig =
       };
     };
 
+/** How the program reaches the servers (`nodeAccess` and what belongs to its mode). */
+export type AccessConfig =
+  { mode: "public" } | { mode: "bastion"; bastionInstanceType: string } | { mode: "ssm" };
+
 export interface RancherHaConfig {
   project: string;
   stack: string;
@@ -80,6 +98,11 @@ export interface RancherHaConfig {
   adminCidrs: string[];
   ingressCidrs: string[];
   network: NetworkConfig;
+  access: AccessConfig;
+  /** The stack's `aws:profile`: the SSM runner's credentials come from it (nodeAccess ssm). */
+  awsProfile?: string;
+  /** Every load balancer users and admins reach: internet-facing or internal. */
+  loadBalancerScheme: LoadBalancerScheme;
   rke2Version: string;
   rancherVersion: string;
   /** Helm repository URL of the Rancher chart (a named repository resolved). */
@@ -101,6 +124,9 @@ export interface RancherHaConfig {
 
 export type {
   AuditLogLevel,
+  LoadBalancerScheme,
+  NatGatewayMode,
+  NodeAccessMode,
   IngressController,
   LetsEncryptEnvironment,
   LoadBalancerMode,

@@ -7,6 +7,7 @@
 // value as a string (lists and maps as JSON), parsed by rules of this project (./parse.ts), and
 // validation is mostly cross-key (./validators/), so a library would add a dependency while
 // the metadata the docs need would still be declared beside it.
+import { LOAD_BALANCER_SCHEMES, NAT_GATEWAY_MODES, NODE_ACCESS_MODES } from "../accessModes";
 import { DEFAULT_RANCHER_CHART_REPOSITORY } from "../rancher/charts";
 import { LETS_ENCRYPT_ENVIRONMENTS, TLS_SOURCES } from "../rancher/values";
 import { INGRESS_CONTROLLERS, LOAD_BALANCER_MODES } from "../rke2/render";
@@ -112,7 +113,7 @@ export const CONFIG_SCHEMA = {
     doc: {
       default: "— (required)",
       notes:
-        "The only sources for SSH (22) and the Kubernetes API (6443). `0.0.0.0/0` and `::/0` are refused, and so are ranges that together open more public addresses than a /8 of IPv4 or a /32 of IPv6 (e.g. `0.0.0.0/1` + `128.0.0.0/1`): that is a share of the internet, not your networks. Private ranges (RFC 1918, 100.64.0.0/10, fc00::/7) do not count.",
+        "The only sources for SSH (22: the bastion, or the servers with `nodeAccess` `public`; none with `ssm`) and the Kubernetes API (6443). `0.0.0.0/0` and `::/0` are refused, and so are ranges that together open more public addresses than a /8 of IPv4 or a /32 of IPv6 (e.g. `0.0.0.0/1` + `128.0.0.0/1`): that is a share of the internet, not your networks. Private ranges (RFC 1918, 100.64.0.0/10, fc00::/7) do not count.",
     },
   },
   instanceType: {
@@ -162,6 +163,29 @@ export const CONFIG_SCHEMA = {
         "`cat key \\| pulumi config set --secret rancher-ha:sshPrivateKey`. The generated one is the `sshPrivateKey` output. Set it before the first `up`: servers keep the key they were created with.",
     },
   },
+  nodeAccess: {
+    type: "string",
+    choices: NODE_ACCESS_MODES,
+    description:
+      "How the program reaches the servers: bastion (private servers, SSH through a bastion), ssm (private servers, SSM Run Command, no port 22) or public (sandboxes).",
+    default: "bastion",
+    group: "Servers",
+    doc: {
+      notes:
+        "`bastion`: servers in private subnets without public IPs, SSH only through a bastion that admits `adminCidrs`. `ssm`: private servers, no port 22 anywhere, every step over SSM Run Command. `public`: servers with public IPs and SSH from `adminCidrs` (sandboxes; the plan warns). See [Node access](#node-access).",
+    },
+  },
+  bastionInstanceType: {
+    type: "string",
+    description: "EC2 instance type of the bastion (nodeAccess bastion only).",
+    default: "t3.micro",
+    unset: "",
+    group: "Servers",
+    doc: {
+      notes:
+        "Only with `nodeAccess` `bastion`. An x86 type EC2's API lists (the bastion boots the servers' amd64 Ubuntu image); no size minimum.",
+    },
+  },
   rke2Version: {
     type: "string",
     description: "RKE2 release, e.g. v1.36.3+rke2r1.",
@@ -203,11 +227,15 @@ export const CONFIG_SCHEMA = {
   },
   vpcCidr: {
     type: "string",
-    description: "CIDR of the new VPC (one public subnet per AZ). Not with vpcId.",
+    description:
+      "CIDR of the new VPC (a public subnet per AZ, and a private one per AZ for bastion/ssm). Not with vpcId.",
     default: "10.20.0.0/16",
     unset: "",
     group: "Network",
-    doc: { notes: "New VPC (/16 to /24) split into one public subnet per AZ." },
+    doc: {
+      notes:
+        "New VPC (/16 to /24): one public subnet per AZ from its first three quarters; with `bastion`/`ssm` one private subnet per AZ from the fourth quarter (a /16 gives /20s).",
+    },
   },
   availabilityZones: {
     type: "string[]",
@@ -229,12 +257,49 @@ export const CONFIG_SCHEMA = {
   },
   subnetIds: {
     type: "string[]",
-    description: "Existing public subnets (at least two AZs) in vpcId.",
+    description:
+      "Existing subnets in vpcId for the servers: private (route to a NAT) with bastion/ssm, public with nodeAccess public.",
     unset: "[]",
     group: "Network",
     doc: {
       notes:
-        "With `vpcId`: public subnets (auto-assign public IPs, route to an IGW) in ≥ 2 AZs. Several may share an AZ: the load balancers take the first listed of each AZ, the servers use them all.",
+        "With `vpcId`: the servers' subnets. With `bastion`/`ssm`: private subnets whose 0.0.0.0/0 goes to a NAT (or another non-IGW target); with `public`: public subnets (route to an IGW) in ≥ 2 AZs, which the load balancers share. Several may share an AZ: the load balancers take the first listed of each AZ, the servers use them all.",
+    },
+  },
+  natGateways: {
+    type: "string",
+    choices: NAT_GATEWAY_MODES,
+    description:
+      "Egress of the new VPC's private subnets: single (one NAT gateway) or perAz (one per AZ, survives an AZ outage).",
+    default: "single",
+    unset: "",
+    group: "Network",
+    doc: {
+      notes:
+        "New VPC with `bastion` or `ssm` only. `single`: one NAT gateway, every private subnet's egress through AZ 1 (if that AZ fails, the servers elsewhere lose egress). `perAz`: one per AZ, each AZ independent, at one NAT gateway's price per AZ.",
+    },
+  },
+  publicSubnetIds: {
+    type: "string[]",
+    description:
+      "With vpcId and private servers: public subnets (route to an internet gateway) for the load balancers and the bastion.",
+    unset: "[]",
+    group: "Network",
+    doc: {
+      notes:
+        "With `vpcId` and `nodeAccess` `bastion`/`ssm`: public subnets (0.0.0.0/0 to an internet gateway) in ≥ 2 AZs covering the servers' AZs, for the load balancers and the bastion; `subnetIds` are then the servers' private subnets. Required unless `loadBalancerScheme` is `internal` (then everything sits in `subnetIds`).",
+    },
+  },
+  loadBalancerScheme: {
+    type: "string",
+    choices: LOAD_BALANCER_SCHEMES,
+    description:
+      "internet-facing, or internal: every load balancer gets private addresses only (reached over VPN/peering; the hostname in a private hosted zone).",
+    default: "internet-facing",
+    group: "Network",
+    doc: {
+      notes:
+        "`internal`: the public NLB and the ALB become internal, `hostedZone`/`hostedZoneId` must name a **private** zone, `tlsSource` `letsEncrypt` is refused (HTTP-01 cannot reach it) and l7 needs `certificateArn` (ACM validates over public DNS). Not with `nodeAccess` `public`. Changing it replaces the load balancers. See [Internal load balancers](#internal-load-balancers).",
     },
   },
   tlsSource: {

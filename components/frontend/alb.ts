@@ -16,6 +16,8 @@ export interface AlbFrontEndArgs {
   ingressCidrs: string[];
   hostname: string;
   zoneId: pulumi.Input<string>;
+  /** `loadBalancerScheme` internal: private addresses only. */
+  internal: boolean;
   /** Existing ACM certificate; without it one is created and DNS-validated in the zone. */
   certificateArn?: string;
   sslPolicy: string;
@@ -74,7 +76,7 @@ export class AlbFrontEnd extends pulumi.ComponentResource implements FrontEnd {
       `${name}-alb`,
       {
         loadBalancerType: "application",
-        internal: false,
+        internal: args.internal,
         subnets: args.subnetIds,
         securityGroups: [sg.id],
         dropInvalidHeaderFields: true,

@@ -16,6 +16,13 @@ export interface ControlPlaneEndpointArgs {
   subnetIds: pulumi.Input<string>[];
   nodeSecurityGroupId: pulumi.Input<string>;
   adminCidrs: string[];
+  /**
+   * `loadBalancerScheme` internal: the admins' NLB gets private addresses only ("The nodes of an
+   * internal load balancer have only private IP addresses. The DNS name of an internal load
+   * balancer is publicly resolvable to the private IP addresses of the nodes", ELBv2
+   * CreateLoadBalancer, Scheme). The scheme is fixed at creation: changing it replaces the NLB.
+   */
+  internal: boolean;
   instanceIds: pulumi.Input<string>[];
   tags: Record<string, string>;
   protect: boolean;
@@ -30,8 +37,8 @@ export interface ControlPlaneEndpointArgs {
  * The control plane's two fixed addresses, both NLBs with client IP preservation off on every
  * target group (a server reaching itself through an NLB with preserved client IPs times out):
  *
- * - public (internet-facing): the Kubernetes API for admins (`adminCidrs`) and the kubeconfig's
- *   server. The L4 front end adds 80/443 to it.
+ * - public (internet-facing, or internal with `loadBalancerScheme` internal): the Kubernetes API
+ *   for admins (`adminCidrs`) and the kubeconfig's server. The L4 front end adds 80/443 to it.
  * - internal: the registration address (9345) and API (6443) the servers use. A server calling
  *   an internet-facing NLB arrives from its public IP, which security-group references to the
  *   servers' group never match; inside the VPC it arrives from its private IP, which they do.
@@ -121,7 +128,7 @@ export class ControlPlaneEndpoint extends pulumi.ComponentResource {
     );
     this.loadBalancer = new aws.lb.LoadBalancer(
       `${name}-nlb`,
-      lbArgs(false, sg.id, `${name}-nlb`),
+      lbArgs(args.internal, sg.id, `${name}-nlb`),
       {
         parent: this,
         protect: args.protect,

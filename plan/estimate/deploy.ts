@@ -2,6 +2,7 @@
 // duration of its kind (durations.ts), scheduled over the plan's own dependency graph
 // (schedule.ts). Nothing here knows the program's steps by name: change the dependencies and the
 // estimate follows.
+import { BASTION_ROLE, ROLE_TAG } from "../../components/instanceRoles";
 import type { RecordedResource } from "../mocks";
 import { COMPONENT_KIND, durationOf, stepKind } from "./durations";
 import { schedule } from "./schedule";
@@ -111,6 +112,15 @@ function groupOf(r: RecordedResource, servers: Map<string, string>): string {
  * when it depends on several (a parameter file naming the peers), the server of its remote-step
  * dependencies (the stage step on that server).
  */
+function isBastion(r: RecordedResource): boolean {
+  const tags = r.inputs.tags;
+  return (
+    typeof tags === "object" &&
+    tags !== null &&
+    (tags as Record<string, unknown>)[ROLE_TAG] === BASTION_ROLE
+  );
+}
+
 function serverOf(resources: readonly RecordedResource[]): Map<string, string> {
   const instances = new Map(resources.filter((r) => r.type === INSTANCE).map((r) => [r.urn, r]));
   const out = new Map<string, string>();
@@ -118,7 +128,8 @@ function serverOf(resources: readonly RecordedResource[]): Map<string, string> {
   // Registration order: a step's dependencies are registered (and assigned) before it.
   for (const r of resources) {
     if (!r.type.startsWith("command:remote:")) continue;
-    const direct = r.dependsOn.filter((u) => instances.has(u));
+    // Steps through the bastion depend on it too: it is the way in, not their server.
+    const direct = r.dependsOn.filter((u) => instances.has(u) && !isBastion(instances.get(u)!));
     if (direct.length === 1) {
       out.set(r.urn, instances.get(direct[0])!.name);
       continue;

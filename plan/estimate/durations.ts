@@ -34,13 +34,22 @@ export const DURATIONS = {
   "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": s(2, "egress rule"),
   // estimate: ImportKeyPair is one call.
   "aws:ec2/keyPair:KeyPair": s(1, "key pair"),
-  // NAT gateways (none yet; a later change may add them): estimate 2 min. The provider waits
-  // for `available`; no measured figure was found. Unlike the single-call resources above, AWS
-  // provisions capacity for it, as for a load balancer, so minutes rather than seconds.
+  // NAT gateways (private servers): estimate 2 min. The provider waits for `available`; kops
+  // waits for it too, "up to 5 min" / "up to 10 min" from pending (kubernetes/kops#944), and
+  // Terraform logs show over a minute of "Still creating" (terraform-aws-modules/terraform-aws-vpc#999).
   "aws:ec2/natGateway:NatGateway": s(120, "NAT gateway"),
+  // estimate: one CreateRoute call (the private subnets' default route to the NAT gateway).
+  "aws:ec2/route:Route": s(2, "route"),
   // estimate: AllocateAddress is one call.
   "aws:ec2/eip:Eip": s(2, "Elastic IP"),
 
+  // --- The servers' IAM role. estimate: CreateRole, CreateInstanceProfile + AddRoleToInstanceProfile
+  // and AttachRolePolicy/PutRolePolicy are single calls; IAM is eventually consistent, which the
+  // provider absorbs by retrying the instance launch that uses the profile, not here.
+  "aws:iam/role:Role": s(3, "IAM role"),
+  "aws:iam/instanceProfile:InstanceProfile": s(5, "instance profile"),
+  "aws:iam/rolePolicyAttachment:RolePolicyAttachment": s(2, "IAM policy attachment"),
+  "aws:iam/rolePolicy:RolePolicy": s(2, "IAM inline policy"),
   // --- Servers.
   // issue 12 ("instance ~35 s") for RunInstances until `running`, which the provider waits for;
   // under load it exceeds 15 s (hashicorp/terraform-provider-aws#316, why the wait was raised).
@@ -64,6 +73,9 @@ export const DURATIONS = {
   // authoritative server (ChangeResourceRecordSets API reference: PENDING until propagated);
   // the AWS CLI waiter polls every 30 s (`aws route53 wait resource-record-sets-changed`).
   "aws:route53/record:Record": s(45, "Route53 record"),
+  // estimate 45 s, as a record: AssociateVPCWithHostedZone returns a change the provider waits
+  // on until INSYNC (internal stacks with a new VPC).
+  "aws:route53/zoneAssociation:ZoneAssociation": s(45, "private zone association"),
   // estimate: RequestCertificate returns the ARN at once; the validation records appear within
   // seconds.
   "aws:acm/certificate:Certificate": s(10, "ACM certificate"),

@@ -13,6 +13,7 @@ import { noSecretsInUserData } from "./no-secrets-in-user-data";
 import { noWorldIngressExceptWeb } from "./no-world-ingress-except-web";
 import { nodeIngressLeastPrivilege } from "./node-ingress-least-privilege";
 import { remoteCommandsNoSecretLogging } from "./remote-commands-no-secret-logging";
+import { serversWithoutPublicIp } from "./servers-without-public-ip";
 import type { PolicyResourceShape, Rule, RuleOptions } from "./types";
 
 export * from "./types";
@@ -35,6 +36,7 @@ export const RULES: readonly Rule[] = [
   noWorldIngressExceptWeb,
   adminPortsRestricted,
   nodeIngressLeastPrivilege,
+  serversWithoutPublicIp,
   imdsv2Required,
   encryptedRootVolume,
   noSecretsInUserData,

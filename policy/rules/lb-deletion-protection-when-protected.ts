@@ -1,9 +1,24 @@
 // With requireProtection: deletion protection on load balancers, Pulumi's protect on what holds
 // state.
+import { BASTION_ROLE, ROLE_TAG } from "../../components/instanceRoles";
 import { LOAD_BALANCERS, type PolicyResourceShape, type Rule, TYPES, UNKNOWN } from "./types";
 import { show, str } from "./values";
 
 export const RANCHER_RELEASE_NAME = "rancher";
+
+/**
+ * The bastion holds no state and is replaced or removed by design (switching nodeAccess deletes
+ * it): protecting it would block that.
+ */
+export function isBastion(r: PolicyResourceShape): boolean {
+  const tags = r.props.tags;
+  return (
+    r.type === TYPES.instance &&
+    typeof tags === "object" &&
+    tags !== null &&
+    (tags as Record<string, unknown>)[ROLE_TAG] === BASTION_ROLE
+  );
+}
 
 function isRancherRelease(r: PolicyResourceShape): boolean {
   if (r.type !== TYPES.helmRelease) return false;
@@ -27,8 +42,8 @@ export const lbDeletionProtectionWhenProtected: Rule = {
   name: "lb-deletion-protection-when-protected",
   description:
     "With requireProtection (policy config, default false): load balancers have " +
-    "enableDeletionProtection, and instances, load balancers, ACM certificates and the Rancher " +
-    "Helm release carry Pulumi's protect option.",
+    "enableDeletionProtection, and server instances (not the bastion), load balancers, ACM " +
+    "certificates and the Rancher Helm release carry Pulumi's protect option.",
   enforcementLevel: "mandatory",
   resourceTypes: [
     TYPES.lbLoadBalancer,
@@ -49,6 +64,7 @@ export const lbDeletionProtectionWhenProtected: Rule = {
   validate(r, options) {
     if (options.requireProtection !== true) return [];
     if (r.type === TYPES.helmRelease && !isRancherRelease(r)) return [];
+    if (isBastion(r)) return [];
     const what = PROTECTED_WHAT[r.type] ?? r.type;
     const messages: string[] = [];
     if (LOAD_BALANCERS.includes(r.type)) {

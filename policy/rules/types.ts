@@ -27,6 +27,8 @@ export interface PolicyResourceShape {
 export interface RuleOptions {
   /** Require deletion protection and Pulumi `protect` on stateful resources. Default false. */
   requireProtection?: boolean;
+  /** Servers may have public IPs (rancher-ha:nodeAccess public). Default false. */
+  allowPublicServers?: boolean;
 }
 
 export interface StackFinding {

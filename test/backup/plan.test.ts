@@ -14,7 +14,7 @@ import { plainStrings, Secret } from "../../plan/values";
 import { releaseValues } from "../charts";
 import { planWith } from "../config-helpers";
 import { helmTemplate } from "../helm";
-import { byName, ofType, plan, unwrap, waitsFor } from "../helpers";
+import { byName, ofType, plan, servers, unwrap, waitsFor } from "../helpers";
 import { referencePath } from "../reference";
 import { planComponents } from "./componentPlan";
 
@@ -27,7 +27,7 @@ const input = (r: { inputs: Record<string, unknown> }, k: string) => unwrap(r.in
  */
 function target(p: Awaited<ReturnType<typeof plan>>) {
   const raw = p.outputs.restoreTarget as { servers: { instanceId: string }[] };
-  const ids = ofType(p, "aws:ec2/instance:Instance").map((i) => `${i.name}-id`);
+  const ids = servers(p).map((i) => `${i.name}-id`);
   assert.deepEqual(
     raw.servers.map((s) => s.instanceId),
     ids,
@@ -246,6 +246,19 @@ describe("backups in the plan", function () {
     assert.ok(!JSON.stringify(policy).includes('"*"'), "no wildcard resource");
   });
 
+  it("the servers' role carries that policy, and every server waits for it", async () => {
+    const p = await plan("dev");
+    const t = target(p);
+    const inline = byName(p, "rancher-iam-rancher-ha-backups", "aws:iam/rolePolicy:RolePolicy");
+    const role = byName(p, "rancher-iam-role", "aws:iam/role:Role");
+    assert.ok(inline.dependsOn.includes(role.urn) || waitsFor(p, inline).has(role.urn));
+    const resources = JSON.parse(String(unwrap(inline.inputs.policy))).Statement.flatMap(
+      (st: { Resource: string | string[] }) => st.Resource,
+    );
+    assert.ok(resources.includes(`arn:aws:s3:::${t.bucket}/rancher-ha/dev/etcd/*`), resources);
+    for (const s of servers(p)) assert.ok(waitsFor(p, s).has(inline.urn), s.name);
+  });
+
   it("hands the restore command a target it accepts: bucket, folders, servers in order", async () => {
     const p = await plan("dev");
     const t = target(p);
@@ -254,7 +267,9 @@ describe("backups in the plan", function () {
       t.servers.map((s) => [s.nodeName, s.privateIp]),
       [1, 2, 3].map((i) => [`rancher-server-${i}`, `10.0.0.1${i}`]),
     );
-    assert.equal(t.nodeAccess, "public");
+    // The stack's default access: through its bastion.
+    assert.equal(t.nodeAccess, "bastion");
+    assert.equal(t.bastionHost, p.outputs.bastionHost);
     assert.equal(t.registrationPort, 9345);
   });
 

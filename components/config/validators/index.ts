@@ -1,5 +1,6 @@
 // Every topic's validator, in the order their problems are reported.
 import type { Validator } from "../problems";
+import { checkAccess } from "./access";
 import { checkRegion } from "./aws";
 import { checkBackups } from "./backups";
 import { checkDns } from "./dns";
@@ -18,6 +19,7 @@ export const VALIDATORS: readonly Validator[] = [
   checkServers,
   checkRanges,
   checkNetwork,
+  checkAccess,
   checkVersions,
   checkTls,
   checkRancher,

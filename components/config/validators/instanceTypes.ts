@@ -80,3 +80,25 @@ function unsizedTypeProblem(type: string, family: string, size: string): string 
   }
   return undefined;
 }
+
+/**
+ * The bastion's type: a real EC2 type that boots the servers' amd64 Ubuntu image (no arm64, no
+ * Mac). No size minimum: it only forwards SSH.
+ */
+export function bastionInstanceTypeProblem(type: string): string | undefined {
+  const m = /^([a-z][a-z0-9-]*)\.([a-z0-9-]+)$/.exec(type);
+  if (!m) return `"${type}" is not an EC2 instance type like t3.micro`;
+  if (!instanceTypeNames().has(type)) {
+    const family = [...instanceTypeNames()].filter((t) => t.startsWith(`${m[1]}.`));
+    const near = nearest(type, family.length > 0 ? family : instanceTypeNames(), 2);
+    return `"${type}" is not an EC2 instance type${near ? `; did you mean ${near}?` : ""} (the known types are in components/data/ec2-instance-type-names.json)`;
+  }
+  if (m[1].startsWith("mac")) {
+    return `${type} is a Mac instance (macOS on a dedicated host); use an x86 Linux type such as t3.micro`;
+  }
+  const arch = knownInstanceTypes().get(type)?.arch;
+  if (arch === "arm64" || (arch === undefined && /^[a-z]+\d+g/.test(m[1]))) {
+    return `${type} is an arm64 (Graviton) type but the bastion boots the servers' amd64 Ubuntu image; use an x86 type such as t3.micro`;
+  }
+  return undefined;
+}

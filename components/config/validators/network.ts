@@ -8,7 +8,7 @@ import { adminBreadthProblems } from "./ranges";
 import { serverCountOf } from "./servers";
 
 const VPC_ID = /^vpc-[0-9a-f]{8}([0-9a-f]{9})?$/;
-const SUBNET_ID = /^subnet-[0-9a-f]{8}([0-9a-f]{9})?$/;
+export const SUBNET_ID = /^subnet-[0-9a-f]{8}([0-9a-f]{9})?$/;
 
 /** The ranges that reach Rancher on 80/443 (the default when unset). */
 export function ingressCidrsOf(s: RancherHaSettings): string[] {
@@ -67,7 +67,9 @@ function existingVpcFindings(s: RancherHaSettings): Finding[] {
   }
   const subnets = s.subnetIds ?? [];
   if (s.subnetIds === undefined) {
-    out.push(problem("subnetIds", "required with vpcId: public subnets in at least two AZs"));
+    out.push(
+      problem("subnetIds", "required with vpcId: the servers' subnets, in at least two AZs"),
+    );
   } else if (new Set(subnets).size < 2) {
     out.push(
       problem("subnetIds", "list at least two distinct subnets in different availability zones"),
