@@ -79,7 +79,12 @@ case $url in
         echo "curl: (18) end of response with $(((total - offset) - (total - offset) / 2)) bytes missing" >&2
         exit 18
         ;;
-      corrupt) { printf 'X'; tail -c +2 "$src"; } >"$out" ;;
+      corrupt)
+        # A different first byte, whatever the (random) fixture starts with.
+        first=$(head -c 1 "$src")
+        if [[ $first == X ]]; then first=Y; else first=X; fi
+        { printf '%s' "$first"; tail -c +2 "$src"; } >"$out"
+        ;;
       *) unsupported "outcome $OUTCOME" ;;
     esac
     ;;
