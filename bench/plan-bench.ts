@@ -6,10 +6,18 @@ import { performance } from "node:perf_hooks";
 import { planEstimate } from "../plan/estimate";
 import { runPlan } from "../plan/run";
 
+// The fixture stacks use the default nodeAccess (bastion: private servers behind a NAT gateway);
+// the public variants show what the NAT gateway adds to the first deploy.
 const CASES: { label: string; stack: string; overrides: string[] }[] = [
   { label: "dev (l4, 3 servers)", stack: "dev", overrides: [] },
   { label: "prod (l7, 3 servers)", stack: "prod", overrides: [] },
   { label: "dev (l4, 7 servers)", stack: "dev", overrides: ["serverCount=7"] },
+  { label: "dev, public servers", stack: "dev", overrides: ["nodeAccess=public"] },
+  {
+    label: "dev, public, 7 servers",
+    stack: "dev",
+    overrides: ["nodeAccess=public", "serverCount=7"],
+  },
 ];
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 // The tests' fixture copies of the example stacks: numbers stay comparable whatever stacks/ holds.

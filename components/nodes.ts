@@ -23,8 +23,8 @@ export interface ServerNodesArgs {
   /** The instance profile of the server role (every mode, so switching never re-associates). */
   instanceProfileName?: pulumi.Input<string>;
   /**
-   * What a server needs before it boots: its subnet's egress (NAT route) and the role's policy
-   * attachments (the SSM agent backs off for 25–30 min after AccessDenied at first registration).
+   * What a server needs before it boots: the role's policy attachments, and with ssm its subnet's
+   * egress (the SSM agent backs off for 25–30 min after AccessDenied at first registration).
    */
   dependsOn?: pulumi.Resource[];
   sshUser: string;

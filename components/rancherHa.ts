@@ -263,7 +263,12 @@ export class RancherHa extends pulumi.ComponentResource {
         subnetIds: network.serverSubnetIds,
         publicIp: !serversArePrivate(config.access.mode),
         instanceProfileName: role.instanceProfileName,
-        dependsOn: [...network.egress, ...role.attachments],
+        // SSM's agent registers at boot and backs off for long after a failure: with ssm the
+        // servers boot once their egress exists. Over SSH only the downloads need it (below).
+        dependsOn:
+          config.access.mode === "ssm"
+            ? [...network.egress, ...role.attachments]
+            : [...role.attachments],
         securityGroupId: security.securityGroupId,
         sshUser: config.sshUser,
         ...(config.sshPrivateKey !== undefined
@@ -392,6 +397,7 @@ export class RancherHa extends pulumi.ComponentResource {
           ...controlPlane.internalApi.attachments,
         ],
         beforeStart: this.frontEnd.ingressTuning,
+        egress: network.egress,
         ...(backups.enabled && storage
           ? {
               etcdSnapshots: storage.bucketName.apply((bucket) => ({

@@ -10,7 +10,7 @@ import {
 } from "../components/network";
 import type { MockCloud } from "../plan/mocks";
 import { runPlan } from "../plan/run";
-import { byName, FIXTURE_STACKS, ofType, plan, TYPES } from "./helpers";
+import { byName, FIXTURE_STACKS, ofType, plan, TYPES, waitsFor } from "./helpers";
 
 const NAT = "aws:ec2/natGateway:NatGateway";
 const EIP = "aws:ec2/eip:Eip";
@@ -65,6 +65,8 @@ describe("network: private subnets for the servers", function () {
         [["rancher-net-nat-1", "rancher-net-public-1-id", "rancher-net-nat-1-alloc"]],
       );
       assert.equal(ofType(p, EIP).length, 1);
+      const igw = byName(p, "rancher-net-igw");
+      assert.ok(nats[0].dependsOn.includes(igw.urn), "a public NAT gateway needs the IGW");
       const routes = ofType(p, ROUTE);
       assert.deepEqual(
         routes.map((r) => [r.name, r.inputs.destinationCidrBlock, r.inputs.natGatewayId]),
@@ -83,9 +85,20 @@ describe("network: private subnets for the servers", function () {
           ["rancher-net-private-3-id", false],
         ],
       );
-      for (const server of servers) {
-        for (const route of routes) {
+      // ssm: the agent registers at boot, so the servers boot once egress exists. Over SSH the
+      // servers boot beside the NAT gateway and only the downloading steps wait for its route.
+      const steps = (suffix: string) => p.resources.filter((r) => r.name.endsWith(suffix));
+      for (const [i, server] of servers.entries()) {
+        const route = routes[i];
+        if (mode === "ssm") {
           assert.ok(server.dependsOn.includes(route.urn), `${server.name} waits for ${route.name}`);
+        } else {
+          assert.ok(!waitsFor(p, server).has(route.urn), `${server.name} boots beside the NAT`);
+          for (const step of [...steps(`-${i + 1}-install`), ...steps(`-${i + 1}-images`)]) {
+            assert.ok(step.dependsOn.includes(route.urn), `${step.name} waits for ${route.name}`);
+          }
+          const stage = steps(`-${i + 1}-stage`)[0];
+          assert.ok(!waitsFor(p, stage).has(route.urn), `${stage.name} needs no egress`);
         }
       }
       for (const lb of ofType(p, TYPES.lb)) {

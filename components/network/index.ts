@@ -106,6 +106,7 @@ export class Network extends pulumi.ComponentResource {
         this.serverSubnetIds = this.privateSubnets(name, args, args.private.natGateways, {
           vpcId: vpc.id,
           publicSubnets,
+          internetGateway: igw,
           tag,
         });
       } else {
@@ -134,6 +135,7 @@ export class Network extends pulumi.ComponentResource {
     n: {
       vpcId: pulumi.Input<string>;
       publicSubnets: { subnet: aws.ec2.Subnet; association: aws.ec2.RouteTableAssociation }[];
+      internetGateway: aws.ec2.InternetGateway;
       tag: (name: string) => Record<string, string>;
     },
   ): pulumi.Input<string>[] {
@@ -151,8 +153,10 @@ export class Network extends pulumi.ComponentResource {
           connectivityType: "public",
           tags: n.tag(natName),
         },
-        // Its traffic leaves through the internet gateway's route.
-        { parent: this, dependsOn: [n.publicSubnets[k].association] },
+        // A public NAT gateway needs the VPC's internet gateway (Terraform's aws_nat_gateway docs:
+        // "add an explicit dependency on the Internet Gateway"); the public route table's
+        // association is not needed to create it, and finishes long before the NAT is available.
+        { parent: this, dependsOn: [n.internetGateway] },
       );
     });
     const cidrs = privateSubnetCidrs(args.cidr, args.availabilityZones.length);

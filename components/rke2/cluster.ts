@@ -36,6 +36,11 @@ export interface Rke2ClusterSpec {
   nodeParams?: Pick<NodeParams, "installUrl" | "artifactUrl" | "timeouts" | "tuning">;
   /** Scheduled etcd snapshots to S3, the same keys on every server (none: backups off). */
   etcdSnapshots?: pulumi.Input<EtcdSnapshotArgs>;
+  /**
+   * What gives the servers internet egress (private subnets: the NAT route): the steps that
+   * download (install, images) wait for it; the servers and their other steps need not.
+   */
+  egress?: pulumi.Resource[];
 }
 
 export interface Rke2ClusterArgs extends Rke2ClusterSpec {
@@ -132,6 +137,7 @@ export function rke2ClusterSteps(
       configText: config,
       rke2Version: spec.rke2Version,
       ...(spec.preloadImages ? { imageArchives } : {}),
+      ...(spec.egress ? { downloadAfter: spec.egress } : {}),
       token: secretToken,
       cluster: token,
       startAfter: [

@@ -92,6 +92,8 @@ export interface ServerStepsArgs {
    * undefined to stage none (no images step: RKE2 pulls at start).
    */
   imageArchives?: pulumi.Input<string[]>;
+  /** What the downloading steps (install, images) wait for besides their files: egress. */
+  downloadAfter?: pulumi.Resource[];
   /** Secret. Fed to rke2-start.sh's stdin. */
   token: pulumi.Input<string>;
   /** The token resource: destroying the whole cluster skips every member's leave. */
@@ -153,6 +155,8 @@ export function serverSteps(a: ServerStepsArgs): ServerSteps {
   // Parallel on every node: wait for cloud-init and apt, then install the pinned binaries.
   // Installing never restarts the service, which is what makes upgrades rolling.
   const installCmd = scripts("node-prepare.sh", "rke2-install.sh");
+  // Downloads need the internet (a private server's NAT route); nothing else here does.
+  const downloadDeps = [scriptsCopy, params, ...(a.downloadAfter ?? [])];
   const install = t.run(
     node,
     `${n}-install`,
@@ -162,7 +166,7 @@ export function serverSteps(a: ServerStepsArgs): ServerSteps {
       triggers: [node.instanceId, a.rke2Version],
       timeoutSeconds: bounds.install,
     },
-    { parent, dependsOn: [scriptsCopy, params] },
+    { parent, dependsOn: downloadDeps },
   );
   // Parallel with install: the release's image archives, so start pulls nothing. No delete:
   // archives left behind are harmless (RKE2 only imports them), and a delete would have to
@@ -184,7 +188,7 @@ export function serverSteps(a: ServerStepsArgs): ServerSteps {
             ],
             timeoutSeconds: bounds.images,
           },
-          { parent, dependsOn: [scriptsCopy, params] },
+          { parent, dependsOn: downloadDeps },
         );
   // Membership: replaced with its instance, so the old server leaves the cluster (and etcd)
   // before the old instance is deleted. On destroy the whole cluster goes: skip the leave. The
