@@ -42,6 +42,9 @@ function variants(): [string, string, string[]][] {
         'publicSubnetIds=["subnet-0123456789abcdef2","subnet-0123456789abcdef3"]',
       ],
     ],
+    ["dev, public servers", "dev", ["nodeAccess=public"]],
+    ["dev, SSM", "dev", ["nodeAccess=ssm"]],
+    ["prod, SSM", "prod", ["nodeAccess=ssm"]],
     [
       "prod, own certificate",
       "prod",
@@ -66,6 +69,19 @@ describe("estimate: modeled first deploy", function () {
       );
     });
   }
+
+  it("over SSM the node steps keep SSH's node durations, grouped by server", async () => {
+    const e = estimateDeploy((await plan("dev", ["nodeAccess=ssm"])).resources);
+    const step = (name: string) => e.steps.find((st) => st.name === name)!;
+    assert.equal(step("rancher-rke2-1-install").seconds, seconds("command:remote:Command#install"));
+    assert.equal(
+      step("rancher-rke2-2-start").seconds,
+      seconds("command:remote:Command#start-join-preloaded"),
+    );
+    assert.equal(step("rancher-rke2-1-stage").seconds, seconds("command:local:Command#stage"));
+    assert.equal(step("rancher-rke2-3-params").seconds, seconds("command:local:Command#copy"));
+    assert.equal(step("rancher-rke2-2-install").group, "rancher-server-2");
+  });
 
   it("a kind without a figure is listed as unmodeled and named in the summary line", async () => {
     const p = await plan("dev");

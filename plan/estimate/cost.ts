@@ -112,6 +112,8 @@ export const FREE_TYPES: ReadonlySet<string> = new Set([
   "tls:index/privateKey:PrivateKey",
   "command:remote:Command",
   "command:remote:CopyToRemote",
+  // SSM steps run on the machine running Pulumi; Run Command itself has no charge.
+  "command:local:Command",
 ]);
 
 /** Kinds the estimate prices (see `estimateCost`). */

@@ -127,7 +127,7 @@ function serverOf(resources: readonly RecordedResource[]): Map<string, string> {
   for (const r of instances.values()) out.set(r.urn, r.name);
   // Registration order: a step's dependencies are registered (and assigned) before it.
   for (const r of resources) {
-    if (!r.type.startsWith("command:remote:")) continue;
+    if (!r.type.startsWith("command:remote:") && r.type !== "command:local:Command") continue;
     // Steps through the bastion depend on it too: it is the way in, not their server.
     const direct = r.dependsOn.filter((u) => instances.has(u) && !isBastion(instances.get(u)!));
     if (direct.length === 1) {

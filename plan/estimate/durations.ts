@@ -152,6 +152,17 @@ export const DURATIONS = {
   // estimate: one SSH connection and an SFTP upload of a few kilobytes.
   "command:remote:CopyToRemote": s(3, "file copy"),
 
+  // --- The same steps over SSM (nodeAccess ssm): local commands running bin/ssm-step.ts, which
+  // sends one Run Command and polls it. Node work is the same as over SSH (the remote kinds
+  // above); these are the kinds SSM changes.
+  // estimate 45 s, as the SSH stage: the servers boot once egress exists, and the agent starts
+  // with the OS and registers with the instance profile's credentials; the step polls
+  // DescribeInstanceInformation until the server is Online, then creates a directory.
+  "command:local:Command#stage": s(45, "wait for SSM registration, stage"),
+  // estimate 5 s: one SendCommand carrying a few kilobytes, and the runner's first polls of
+  // GetCommandInvocation (ssm/invoke.ts backs off from its first poll).
+  "command:local:Command#copy": s(5, "file copy over SSM"),
+
   // --- Kubernetes.
   // estimate: the provider is configured locally from the kubeconfig.
   "pulumi:providers:kubernetes": s(1, "Kubernetes provider"),
@@ -182,6 +193,10 @@ export type StepKindKey = keyof typeof DURATIONS;
 export const COMPONENT_KIND = "component";
 
 const REMOTE_ROLES = /-(stage|install|images|start|kubeconfig|member|ingress-\d+)$/;
+/** An SSM transport's file copies (SSH has CopyToRemote for them). */
+const SSM_COPIES = /-(scripts|params|config|cluster)$/;
+const SSH_STEP = "command:remote:Command";
+const SSM_STEP = "command:local:Command";
 
 /** The role of a remote command from its name suffix (`-start`, `-ingress-2`, …). */
 export function remoteRole(name: string): string | undefined {
@@ -201,7 +216,9 @@ export function stepKind(
 ): string | undefined {
   if (!r.custom) return COMPONENT_KIND;
   let key: string = r.type;
-  if (r.type === "command:remote:Command") {
+  if (r.type === SSM_STEP && SSM_COPIES.test(r.name)) return `${SSM_STEP}#copy`;
+  if (r.type === SSM_STEP && remoteRole(r.name) === "stage") return `${SSM_STEP}#stage`;
+  if (r.type === SSH_STEP || r.type === SSM_STEP) {
     const role = remoteRole(r.name);
     if (role === undefined) return undefined;
     if (role === "start") {
@@ -211,8 +228,9 @@ export function stepKind(
           return d?.type === r.type && remoteRole(d.name) === step;
         });
       // A start after another server's start is a join; after an images step, it pulls nothing.
-      key = `${r.type}#start-${after("start") ? "join" : "first"}${after("images") ? "-preloaded" : ""}`;
-    } else key = `${r.type}#${role}`;
+      // Over SSM the node work is the same: SSH's durations.
+      key = `${SSH_STEP}#start-${after("start") ? "join" : "first"}${after("images") ? "-preloaded" : ""}`;
+    } else key = `${SSH_STEP}#${role}`;
   } else if (r.type === "kubernetes:helm.sh/v3:Release") {
     const chart = r.inputs.chart;
     key = `${r.type}#${typeof chart === "string" ? chart : "?"}`;
