@@ -159,6 +159,9 @@ describe("renderNodeParams, renderClusterParams", () => {
     ["a space in the node name", { nodeName: "server 1" }, /nodeName .*whitespace/],
     ["an upper-case node name", { nodeName: "Server-1" }, /nodeName .*lower-case DNS/],
     ["a quote in the node name", { nodeName: "server'1" }, /nodeName .*quotes/],
+    // The config's rule (names.ts isDnsSubdomain): an empty label or one over 63 characters.
+    ["an empty label in the node name", { nodeName: "a..b" }, /nodeName .*lower-case DNS/],
+    ["a node-name label over 63", { nodeName: `${"a".repeat(64)}.b` }, /nodeName .*lower-case DNS/],
     ["a $ in the address", { registrationAddress: "$(reboot)" }, /registrationAddress .*\$/],
     ["a backtick in the address", { registrationAddress: "`id`.example" }, /registrationAddress/],
     [

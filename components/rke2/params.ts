@@ -8,6 +8,8 @@
 // known keys and takes each value literally. This renderer still refuses every value that could be
 // misread (newlines, quotes, `$`, backticks, backslashes, stray spaces) so the file stays boring
 // and a bad input fails at preview time instead of on a node.
+import { addressFamily } from "../cidr";
+import { isDnsSubdomain } from "../names";
 import { SUPERVISOR_PORT } from "../ports";
 import { RKE2_VERSION_PATTERN } from "../versions";
 import { RKE2_ARTIFACT_URL } from "./images";
@@ -126,11 +128,8 @@ export const CLUSTER_PARAM_KEYS = [
 ] as const;
 export type ClusterParamKey = (typeof CLUSTER_PARAM_KEYS)[number];
 
-// Lower-case DNS subdomain, as Kubernetes requires for node names.
-const NODE_NAME_RE = /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/;
 // DNS name or IPv4 address (IPv6 would need brackets in URLs; not supported).
 const HOST_RE = /^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$/;
-const IPV4_RE = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
 const ENDPOINT_RE = /^https:\/\/([A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?)(?::(\d+))?$/;
 // Anything a shell or a KEY=VALUE reader could trip on.
 const UNSAFE_RE = /[\s'"`$\\]|[\u0000-\u001f\u007f]/;
@@ -142,7 +141,14 @@ function fail(field: string, value: unknown, why: string): never {
   throw new Error(`node params: ${field} ${JSON.stringify(value)} is invalid: ${why}`);
 }
 
-function checkString(field: string, value: unknown, re: RegExp, why: string, max = 253): string {
+/** `valid`: a pattern, or one of the shared rules (names.ts, cidr.ts) for what they cover. */
+function checkString(
+  field: string,
+  value: unknown,
+  valid: RegExp | ((s: string) => boolean),
+  why: string,
+  max = 253,
+): string {
   if (typeof value !== "string" || value.length === 0)
     fail(field, value, "must be a non-empty string");
   if (UNSAFE_RE.test(value)) {
@@ -153,7 +159,7 @@ function checkString(field: string, value: unknown, re: RegExp, why: string, max
     );
   }
   if (value.length > max) fail(field, value, `must be at most ${max} characters`);
-  if (!re.test(value)) fail(field, value, why);
+  if (!(valid instanceof RegExp ? valid.test(value) : valid(value))) fail(field, value, why);
   return value;
 }
 
@@ -213,7 +219,8 @@ export function renderNodeParams(p: NodeParams): string {
     NODE_NAME: checkString(
       "nodeName",
       p.nodeName,
-      NODE_NAME_RE,
+      // A Kubernetes node name: the same rule as the config's (names.ts).
+      isDnsSubdomain,
       "must be a lower-case DNS name (a-z, 0-9, '-', '.')",
     ),
     RKE2_VERSION: checkString(
@@ -279,7 +286,15 @@ export function renderClusterParams(p: ClusterParams): string {
       (p.peers ?? []).length === 0
         ? "none"
         : (p.peers ?? [])
-            .map((ip, i) => checkString(`peers[${i}]`, ip, IPV4_RE, "must be an IPv4 address", 15))
+            .map((ip, i) =>
+              checkString(
+                `peers[${i}]`,
+                ip,
+                (a) => addressFamily(a) === 4,
+                "must be an IPv4 address",
+                15,
+              ),
+            )
             .join(","),
   });
 }
