@@ -42,3 +42,6 @@ export type {
 export { configChanges, pathEntries, REGION_KEY, syncStackConfig } from "./stackConfig";
 export { planData, planStack, settingsOverrides } from "./plan";
 export type { PlanData } from "./plan";
+// The restore (npm run restore): etcd from S3 snapshots over the stack's node access, and the
+// rancher-backup Restore manifest. A namespace, so its names stay apart from the stack API's.
+export * as restore from "./restore";

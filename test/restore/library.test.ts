@@ -18,6 +18,7 @@ import {
   type NodeState,
   type RestoreProgress,
 } from "../../automation/restore";
+import { restore as library } from "../../automation";
 import { FakeStore, FakeTransport, SNAP_NEW, SNAP_OLD, TARGET } from "./fakes";
 
 const [N1, N2, N3] = TARGET.servers.map((s) => s.nodeName);
@@ -46,6 +47,15 @@ function restore(t: FakeTransport, extra: Partial<Parameters<typeof restoreEtcdS
     ...extra,
   });
 }
+
+describe("restore library: the Automation library's `restore`", () => {
+  it("is what these tests drive (one implementation for npm run restore and embedders)", () => {
+    assert.equal(library.restoreEtcdSnapshot, restoreEtcdSnapshot);
+    assert.equal(library.abortRestore, abortRestore);
+    assert.equal(library.listEtcdSnapshots, listEtcdSnapshots);
+    assert.equal(library.rancherRestoreManifest, rancherRestoreManifest);
+  });
+});
 
 describe("restore library: snapshots in S3", () => {
   it("lists snapshots newest first, with node and time from the k3s name; skips .metadata", async () => {
