@@ -37,29 +37,15 @@ RESTORE_PARAM_KEYS=(
   REGISTRATION_TIMEOUT RESET_TIMEOUT RESTORE_ID SNAPSHOT_NAME STOP_TIMEOUT
 )
 
-# read_restore_params FILE: like lib.sh's read_params (never sourced; known keys only, each once,
-# each required, values taken literally), for the restore's own keys.
+# read_restore_params FILE: lib.sh's read_kv_file (never sourced; known keys only, each once,
+# each required, values taken literally) for the restore's own keys, then their own checks.
 read_restore_params() {
-  local file=$1 line key value n=0
-  local -A seen=()
-  [[ -f $file && -r $file ]] || die "params file $file is missing or unreadable"
-  while IFS= read -r line || [[ -n $line ]]; do
-    n=$((n + 1))
-    [[ $line =~ ^([A-Z][A-Z0-9_]*)=(.*)$ ]] || die "$file:$n: not a KEY=VALUE line"
-    key=${BASH_REMATCH[1]} value=${BASH_REMATCH[2]}
-    [[ " ${RESTORE_PARAM_KEYS[*]} " == *" $key "* ]] || die "$file:$n: unknown key $key"
-    [[ -z ${seen[$key]:-} ]] || die "$file:$n: duplicate key $key"
-    [[ -n $value && $value =~ ^[[:print:]]+$ ]] || die "$file:$n: $key is empty or not printable"
-    seen[$key]=1
-    printf -v "$key" '%s' "$value"
-  done <"$file"
-  for key in "${RESTORE_PARAM_KEYS[@]}"; do
-    [[ -n ${seen[$key]:-} ]] || die "$file: missing required key $key"
-  done
+  local file=$1 key
+  read_kv_file "$file" "${RESTORE_PARAM_KEYS[@]}"
   # k3s refuses path separators in snapshot names; a leading dot would be a hidden file.
   [[ $SNAPSHOT_NAME =~ ^[A-Za-z0-9_-][A-Za-z0-9._-]{0,254}$ ]] ||
     die "$file: SNAPSHOT_NAME must be a snapshot file name (letters, digits, '.', '_', '-')"
-  # shellcheck disable=SC2153 # RESTORE_ID is set by the loop above (printf -v)
+  # shellcheck disable=SC2153 # RESTORE_ID is set by read_kv_file (printf -v)
   [[ $RESTORE_ID =~ ^[a-z0-9][a-z0-9-]{0,47}$ ]] || die "$file: RESTORE_ID is malformed"
   [[ $NODE_NAME =~ ^[a-z0-9][a-z0-9.-]*$ ]] || die "$file: NODE_NAME is malformed"
   [[ $NODE_NAMES =~ ^[a-z0-9][a-z0-9.-]*(,[a-z0-9][a-z0-9.-]*)*$ ]] ||
