@@ -42,6 +42,7 @@ import {
 } from "../automation/transport";
 import type { RestoreTransport } from "../automation/transport";
 import { formatDuration, UsageError } from "./deploy";
+import { SNAPSHOT_NAME_RE } from "../components/rke2/restoreParams";
 
 export const EXIT = { ok: 0, failed: 1, usage: 2, refused: 3, noCli: 127, cancelled: 130 } as const;
 
@@ -100,7 +101,7 @@ export function parseArgs(argv: string[]): ParsedArgs | "help" {
     throw new UsageError(`invalid stack name ${JSON.stringify(stack)}`);
   if (snapshot !== undefined && latest)
     throw new UsageError("--snapshot and --latest exclude each other");
-  if (snapshot !== undefined && !/^[A-Za-z0-9_-][A-Za-z0-9._-]*$/.test(snapshot)) {
+  if (snapshot !== undefined && !SNAPSHOT_NAME_RE.test(snapshot)) {
     throw new UsageError(
       `--snapshot ${JSON.stringify(snapshot)} is not a snapshot file name (see --list)`,
     );

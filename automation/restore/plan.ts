@@ -35,6 +35,11 @@ function reached(state: NodeState | null, order: readonly string[], want: string
   return state !== null && order.indexOf(state.phase) >= order.indexOf(want);
 }
 
+/** The first server (index 0 in the restore target) resets etcd; the others rejoin it. */
+export function restoreScript(node: RestoreNode): RestoreScript {
+  return node.index === 0 ? "rke2-restore.sh" : "rke2-rejoin.sh";
+}
+
 /**
  * rke2-docs "Multiple Servers": stop every server (the others first, the first last), reset and
  * start the first, rejoin the others one at a time, then release the others' locks and last the
@@ -55,7 +60,7 @@ export function planRestore(servers: RestoreNode[], states: (NodeState | null)[]
   const step = (action: StepAction, node: RestoreNode, skip: boolean): RestoreStep => ({
     action,
     node,
-    script: node.index === first.index ? "rke2-restore.sh" : "rke2-rejoin.sh",
+    script: restoreScript(node),
     skip,
   });
   return [

@@ -2,13 +2,18 @@
 // step at a time with progress, bounded waits and a message per failure that says what state
 // the servers are in and what to do next. Re-running the same command resumes.
 import { createHash } from "node:crypto";
-import { renderRestoreParams, type RestoreTimeouts } from "../../components/rke2/restoreParams";
+import {
+  DEFAULT_RESTORE_TIMEOUTS,
+  renderRestoreParams,
+  type RestoreTimeouts,
+} from "../../components/rke2/restoreParams";
 import type { RestoreTransport, RestoreNode, RunScriptResult } from "../transport/types";
 import { RestoreInterruptedError, RestoreRefusedError, RestoreStepError } from "./errors";
 import {
   canAbort,
   parseNodeStatus,
   planRestore,
+  restoreScript,
   type NodeState,
   type RestoreStep,
   type StepAction,
@@ -126,7 +131,8 @@ class Runner {
 
   /** The longest the script may take for an action (it bounds its waits itself). */
   bound(action: string): number {
-    const t = { stop: 120, reset: 900, ready: 900, registration: 600, ...this.a.timeouts };
+    // The scripts' own bounds (restore.env), so the transport never gives up before them.
+    const t = { ...DEFAULT_RESTORE_TIMEOUTS, ...this.a.timeouts };
     switch (action) {
       case "stop":
         return 2 * t.stop;
@@ -161,7 +167,7 @@ async function probe(
 ): Promise<(NodeState | null)[]> {
   const states: (NodeState | null)[] = [];
   for (const node of target.servers) {
-    const script = node.index === 0 ? "rke2-restore.sh" : "rke2-rejoin.sh";
+    const script = restoreScript(node);
     runner.progress("check", node.nodeName, "start", "reading the restore state");
     let r: RunScriptResult;
     try {
@@ -322,7 +328,7 @@ export async function abortRestore(a: AbortRestoreArgs): Promise<{ aborted: stri
   for (const [i, node] of a.target.servers.entries()) {
     if (states[i] === null) continue;
     runner.progress("abort", node.nodeName, "start", "restarting on its old data");
-    const r = await runner.run(node, i === 0 ? "rke2-restore.sh" : "rke2-rejoin.sh", "abort");
+    const r = await runner.run(node, restoreScript(node), "abort");
     if (r.exitCode !== 0) {
       throw new RestoreStepError(
         "abort",

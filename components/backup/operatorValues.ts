@@ -5,8 +5,6 @@ import { stringify } from "yaml";
 import { backupTarget } from "./layout";
 import { cronProblem, encryptionKeyProblem, retentionProblem } from "./validate";
 
-export { encryptionKeyProblem };
-
 /** Secret (in the operator's namespace) holding the encryption configuration. */
 export const ENCRYPTION_SECRET_NAME = "rancher-ha-backup-encryption";
 /** The key the operator reads (pkg/util/encryptionconfig/config.go EncryptionProviderConfigKey). */
@@ -59,10 +57,11 @@ export function renderScheduledBackup(a: ScheduledBackupArgs): {
   metadata: { name: string };
   spec: Record<string, unknown>;
 } {
-  const problems = [
-    cronProblem(a.schedule) && `schedule ${cronProblem(a.schedule)}`,
-    retentionProblem(a.retentionCount) && `retentionCount ${retentionProblem(a.retentionCount)}`,
-  ].filter((p): p is string => typeof p === "string");
+  const cron = cronProblem(a.schedule);
+  const retention = retentionProblem(a.retentionCount);
+  const problems = [cron && `schedule ${cron}`, retention && `retentionCount ${retention}`].filter(
+    (p): p is string => typeof p === "string",
+  );
   if (problems.length > 0) throw new Error(`rancher-backup Backup: ${problems.join("; ")}`);
   return {
     apiVersion: "resources.cattle.io/v1",

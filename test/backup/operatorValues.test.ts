@@ -8,8 +8,8 @@ import {
   RANCHER_BACKUP_NAMESPACE,
   rancherBackupChart,
 } from "../../components/backup/charts";
+import { encryptionKeyProblem } from "../../components/backup/validate";
 import {
-  encryptionKeyProblem,
   ENCRYPTION_SECRET_KEY,
   ENCRYPTION_SECRET_NAME,
   OPERATOR_DEPLOYMENT,
