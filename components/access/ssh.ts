@@ -72,7 +72,9 @@ export class SshTransport implements NodeTransport {
               host: proxy.host,
               user: proxy.user,
               privateKey: proxy.privateKey,
-              ...DIALS.firstContact,
+              // The hop gets the step's budget too: a brief step (a leave) must not wait out
+              // 30 dials for an unreachable bastion. The stage's firstContact covers its boot.
+              ...DIALS[reach ?? "default"],
             },
           }
         : {}),
