@@ -3,6 +3,7 @@
 // received script in a sandbox node (real bash, real OpenSSL, stubbed RKE2 tools). The token
 // must reach rke2-start.sh and the kubeconfig come back, while nothing SSM keeps — command
 // parameters, stdout, stderr — ever holds the token, the kubeconfig or a private key.
+import { base64Forms } from "./base64Forms";
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -28,15 +29,6 @@ import {
 } from "./sandbox/sandbox";
 import { FakeClock, FakeSsm } from "./ssm/fake";
 import { runOnNode } from "./ssm/node";
-
-/** What a secret looks like inside base64 text, whatever its offset (3 alignments). */
-function base64Forms(secret: string): string[] {
-  return [0, 1, 2].map((o) => {
-    const b64 = Buffer.concat([Buffer.alloc(o), Buffer.from(secret)]).toString("base64");
-    // Drop the characters that depend on the bytes around the secret.
-    return b64.slice(Math.ceil((o * 4) / 3) + 1, Math.floor(((o + secret.length) * 4) / 3) - 1);
-  });
-}
 
 /** Every base64 payload in a sent script, decoded (gunzipped where it is a copy). */
 function decodedPayloads(script: string): string {

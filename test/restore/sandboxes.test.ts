@@ -1,4 +1,5 @@
 // The restore library driving the real node scripts: three sandboxes stand in for three servers.
+import { base64Forms } from "../base64Forms";
 import * as assert from "node:assert/strict";
 import {
   parseRestoreTarget,
@@ -183,7 +184,14 @@ describe("restore library + node scripts (three sandboxes)", function () {
     }
     assert.equal(boxes[0].count("killall"), 0);
     assert.ok(boxes.slice(1).every((b) => b.count("killall") === 1));
-    // Every command carried restore.env and nothing else a secret could hide in.
-    assert.ok(api.scripts.every((sc) => !sc.includes(TOKEN)));
+    // Every command carried restore.env (base64 in the command) and nothing else a secret could
+    // hide in: look for the token as text and in each base64 alignment.
+    assert.ok(api.scripts.length > 0);
+    for (const form of [TOKEN, ...base64Forms(TOKEN)]) {
+      assert.ok(
+        api.scripts.every((sc) => !sc.includes(form)),
+        form,
+      );
+    }
   });
 });
