@@ -2,7 +2,9 @@
 import { SshTransport } from "./ssh";
 import type { RestoreTransport, RestoreNode } from "./types";
 
-export type NodeAccess = "public" | "bastion" | "ssm";
+// The stack's nodeAccess mode (the restore target names it), declared once in the config.
+export type { NodeAccessMode as NodeAccess } from "../../components/accessModes";
+import type { NodeAccessMode as NodeAccess } from "../../components/accessModes";
 
 export interface TransportTarget {
   nodeAccess: NodeAccess;
