@@ -3,40 +3,32 @@ import type * as pulumi from "@pulumi/pulumi";
 import type { NodeAccess } from "./access/types";
 import type { AccessConfig } from "./config";
 
-/** How the node steps reach the servers: createTransport's input (components/access/types.ts). */
-export type NodeAccessTarget = NodeAccess;
-
+/**
+ * The resolved access mode → how the node steps reach the servers (createTransport's input) and
+ * what that path needs alive while the steps exist (the transport's `plumbing`): public, the
+ * servers' SSH rules; bastion, the bastion and its rules; ssm, the SSM policy attachment and the
+ * NAT routes.
+ */
 export function nodeAccessFor(
   access: AccessConfig,
-  deps: { bastionHost?: pulumi.Input<string>; region: string },
-): NodeAccessTarget {
+  deps: {
+    bastion?: { host: pulumi.Input<string>; plumbing: pulumi.Resource[] };
+    publicSsh: pulumi.Resource[];
+    ssm: pulumi.Resource[];
+    region: string;
+  },
+): { access: NodeAccess; plumbing: pulumi.Resource[] } {
   switch (access.mode) {
     case "public":
-      return { mode: "public" };
+      return { access: { mode: "public" }, plumbing: deps.publicSsh };
     case "bastion":
-      if (deps.bastionHost === undefined) throw new Error("bastion access without a bastion");
-      return { mode: "bastion", bastionHost: deps.bastionHost };
+      if (deps.bastion === undefined) throw new Error("bastion access without a bastion");
+      return {
+        access: { mode: "bastion", bastionHost: deps.bastion.host },
+        plumbing: deps.bastion.plumbing,
+      };
     case "ssm":
-      return { mode: "ssm", region: deps.region };
-    default: {
-      const unknown: never = access;
-      throw new Error(`unknown node access ${JSON.stringify(unknown)}`);
-    }
-  }
-}
-
-/** The resources the mode's path to the servers runs over (see RancherHa.accessPlumbing). */
-export function accessPlumbing(
-  access: AccessConfig,
-  by: { publicSsh: pulumi.Resource[]; bastion: pulumi.Resource[]; ssm: pulumi.Resource[] },
-): pulumi.Resource[] {
-  switch (access.mode) {
-    case "public":
-      return by.publicSsh;
-    case "bastion":
-      return by.bastion;
-    case "ssm":
-      return by.ssm;
+      return { access: { mode: "ssm", region: deps.region }, plumbing: deps.ssm };
     default: {
       const unknown: never = access;
       throw new Error(`unknown node access ${JSON.stringify(unknown)}`);

@@ -25,7 +25,7 @@ import { RancherInstall } from "./rancher/install";
 import { RancherTls } from "./rancher/values";
 import { Rke2Cluster } from "./rke2/cluster";
 import { Bastion } from "./bastion";
-import { accessPlumbing, nodeAccessFor, publicHost, type NodeAccessTarget } from "./nodeAccess";
+import { nodeAccessFor, publicHost } from "./nodeAccess";
 import { NodeSecurity } from "./security";
 import { ServerRole } from "./serverRole";
 import { stackTags } from "./tags";
@@ -159,16 +159,6 @@ export class RancherHa extends pulumi.ComponentResource {
   public readonly frontEnd: FrontEnd;
   /** The bastion's address (public IP; private IP when internal): nodeAccess bastion only. */
   public readonly bastionHost?: pulumi.Output<string>;
-  /** How the node steps reach the servers (the transport's input). */
-  public readonly nodeAccess: NodeAccessTarget;
-  /**
-   * What the node steps' path needs alive while they exist (the transport's `plumbing`): public,
-   * the servers' SSH rules; bastion, the bastion and its rules; ssm, the SSM policy attachment
-   * and the NAT routes.
-   */
-  public readonly accessPlumbing: pulumi.Resource[];
-  /** The servers' IAM role and instance profile (every mode; SSM's policy only with ssm). */
-  public readonly serverRole: ServerRole;
   /** With backups: the bucket holding etcd snapshots and Rancher backups. */
   public readonly backupBucket?: pulumi.Output<string>;
   /** With backups, secret: the EncryptionConfiguration every Rancher backup needs. Keep a copy. */
@@ -252,7 +242,8 @@ export class RancherHa extends pulumi.ComponentResource {
       },
       parent,
     );
-    this.serverRole = role;
+    // What SSM needs before a server's agent registers: the role's policy and the NAT routes.
+    const ssmPath = [...role.attachments, ...network.egress];
     const servers = new ServerNodes(
       `${name}-server`,
       {
@@ -265,10 +256,7 @@ export class RancherHa extends pulumi.ComponentResource {
         instanceProfileName: role.instanceProfileName,
         // SSM's agent registers at boot and backs off for long after a failure: with ssm the
         // servers boot once their egress exists. Over SSH only the downloads need it (below).
-        dependsOn:
-          config.access.mode === "ssm"
-            ? [...network.egress, ...role.attachments]
-            : [...role.attachments],
+        dependsOn: config.access.mode === "ssm" ? ssmPath : role.attachments,
         securityGroupId: security.securityGroupId,
         sshUser: config.sshUser,
         ...(config.sshPrivateKey !== undefined
@@ -305,14 +293,10 @@ export class RancherHa extends pulumi.ComponentResource {
           )
         : undefined;
     this.bastionHost = bastion?.bastionHost;
-    this.accessPlumbing = accessPlumbing(config.access, {
+    const { access, plumbing: accessPlumbing } = nodeAccessFor(config.access, {
+      ...(bastion ? { bastion: { host: bastion.bastionHost, plumbing: bastion.plumbing } } : {}),
       publicSsh: security.adminRules,
-      bastion: bastion?.plumbing ?? [],
-      ssm: [...role.attachments, ...network.egress],
-    });
-    /** What the node transport takes (createTransport, i12-steps). */
-    this.nodeAccess = nodeAccessFor(config.access, {
-      ...(bastion ? { bastionHost: bastion.bastionHost } : {}),
+      ssm: ssmPath,
       region: config.region,
     });
     const instanceIds = servers.nodes.map((n) => n.instance.id);
@@ -353,12 +337,11 @@ export class RancherHa extends pulumi.ComponentResource {
           : n.instance.publicIp,
       privateIp: n.instance.privateIp,
     }));
-    const access = this.nodeAccess;
     const transport = {
       sshUser: servers.sshUser,
       sshPrivateKey: servers.sshPrivateKey,
       ...(config.awsProfile !== undefined ? { awsProfile: config.awsProfile } : {}),
-      accessPlumbing: this.accessPlumbing,
+      accessPlumbing,
     };
     this.frontEnd = createFrontEnd(config.frontEnd, {
       name,
