@@ -49,3 +49,25 @@ export function createTransport(access: NodeAccess, o: TransportOptions): NodeTr
     }
   }
 }
+
+/** The stack's path to the servers, as every component that runs node steps takes it. */
+export interface NodeAccessArgs {
+  /** How the program reaches the servers. */
+  access: NodeAccess;
+  sshUser: string;
+  /** Secret. Unused with `ssm`. */
+  sshPrivateKey: pulumi.Input<string>;
+  /** The stack's `aws:profile` (ssm only). */
+  awsProfile?: string;
+  /** What the transport needs alive while its steps exist (bastion, rules, SSM policy). */
+  accessPlumbing?: pulumi.Resource[];
+}
+
+export function transportFor(a: NodeAccessArgs): NodeTransport {
+  return createTransport(a.access, {
+    sshUser: a.sshUser,
+    sshPrivateKey: a.sshPrivateKey,
+    ...(a.awsProfile !== undefined ? { awsProfile: a.awsProfile } : {}),
+    ...(a.accessPlumbing ? { plumbing: a.accessPlumbing } : {}),
+  });
+}

@@ -1,22 +1,14 @@
 import * as pulumi from "@pulumi/pulumi";
-import { createTransport } from "../access/transport";
-import type { NodeAccess, NodeTarget, NodeCommand } from "../access/types";
+import { transportFor, type NodeAccessArgs } from "../access/transport";
+import type { NodeTarget, NodeCommand } from "../access/types";
 import type { IngressController } from "../config";
 import { RKE2_MANIFESTS_DIR } from "../rke2/render";
 import { type IngressFrontEnd, renderIngressHelmChartConfig } from "./ingressHelmChartConfig";
 
-export interface IngressTuningArgs {
+/** `access` etc.: the same path to the servers as RKE2's steps. */
+export interface IngressTuningArgs extends NodeAccessArgs {
   /** The servers, in order. */
   nodes: NodeTarget[];
-  /** How the program reaches them (the same transport as RKE2's steps). */
-  access: NodeAccess;
-  sshUser: string;
-  /** Secret. Unused with `ssm`. */
-  sshPrivateKey: pulumi.Input<string>;
-  /** The stack's `aws:profile` (ssm only). */
-  awsProfile?: string;
-  /** What the transport needs alive while its steps exist. */
-  accessPlumbing?: pulumi.Resource[];
   /** The controller the cluster runs (the stack's pinned value). */
   ingressController: pulumi.Input<IngressController>;
   /** Where the load balancer's own addresses come from (the subnets it sits in). */
@@ -35,12 +27,7 @@ export function installIngressTuning(
   args: IngressTuningArgs,
   parent: pulumi.Resource,
 ): pulumi.CustomResource[] {
-  const transport = createTransport(args.access, {
-    sshUser: args.sshUser,
-    sshPrivateKey: args.sshPrivateKey,
-    ...(args.awsProfile !== undefined ? { awsProfile: args.awsProfile } : {}),
-    ...(args.accessPlumbing ? { plumbing: args.accessPlumbing } : {}),
-  });
+  const transport = transportFor(args);
   const rendered = pulumi.output(args.ingressController).apply((ingressController) =>
     renderIngressHelmChartConfig({
       ...frontEnd,

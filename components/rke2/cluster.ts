@@ -3,8 +3,8 @@ import * as random from "@pulumi/random";
 import { existsSync } from "node:fs";
 import * as path from "node:path";
 import { NODE_SCRIPTS_DIR } from "../access/nodeCommand";
-import { createTransport } from "../access/transport";
-import type { NodeAccess, NodeTarget, NodeTransport } from "../access/types";
+import { transportFor, type NodeAccessArgs } from "../access/transport";
+import type { NodeTarget, NodeTransport } from "../access/types";
 import type { EtcdSnapshotArgs } from "../backup/etcdConfig";
 import type { IngressController } from "../config";
 import { KUBE_API_PORT, SUPERVISOR_PORT } from "../ports";
@@ -43,17 +43,7 @@ export interface Rke2ClusterSpec {
   egress?: pulumi.Resource[];
 }
 
-export interface Rke2ClusterArgs extends Rke2ClusterSpec {
-  /** How the program reaches the servers. */
-  access: NodeAccess;
-  sshUser: string;
-  /** Secret. Unused with `ssm`. */
-  sshPrivateKey: pulumi.Input<string>;
-  /** The stack's `aws:profile` (ssm only). */
-  awsProfile?: string;
-  /** What the transport needs alive while its steps exist (bastion, rules, SSM policy). */
-  accessPlumbing?: pulumi.Resource[];
-}
+export interface Rke2ClusterArgs extends Rke2ClusterSpec, NodeAccessArgs {}
 
 export interface Rke2ClusterSteps {
   token: random.RandomPassword;
@@ -185,13 +175,7 @@ export class Rke2Cluster extends pulumi.ComponentResource {
         `node scripts not found at ${path.resolve(NODE_SCRIPTS_DIR)}; run from the project directory`,
       );
     }
-    const transport = createTransport(args.access, {
-      sshUser: args.sshUser,
-      sshPrivateKey: args.sshPrivateKey,
-      ...(args.awsProfile !== undefined ? { awsProfile: args.awsProfile } : {}),
-      ...(args.accessPlumbing ? { plumbing: args.accessPlumbing } : {}),
-    });
-    const built = rke2ClusterSteps(this, name, transport, args);
+    const built = rke2ClusterSteps(this, name, transportFor(args), args);
     this.token = built.token;
     this.kubeconfig = pulumi.secret(built.kubeconfig);
     this.joined = [built.steps[built.steps.length - 1].start.resource];
