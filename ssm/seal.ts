@@ -64,8 +64,8 @@ export function seal(publicKey: KeyObject, plaintext: Buffer): string {
 /** Opens `seal`'s (or seal.sh's) output; throws unless every chunk decrypts and sizes match. */
 export function unseal(privateKey: KeyObject, sealed: string): Buffer {
   const lines = sealed.split("\n").filter((l) => l.trim() !== "");
-  const header = /^rancher-ha-sealed v1 (\d+) (\d+)$/.exec(lines[0] ?? "");
-  if (!header) throw new Error("sealed output has no rancher-ha-sealed v1 header");
+  const header = new RegExp(`^${SEALED_MAGIC} (\\d+) (\\d+)$`).exec(lines[0] ?? "");
+  if (!header) throw new Error(`sealed output has no ${SEALED_MAGIC} header`);
   const [count, bytes] = [Number(header[1]), Number(header[2])];
   const chunks = lines.slice(1);
   if (chunks.length !== count) {

@@ -13,8 +13,6 @@ import { type NodeParams, renderClusterParams, renderNodeParams } from "./params
 import { renderRke2ServerConfig } from "./render";
 import { kubeconfigStep, serverSteps, type ServerSteps } from "./steps";
 
-export { NODE_SCRIPTS_DIR, STAGING_DIR } from "../access/nodeCommand";
-
 /** What the servers run and where they register, whatever the transport. */
 export interface Rke2ClusterSpec {
   servers: NodeTarget[];
