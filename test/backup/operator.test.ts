@@ -152,9 +152,11 @@ describe("backup: RancherBackup operator (Pulumi mocks)", function () {
   it("every Kubernetes object goes with the cluster on destroy (deletedWith), on the given provider", async () => {
     const p = await planOperator();
     const token = named(p, "token");
-    for (const r of p.resources.filter(
+    const objects = p.resources.filter(
       (x) => x.name.startsWith("backup-") && x.type.startsWith("kubernetes:"),
-    )) {
+    );
+    assert.ok(objects.length >= 5, "namespace, secret, two releases, patch, Backup");
+    for (const r of objects) {
       assert.equal(r.deletedWith, token.urn, r.name);
     }
   });

@@ -98,9 +98,9 @@ describe("backups in the plan", function () {
 
   it("protects the bucket with the stack (prod) and encrypts with a given KMS key", async () => {
     const prod = await plan("prod");
-    for (const r of prod.resources.filter((x) => x.type.startsWith(S3))) {
-      assert.equal(r.protect, true, r.name);
-    }
+    const s3 = prod.resources.filter((x) => x.type.startsWith(S3));
+    assert.ok(s3.length >= 5, "the bucket and its settings");
+    for (const r of s3) assert.equal(r.protect, true, r.name);
     const kms = await plan("dev", [`backupKmsKeyArn=${KMS}`]);
     assert.deepEqual(input(byName(kms, "rancher-backup-encryption"), "rules"), [
       {
