@@ -47,7 +47,11 @@ describe("network", function () {
       subnets.map((s) => s.inputs.cidrBlock),
       ["10.20.0.0/18", "10.20.64.0/18", "10.20.128.0/18"],
     );
-    for (const s of subnets) assert.equal(s.inputs.mapPublicIpOnLaunch, true);
+    // The servers ask for their public address; the subnets give none to anything else.
+    for (const s of subnets) assert.equal(s.inputs.mapPublicIpOnLaunch, false);
+    for (const server of ofType(p, "aws:ec2/instance:Instance")) {
+      assert.equal(server.inputs.associatePublicIpAddress, true, server.name);
+    }
     const rt = byName(p, "rancher-net-public", "aws:ec2/routeTable:RouteTable");
     assert.deepEqual(rt.inputs.routes, [
       { cidrBlock: "0.0.0.0/0", gatewayId: "rancher-net-igw-id" },

@@ -85,7 +85,11 @@ export class Network extends pulumi.ComponentResource {
             vpcId: vpc.id,
             cidrBlock: cidrs[i],
             availabilityZone,
-            mapPublicIpOnLaunch: true,
+            // No address for whatever else launches here (AWS Security Hub EC2.15): the servers
+            // and the bastion ask for theirs (associatePublicIpAddress), the NAT gateway and the
+            // load balancers bring their own. It also spares the NAT gateway the provider's 10 s
+            // wait after setting the attribute (plan/estimate/durations.ts). An in-place update.
+            mapPublicIpOnLaunch: false,
             tags: tag(`${name}-public-${i + 1}`),
           },
           parent,

@@ -232,8 +232,8 @@ export function estimateCost(
             gp3(r.name, d.volumeSize, d.volumeType, "data volume");
           }
         }
-        // A public address when asked for, or when the subnet hands them out (the program's
-        // public subnets do; bring-your-own subnets must, per the README).
+        // A public address when asked for (the program's servers always say), or when the subnet
+        // hands them out (bring-your-own public subnets must, per the README).
         const asked = known(i.associatePublicIpAddress);
         // The subnet this input came from, when the plan creates it (its property dependency).
         const subnet = (r.propertyDependencies.subnetId ?? [])
