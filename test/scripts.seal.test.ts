@@ -1,10 +1,11 @@
 // One-run keys and sealing on the node, with the real OpenSSL, against the runner's side in
 // ssm/seal.ts (Node's crypto): both directions must interoperate byte for byte.
 import * as assert from "node:assert/strict";
-import { createPublicKey, generateKeyPairSync, randomBytes } from "node:crypto";
+import { createPublicKey, randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { newKeyPair, nodePublicKey, seal, SEAL_CHUNK, unseal } from "../ssm/seal";
+import { nodePublicKey, seal, SEAL_CHUNK, unseal } from "../ssm/seal";
+import { sharedKeyPair, smallPublicPem } from "./keys";
 import {
   KUBECONFIG_FIXTURE,
   Sandbox,
@@ -128,7 +129,7 @@ describe("scripts: node-keys.sh, open-secret.sh, seal.sh (real OpenSSL)", () => 
     };
 
     it("seals stdin to the runner's one-run key; the runner opens it byte for byte", async () => {
-      const kp = newKeyPair();
+      const kp = sharedKeyPair("runner");
       const r = await sealOnNode(kp.publicPem, KUBECONFIG_FIXTURE);
       expectOk(r);
       assert.equal(unseal(kp.privateKey, r.stdout).toString("utf8"), KUBECONFIG_FIXTURE);
@@ -140,7 +141,7 @@ describe("scripts: node-keys.sh, open-secret.sh, seal.sh (real OpenSSL)", () => 
     });
 
     it("stays within SSM's 24,000-character stdout for a 10 KB secret", async () => {
-      const kp = newKeyPair();
+      const kp = sharedKeyPair("runner");
       const text = randomBytes(7500).toString("base64");
       const r = await sealOnNode(kp.publicPem, text);
       expectOk(r);
@@ -149,11 +150,9 @@ describe("scripts: node-keys.sh, open-secret.sh, seal.sh (real OpenSSL)", () => 
     });
 
     it("refuses empty input (the command before it failed) and keys under 3072 bits", async () => {
-      const kp = newKeyPair();
+      const kp = sharedKeyPair("runner");
       expectFailure(await sealOnNode(kp.publicPem, ""), /nothing to seal on stdin/);
-      const small = generateKeyPairSync("rsa", { modulusLength: 2048 });
-      const pem = small.publicKey.export({ type: "spki", format: "pem" }).toString();
-      const r = await sealOnNode(pem, "secret");
+      const r = await sealOnNode(smallPublicPem(), "secret");
       expectFailure(r, /is a 2048-bit key; at least 3072 bits are required/);
       assert.equal(r.stdout, "");
     });
