@@ -12,9 +12,10 @@ import { main } from "../bin/ssm-step";
 import { SsmTransport } from "../components/access/ssm";
 import type { RecordedResource } from "../plan/mocks";
 import { plainStrings, Secret } from "../plan/values";
-import { newKeyPair, type KeyPair } from "../ssm/seal";
+import type { KeyPair } from "../ssm/seal";
 import { TransportCluster } from "./access/cluster";
 import { record } from "./access/record";
+import { privatePem, sharedKeyPair } from "./keys";
 import {
   DEFAULT_CONFIG,
   INSTALL_URL,
@@ -117,7 +118,7 @@ describe("ssm: SSM in a box (leak test)", function () {
         api,
         clock: new FakeClock(),
         newKeyPair: () => {
-          const k = newKeyPair();
+          const k = sharedKeyPair("runner");
           runnerKeys.push(k);
           return k;
         },
@@ -171,7 +172,7 @@ describe("ssm: SSM in a box (leak test)", function () {
       ["kubeconfig", expectedKubeconfig.slice(0, 200)],
       ...runnerKeys.map((k, i): [string, string] => [
         `runner key ${i + 1}`,
-        k.privateKey.export({ type: "pkcs8", format: "pem" }).toString().split("\n")[1],
+        privatePem(k).split("\n")[1],
       ]),
       ...[...nodeKeys].map((k, i): [string, string] => [`node key ${i + 1}`, k.split("\n")[1]]),
     ];

@@ -4,15 +4,16 @@
 // registration waits are in test/ssm.invoke.test.ts.
 import * as assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { constants, generateKeyPairSync, privateDecrypt, randomBytes } from "node:crypto";
+import { constants, privateDecrypt, randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { main } from "../bin/ssm-step";
 import { ENV, RUNNER, stepEnvironment, type SsmStep } from "../ssm/protocol";
 import { MAX_COMMENT, MAX_SCRIPT_BYTES } from "../ssm/script";
-import { newKeyPair, nodePublicKey, seal, unseal, type KeyPair } from "../ssm/seal";
+import { nodePublicKey, seal, unseal, type KeyPair } from "../ssm/seal";
 import { runStep } from "../ssm/steps";
+import { privatePem, sharedKeyPair, smallPublicPem } from "./keys";
 import { REPO_DIR } from "./sandbox/sandbox";
 import { AwsError, FakeClock, FakeSsm, success, workFiles, type NodeBehaviour } from "./ssm/fake";
 import { deps, runStepOf } from "./ssm/runner";
@@ -54,7 +55,7 @@ describe("ssm runner: step flows (runStep)", () => {
   });
 
   it("the join token reaches the node sealed to its one-run key, never in clear", async () => {
-    const nodeKeys = newKeyPair();
+    const nodeKeys = sharedKeyPair("node");
     const api = new FakeSsm(sealingNode(nodeKeys, ""));
     const { d } = deps(api, new FakeClock(), { nonce: () => "0123456789abcdef0123456789abcdef" });
     const start = "sudo -n bash /opt/rancher-ha/node/rke2-start.sh /opt/rancher-ha/params.env";
@@ -89,8 +90,10 @@ describe("ssm runner: step flows (runStep)", () => {
     const kubeconfig =
       "apiVersion: v1\nkind: Config\nusers:\n- user:\n    client-key-data: c2VjcmV0LWtleQ==\n";
     let runnerKey: KeyPair | undefined;
-    const api = new FakeSsm(sealingNode(newKeyPair(), kubeconfig));
-    const { d } = deps(api, new FakeClock(), { newKeyPair: () => (runnerKey = newKeyPair()) });
+    const api = new FakeSsm(sealingNode(sharedKeyPair("node"), kubeconfig));
+    const { d } = deps(api, new FakeClock(), {
+      newKeyPair: () => (runnerKey = sharedKeyPair("runner")),
+    });
     const read = "sudo -n bash /opt/rancher-ha/node/rke2-kubeconfig.sh /opt/rancher-ha/params.env";
     const out = await runStep(
       runStepOf({ kind: "run", commands: { create: read }, stdin: "none", stdout: "secret" }),
@@ -106,12 +109,13 @@ describe("ssm runner: step flows (runStep)", () => {
     );
     const everything = JSON.stringify(api.requests) + api.outputs.join("");
     assert.ok(!everything.includes("client-key-data"), "no kubeconfig in requests or outputs");
-    const pem = runnerKey!.privateKey.export({ type: "pkcs8", format: "pem" }).toString();
+    const pem = privatePem(runnerKey!);
     assert.ok(!everything.includes(pem.split("\n")[1]), "the runner's private key never travels");
   });
 
   it("refuses a sealed answer it cannot open (not this run's key)", async () => {
-    const other = newKeyPair();
+    // The runner makes this run's key itself (the default newKeyPair); any other key will do here.
+    const other = sharedKeyPair("node");
     const api = new FakeSsm(() => [
       success(seal(nodePublicKey(other.publicPem), Buffer.from("x"))),
     ]);
@@ -353,23 +357,14 @@ describe("ssm runner: CLI (bin/ssm-step.ts)", () => {
   });
 
   it("seal interoperates with a plain OAEP-SHA256 decrypt (the node's OpenSSL side is in test/scripts.seal.test.ts)", () => {
-    const { publicKey, privateKey } = generateKeyPairSync("rsa", { modulusLength: 3072 });
-    const pem = publicKey.export({ type: "spki", format: "pem" }).toString();
-    const sealed = seal(nodePublicKey(pem), Buffer.from(TOKEN));
+    const { publicPem, privateKey } = sharedKeyPair("node");
+    const sealed = seal(nodePublicKey(publicPem), Buffer.from(TOKEN));
     const line = sealed.trim().split("\n")[1];
     const opened = privateDecrypt(
       { key: privateKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: "sha256" },
       Buffer.from(line, "base64"),
     );
     assert.equal(opened.toString(), TOKEN);
-    assert.throws(
-      () =>
-        nodePublicKey(
-          generateKeyPairSync("rsa", { modulusLength: 2048 })
-            .publicKey.export({ type: "spki", format: "pem" })
-            .toString(),
-        ),
-      /not RSA 3072/,
-    );
+    assert.throws(() => nodePublicKey(smallPublicPem()), /not RSA 3072/);
   });
 });
