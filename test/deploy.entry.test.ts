@@ -1,5 +1,5 @@
 // The deploy command's real entry point as a process (no Pulumi CLI → one line, exit 127;
-// SIGINT during an update → exit 130).
+// SIGINT during an update → exit 130), and its main on the real Automation API (a CLI too old).
 import * as assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { pathToFileURL } from "node:url";
 import { PROJECT_DIR } from "../automation";
+import { main } from "../bin/deploy";
 import { fixtureProject } from "./helpers";
 
 describe("deploy: the real entry point as a process", function () {
@@ -69,27 +70,6 @@ describe("deploy: the real entry point as a process", function () {
     assert.equal(r.out, "");
   });
 
-  it("a Pulumi CLI older than v3.186.0: exits 127 with one line saying to upgrade", async () => {
-    const bin = path.join(scratch, "old-bin");
-    mkdirSync(bin);
-    writeFileSync(
-      path.join(bin, "pulumi"),
-      '#!/bin/sh\n[ "$1" = version ] && echo v3.185.0\nexit 0\n',
-    );
-    chmodSync(path.join(bin, "pulumi"), 0o755);
-    const r = await spawnEntry(["--stack", "dev", "--yes"], {
-      PATH: `${bin}:/usr/bin:/bin`,
-      PULUMI_BACKEND_URL: pathToFileURL(path.join(scratch, "state")).href,
-    }).exited;
-    assert.equal(r.code, 127, r.err);
-    const lines = r.err.split("\n").filter(Boolean);
-    assert.equal(lines.length, 1, r.err);
-    assert.match(
-      lines[0],
-      /^deploy: the Pulumi CLI is v3\.185\.0, but this project needs v3\.186\.0 or newer .*upgrade it with/,
-    );
-  });
-
   it("SIGINT during an update interrupts the CLI and exits 130", async function () {
     // A stand-in `pulumi` that answers the Automation API's setup calls and runs "up" until
     // interrupted, as the real CLI does.
@@ -133,5 +113,57 @@ describe("deploy: the real entry point as a process", function () {
     const calls = readFileSync(log, "utf8");
     assert.match(calls, /^up --yes --skip-preview .*--stack dev/m);
     assert.match(calls, /^cancel /m, "stack.cancel() asked the backend too");
+  });
+});
+
+describe("deploy: main on the real Automation API", function () {
+  this.timeout(30_000);
+  let scratch: string;
+  before(() => {
+    scratch = mkdtempSync(path.join(tmpdir(), "deploy-main-"));
+  });
+  after(() => rmSync(scratch, { recursive: true, force: true }));
+
+  // In-process: how main's exit code becomes the process's is the same path for every code,
+  // proven by the 127 of the missing CLI above (runAsProcess); this proves the real SDK's
+  // `pulumi version` read on PATH is held to the minimum.
+  it("a Pulumi CLI older than v3.186.0: 127 with one line saying to upgrade", async () => {
+    const bin = path.join(scratch, "old-bin");
+    mkdirSync(bin);
+    writeFileSync(
+      path.join(bin, "pulumi"),
+      '#!/bin/sh\n[ "$1" = version ] && echo v3.185.0\nexit 0\n',
+    );
+    chmodSync(path.join(bin, "pulumi"), 0o755);
+    let out = "";
+    let err = "";
+    // The SDK finds `pulumi` on this process's PATH (as automation.ops.test.ts does); whatever
+    // else would reach the process's stderr counts towards the one line.
+    const saved = { path: process.env.PATH, write: process.stderr.write.bind(process.stderr) };
+    process.env.PATH = `${bin}:/usr/bin:/bin`;
+    process.stderr.write = (t: string | Uint8Array) => {
+      err += t.toString();
+      return true;
+    };
+    let code: number;
+    try {
+      code = await main(["--stack", "dev", "--yes"], {
+        stdout: (t) => (out += t),
+        stderr: (t) => (err += t),
+        env: { PULUMI_BACKEND_URL: pathToFileURL(path.join(scratch, "state")).href },
+        projectDir: fixtureProject(),
+      });
+    } finally {
+      process.env.PATH = saved.path;
+      process.stderr.write = saved.write;
+    }
+    assert.equal(code, 127, err);
+    const lines = err.split("\n").filter(Boolean);
+    assert.equal(lines.length, 1, err);
+    assert.match(
+      lines[0],
+      /^deploy: the Pulumi CLI is v3\.185\.0, but this project needs v3\.186\.0 or newer .*upgrade it with/,
+    );
+    assert.equal(out, "");
   });
 });
