@@ -8,7 +8,7 @@
 #     drop-in), and any S3 flag on the command line is unsupported: the restore must take the
 #     bucket from config.yaml. The files in config.yaml.d at reset time go to state/reset.snapshot.
 # shellcheck source=test/sandbox/stubs/stub-lib.bash
-source "$(dirname "${BASH_SOURCE[0]}")/stub-lib.bash"
+source "${BASH_SOURCE[0]%/*}/stub-lib.bash" # an absolute path (see write_wrapper)
 [[ -n ${STUB_NO_LOG:-} ]] || stub_log rke2 "$@"
 if [[ ${1:-} == --version ]]; then
   printf 'rke2 version %s (0123abcd)\ngo version go1.24.6 X:boringcrypto\n' "${STUB_RKE2_VERSION:?}"
