@@ -18,8 +18,17 @@ fi
   unsupported "$@"
 snapshot=${3#*=}
 dropins="$ROOT/etc/rancher/rke2/config.yaml.d"
-ls -1 "$dropins" 2>/dev/null >"$STATE/reset.snapshot" || true
-if grep -qs '^server:' "$dropins"/*.yaml; then
+# What `ls -1 "$dropins"` prints, and whether a drop-in has a `server:` line: builtins only.
+server_url=0
+for f in "$dropins"/*; do
+  [[ -e $f ]] || continue
+  printf '%s\n' "${f##*/}"
+  [[ $f == *.yaml && -f $f ]] || continue
+  while IFS= read -r line || [[ -n $line ]]; do
+    if [[ $line == server:* ]]; then server_url=1; fi
+  done <"$f"
+done >"$STATE/reset.snapshot"
+if ((server_url)); then
   echo 'level=fatal msg="cannot perform cluster-reset while server URL is set - remove server from configuration before resetting"' >&2
   exit 1
 fi

@@ -41,7 +41,7 @@ case $verb in
     }
     say enabled
     ;;
-  enable) touch "$enabled" ;;
+  enable) : >"$enabled" ;;
   disable) rm -f "$enabled" ;;
   stop)
     outcome systemctl.stop
