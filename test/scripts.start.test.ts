@@ -17,6 +17,7 @@ import {
   systemctlVerbs,
   type RunResult,
 } from "./sandbox/sandbox";
+import { readTree } from "./sandbox/tree";
 
 const STAMP = "/var/lib/rancher-ha/applied.sha256";
 
@@ -62,6 +63,21 @@ describe("scripts: rke2-start.sh", () => {
       assert.equal(sb.mode("/var/lib/rancher-ha"), 0o700);
       // A single init server neither probes for a cluster nor waits for /ping.
       assert.deepEqual(callsOf(r, "curl"), []);
+    });
+
+    it("leaves the tree Sandbox.converge gives the tests that need a running first server", async () => {
+      expectOk(await start());
+      const boxes = [new Sandbox(), new Sandbox()];
+      try {
+        // rke2-start.sh runs at most for the first; the second gets a copy of a run's tree.
+        for (const b of boxes) await b.converge();
+        const [ran, converged] = [readTree(sb.dir), readTree(boxes[1].dir)];
+        assert.ok(ran?.has("root/etc/rancher/rke2/token") && converged);
+        // Byte for byte and mode for mode, up to the sandbox directory's name.
+        assert.deepEqual(converged, ran);
+      } finally {
+        boxes.forEach((b) => b.cleanup());
+      }
     });
 
     it("never shows the token on stdout, stderr or in any command's argv or environment", async () => {
@@ -310,9 +326,7 @@ describe("scripts: rke2-start.sh", () => {
   });
 
   describe("idempotency", () => {
-    beforeEach(async () => {
-      expectOk(await start());
-    });
+    beforeEach(() => sb.converge()); // a first start (rke2-start.sh runs once: see converge)
 
     it("a second install and start on a converged node change nothing and leave the service alone", async () => {
       const stamp = sb.read(STAMP);
@@ -381,7 +395,7 @@ describe("scripts: rke2-start.sh", () => {
 
   describe("rolling upgrade step", () => {
     it("install replaces the binary only; start then restarts once and waits for Ready on the new version", async () => {
-      expectOk(await start());
+      await sb.converge();
       sb.setParams({ rke2Version: NEXT_VERSION });
 
       const install = await sb.run("rke2-install");
@@ -399,7 +413,7 @@ describe("scripts: rke2-start.sh", () => {
     });
 
     it("does not accept a node that is Ready on the old version", async () => {
-      expectOk(await start());
+      await sb.converge();
       sb.setParams({ rke2Version: NEXT_VERSION, timeouts: { ready: SHORT } });
       expectOk(await sb.run("rke2-install"));
       sb.plan("systemctl.start", "stale"); // the restart "succeeds" but the old server keeps answering

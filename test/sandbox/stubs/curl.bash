@@ -7,7 +7,7 @@
 # exit 18; corrupt = the bytes with the first one changed; fail = HTTP 503). With -C - an
 # archive resumes from the size of the output file, as curl does with a Range request.
 # shellcheck source=test/sandbox/stubs/stub-lib.bash
-source "$(dirname "${BASH_SOURCE[0]}")/stub-lib.bash"
+source "${BASH_SOURCE[0]%/*}/stub-lib.bash" # an absolute path (see write_wrapper)
 stub_log curl "$@"
 
 out="" url="" resume=0
@@ -28,6 +28,8 @@ while (($#)); do
 done
 [[ -n $url ]] || unsupported "no URL"
 emit() { if [[ -n $out ]]; then cat >"$out"; else cat; fi; }
+# emit_text TEXT: the same for a literal body, without a pipe and cat (the pings are polled).
+emit_text() { if [[ -n $out ]]; then printf '%s' "$1" >"$out"; else printf '%s' "$1"; fi; }
 
 case $url in
   */ping)
@@ -36,7 +38,7 @@ case $url in
       echo "curl: (7) Failed to connect to ${url#https://}: Connection refused" >&2
       exit 7
     }
-    printf 'pong' | emit
+    emit_text pong
     ;;
   */cacerts)
     # An existing cluster's supervisor; by default there is none (a first server initialises).
@@ -49,7 +51,7 @@ case $url in
       echo "curl: (7) Failed to connect to ${url#https://}: Connection refused" >&2
       exit 7
     }
-    printf -- '-----BEGIN CERTIFICATE-----\n' | emit
+    emit_text $'-----BEGIN CERTIFICATE-----\n'
     ;;
   */sha256sum-amd64.txt)
     outcome curl.checksums

@@ -4,7 +4,7 @@
 # `systemctl daemon-reload`, and never starts anything. Without INSTALL_RKE2_VERSION (or with outcome "wrong") it installs a
 # "latest" v9.9.9+rke2r1 that no test pins.
 # shellcheck source=test/sandbox/stubs/stub-lib.bash
-source "$(dirname "${BASH_SOURCE[0]}")/stub-lib.bash"
+source "${BASH_SOURCE[0]%/*}/stub-lib.bash" # an absolute path (see write_wrapper)
 stub_log installer "$@"
 
 outcome installer

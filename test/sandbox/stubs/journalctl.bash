@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # journalctl: prints ctl/journal (default: 60 numbered lines), honouring -n N.
 # shellcheck source=test/sandbox/stubs/stub-lib.bash
-source "$(dirname "${BASH_SOURCE[0]}")/stub-lib.bash"
+source "${BASH_SOURCE[0]%/*}/stub-lib.bash" # an absolute path (see write_wrapper)
 stub_log journalctl "$@"
 tail_n=0
 while (($#)); do
@@ -13,8 +13,10 @@ while (($#)); do
   esac
   shift
 done
-{
-  if [[ -f $CTL/journal ]]; then cat "$CTL/journal"; else
-    for i in $(seq 1 60); do echo "rke2-server journal line $i"; done
-  fi
-} | if ((tail_n > 0)); then tail -n "$tail_n"; else cat; fi
+lines=()
+if [[ -f $CTL/journal ]]; then mapfile -t lines <"$CTL/journal"; else
+  for ((i = 1; i <= 60; i++)); do lines+=("rke2-server journal line $i"); done
+fi
+first=0
+((tail_n == 0 || tail_n >= ${#lines[@]})) || first=$((${#lines[@]} - tail_n))
+((${#lines[@]} == 0)) || printf '%s\n' "${lines[@]:first}"

@@ -4,7 +4,7 @@
 # Plan keys: kubectl.readyz (get --raw /readyz), kubectl.node (get node: ok = Ready, or
 # notready), kubectl.delete (delete node).
 # shellcheck source=test/sandbox/stubs/stub-lib.bash
-source "$(dirname "${BASH_SOURCE[0]}")/stub-lib.bash"
+source "${BASH_SOURCE[0]%/*}/stub-lib.bash" # an absolute path (see write_wrapper)
 stub_log kubectl "$@"
 
 kubeconfig=""
@@ -25,11 +25,15 @@ done
   echo "error: stat $kubeconfig: no such file or directory" >&2
   exit 1
 }
-if grep -q 'server: https://127.0.0.1:6443' "$kubeconfig" && [[ ! -f $STATE/service.active ]]; then
+# Builtins only (no grep, cat): the scripts poll kubectl, and a process per call adds up.
+config=""
+IFS= read -r -d '' config <"$kubeconfig" || true
+if [[ $config == *'server: https://127.0.0.1:6443'* && ! -f $STATE/service.active ]]; then
   echo "The connection to the server 127.0.0.1:6443 was refused - did you specify the right host or port?" >&2
   exit 1
 fi
-running=$(cat "$STATE/service.active" 2>/dev/null || echo unknown)
+running=unknown
+if [[ -f $STATE/service.active ]]; then read -r running <"$STATE/service.active"; fi
 unreachable() {
   echo "Unable to connect to the server: dial tcp 10.0.0.10:6443: i/o timeout" >&2
   exit 1

@@ -8,7 +8,7 @@
 #     drop-in), and any S3 flag on the command line is unsupported: the restore must take the
 #     bucket from config.yaml. The files in config.yaml.d at reset time go to state/reset.snapshot.
 # shellcheck source=test/sandbox/stubs/stub-lib.bash
-source "$(dirname "${BASH_SOURCE[0]}")/stub-lib.bash"
+source "${BASH_SOURCE[0]%/*}/stub-lib.bash" # an absolute path (see write_wrapper)
 [[ -n ${STUB_NO_LOG:-} ]] || stub_log rke2 "$@"
 if [[ ${1:-} == --version ]]; then
   printf 'rke2 version %s (0123abcd)\ngo version go1.24.6 X:boringcrypto\n' "${STUB_RKE2_VERSION:?}"
@@ -18,8 +18,17 @@ fi
   unsupported "$@"
 snapshot=${3#*=}
 dropins="$ROOT/etc/rancher/rke2/config.yaml.d"
-ls -1 "$dropins" 2>/dev/null >"$STATE/reset.snapshot" || true
-if grep -qs '^server:' "$dropins"/*.yaml; then
+# What `ls -1 "$dropins"` prints, and whether a drop-in has a `server:` line: builtins only.
+server_url=0
+for f in "$dropins"/*; do
+  [[ -e $f ]] || continue
+  printf '%s\n' "${f##*/}"
+  [[ $f == *.yaml && -f $f ]] || continue
+  while IFS= read -r line || [[ -n $line ]]; do
+    if [[ $line == server:* ]]; then server_url=1; fi
+  done <"$f"
+done >"$STATE/reset.snapshot"
+if ((server_url)); then
   echo 'level=fatal msg="cannot perform cluster-reset while server URL is set - remove server from configuration before resetting"' >&2
   exit 1
 fi

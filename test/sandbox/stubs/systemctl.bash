@@ -5,7 +5,7 @@
 # stop follows plan key "systemctl.stop" (ok, or fail: the service stays active).
 # `start --no-block` queues the start and returns (it is then active).
 # shellcheck source=test/sandbox/stubs/stub-lib.bash
-source "$(dirname "${BASH_SOURCE[0]}")/stub-lib.bash"
+source "${BASH_SOURCE[0]%/*}/stub-lib.bash" # an absolute path (see write_wrapper)
 stub_log systemctl "$@"
 
 quiet=0
@@ -41,7 +41,7 @@ case $verb in
     }
     say enabled
     ;;
-  enable) touch "$enabled" ;;
+  enable) : >"$enabled" ;;
   disable) rm -f "$enabled" ;;
   stop)
     outcome systemctl.stop
@@ -57,10 +57,10 @@ case $verb in
       echo "Failed to $verb rke2-server.service: Unit rke2-server.service not found." >&2
       exit 5
     }
-    {
-      ls -1 "$ROOT/etc/rancher/rke2" 2>/dev/null || true
-      ls -1 "$ROOT/var/lib/rancher/rke2/server/manifests" 2>/dev/null || true
-    } >"$STATE/start.snapshot"
+    # What `ls -1` of both directories prints, with a glob instead of two processes.
+    for f in "$ROOT/etc/rancher/rke2"/* "$ROOT/var/lib/rancher/rke2/server/manifests"/*; do
+      if [[ -e $f ]]; then printf '%s\n' "${f##*/}"; fi
+    done >"$STATE/start.snapshot"
     outcome systemctl.start
     [[ $OUTCOME == stale && -f $active ]] && exit 0
     if [[ $OUTCOME != ok ]]; then
@@ -68,12 +68,14 @@ case $verb in
       echo "Job for rke2-server.service failed because the control process exited with error code." >&2
       exit 1
     fi
-    STUB_NO_LOG=1 "$bin" --version | awk 'NR == 1 { print $3 }' >"$active"
+    version=$(STUB_NO_LOG=1 "$bin" --version)
+    read -r _ _ version _ <<<"$version" # "rke2 version V (commit)"
+    printf '%s\n' "$version" >"$active"
     kubeconfig="$ROOT/etc/rancher/rke2/rke2.yaml"
     if [[ ! -f $kubeconfig ]]; then
-      mkdir -p "$(dirname "$kubeconfig")"
-      cp "$SB/fixtures/rke2.yaml" "$kubeconfig"
-      chmod 0600 "$kubeconfig"
+      [[ -d ${kubeconfig%/*} ]] || mkdir -p "${kubeconfig%/*}"
+      umask 077 # 0600, like RKE2's write-kubeconfig-mode; the stub exits right after
+      cat "$SB/fixtures/rke2.yaml" >"$kubeconfig"
     fi
     ;;
   *) unsupported "$@" ;;
