@@ -35,6 +35,21 @@ describe("scripts: test/shellcheck.sh", () => {
     assert.match(r.out, /shellcheck\.sh: 1 files clean/);
   });
 
+  it("skips a set found clean while it is unchanged, and checks it again once it changes", () => {
+    const env = { ...process.env, SHELLCHECK_CLEAN_RECORD: path.join(dir, "record") };
+    const ok = file("ok.sh", '#!/usr/bin/env bash\nset -euo pipefail\necho "${1:-}"\n');
+    assert.match(lint([ok], env).out, /1 files clean\n/);
+    const again = lint([ok], env);
+    assert.equal(again.code, 0, again.out);
+    assert.match(again.out, /1 files clean \(unchanged since their last check\)/);
+    fs.appendFileSync(ok, "echo $1\n");
+    const changed = lint([ok], env);
+    assert.equal(changed.code, 1, changed.out);
+    assert.match(changed.out, /SC2086/);
+    // A failing set is never recorded: it fails every time.
+    assert.equal(lint([ok], env).code, 1);
+  });
+
   it("fails on a shellcheck finding", () => {
     const r = lint([file("bad.sh", "#!/usr/bin/env bash\necho $1\n")]);
     assert.equal(r.code, 1, r.out);

@@ -3,6 +3,7 @@
 # files (-x), and insists that every `# shellcheck disable=` says why on the same line, e.g.
 #   # shellcheck disable=SC2034 # used by the scripts that source this file
 # Usage: bash test/shellcheck.sh [FILE...]   (default: scripts/node/*.sh test/sandbox/stubs/*.bash)
+#   A clean default set is recorded, and skipped while unchanged (see below).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -32,10 +33,25 @@ if bare="$(grep -nE '^[[:space:]]*#[[:space:]]*shellcheck[[:space:]]+disable=' "
 fi
 
 shellcheck --version | sed -n 2p >&2
-if ! shellcheck -x -S style "${files[@]}"; then
+# The default set, found clean, is not checked again while nothing shellcheck reads has changed:
+# the version, these options, and every file's name and text (the files they source are in the
+# set; a .shellcheckrc would be too). A fresh clone has no record, so CI always checks.
+# SHELLCHECK_CLEAN_RECORD names the record for other sets (the tests).
+record="${SHELLCHECK_CLEAN_RECORD:-}"
+(($#)) || record="${record:-node_modules/.cache/rancher-ha/shellcheck.clean}"
+options=(-x -S style)
+rc=()
+[[ -f .shellcheckrc ]] && rc=(.shellcheckrc)
+key="$({ shellcheck --version; printf '%s\n' "${options[@]}" "${files[@]}"; cat "${files[@]}" "${rc[@]}"; } | sha256sum)"
+if ((status == 0)) && [[ -n "$record" && -f "$record" && "$(cat "$record")" == "$key" ]]; then
+  echo "shellcheck.sh: ${#files[@]} files clean (unchanged since their last check)" >&2
+  exit 0
+fi
+if ! shellcheck "${options[@]}" "${files[@]}"; then
   status=1
 fi
 if ((status == 0)); then
   echo "shellcheck.sh: ${#files[@]} files clean" >&2
+  if [[ -n "$record" ]]; then mkdir -p "$(dirname "$record")" && printf '%s\n' "$key" >"$record"; fi
 fi
 exit "$status"
