@@ -5,6 +5,7 @@ import * as path from "node:path";
 import { performance } from "node:perf_hooks";
 import { planEstimate } from "../plan/estimate";
 import { runPlan } from "../plan/run";
+import { skipSdkStackTraces } from "../plan/sdkStackTraces";
 
 // The fixture stacks use the default nodeAccess (bastion: private servers behind a NAT gateway);
 // the public variants show what the NAT gateway adds to the first deploy.
@@ -24,6 +25,8 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const STACK_DIR = path.join(__dirname, "..", "test", "fixtures", "stacks");
 
 async function main(): Promise<void> {
+  // As the plan command does (bin/plan.ts): the numbers are what `npm run plan` costs.
+  skipSdkStackTraces();
   const startRss = process.memoryUsage().rss;
   console.log(`offline plan benchmark: ${RUNS} runs per case (first run includes module loading)`);
   for (const c of CASES) {

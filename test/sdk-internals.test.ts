@@ -16,7 +16,7 @@ import {
   promisesWithoutStack,
   resourcesWithoutStack,
   skippingPromiseStacks,
-} from "./promise-stacks";
+} from "../plan/sdkStackTraces";
 
 /** Fails with what moved and where the plan uses it, when `ok` is falsy. */
 function sdk(ok: unknown, what: string, usedBy: string): asserts ok {
@@ -316,7 +316,7 @@ describe(`Pulumi SDK internals the offline plan relies on (@pulumi/pulumi ${SDK_
     // Not something a plan needs: without it every plan in the tests takes ~40% more CPU.
     assert.ok(
       skippingPromiseStacks ? tracked > 0 : tracked === 0,
-      `@pulumi/pulumi ${SDK_VERSION}: registering resources no longer calls debuggablePromise through the exports of runtime/debuggable (${tracked} calls), so test/promise-stacks.ts no longer skips the promise stack traces and the suite is much slower: adapt test/promise-stacks.ts to the SDK's runtime/debuggable.js.`,
+      `@pulumi/pulumi ${SDK_VERSION}: registering resources no longer calls debuggablePromise through the exports of runtime/debuggable (${tracked} calls), so plan/sdkStackTraces.ts no longer skips the promise stack traces and plans are much slower: adapt plan/sdkStackTraces.ts to the SDK's runtime/debuggable.js.`,
     );
   });
 
@@ -329,7 +329,7 @@ describe(`Pulumi SDK internals the offline plan relies on (@pulumi/pulumi ${SDK_
     // Not something a plan needs: without it every plan in the tests takes ~15% more CPU.
     assert.ok(
       skippingPromiseStacks ? asked === 4 : asked === 0,
-      `@pulumi/pulumi ${SDK_VERSION}: registering 4 resources called Resource.stackTrace ${asked} times, so test/promise-stacks.ts no longer skips the resources' call stacks and the suite is slower: adapt skipResourceStacks to the SDK's resource.js.`,
+      `@pulumi/pulumi ${SDK_VERSION}: registering 4 resources called Resource.stackTrace ${asked} times, so plan/sdkStackTraces.ts no longer skips the resources' call stacks and plans are slower: adapt skipResourceStacks to the SDK's resource.js.`,
     );
   });
 

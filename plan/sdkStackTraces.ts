@@ -1,3 +1,7 @@
+// Stack traces the SDK captures for nothing an offline plan shows, skipped in processes that only
+// plan: the plan command and the bench (their entry points), and every test process
+// (test/process-setup.ts). Not in the library: a portal's process may run real deployments.
+//
 // Pulumi's SDK passes every promise it tracks through debuggablePromise (runtime/debuggable.js),
 // which stores `new Error().stack` on it, only to print where leaked promises were made when
 // PULUMI_DEBUG_PROMISE_LEAKS is set. An offline plan makes ~7,700 such promises; capturing their
@@ -50,6 +54,12 @@ export function skipPromiseStacks(): void {
 }
 
 let stacklessResources = 0;
+
+/** Both skips, for a process that only evaluates offline plans. */
+export function skipSdkStackTraces(): void {
+  skipPromiseStacks();
+  skipResourceStacks();
+}
 
 /** How many resources registered without their call stack in this process. */
 export function resourcesWithoutStack(): number {
