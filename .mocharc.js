@@ -10,18 +10,20 @@ const path = require("node:path");
 
 /** The files that take longest (CPU and waiting), longest first. */
 const SLOWEST_FIRST = [
-  "test/pulumi-loader.test.ts", // TypeScript type-checks the program under Pulumi's ts-node
-  "test/portal.browser.test.ts", // Chromium
+  "test/portal.browser.test.ts", // Chromium (mostly waiting)
+  "test/plan-cli.test.ts", // the plan command's outputs, and as a process
+  "test/scripts.start.test.ts", // node scripts in a sandbox
   "test/scripts.seal.test.ts", // RSA-3072 keys by OpenSSL
-  "test/plan-cli.test.ts", // the plan command as processes
+  "test/pulumi-loader.test.ts", // TypeScript type-checks the program under Pulumi's ts-node
   "test/deploy.entry.test.ts", // the deploy command as processes
+  "test/scripts.restore.test.ts",
   "test/charts.rancher.test.ts", // helm template
   "test/charts.ingress.test.ts",
-  "test/scripts.start.test.ts",
+  "test/security.test.ts", // many distinct plans
   "test/ssm.runner.test.ts",
-  "test/e2e-guard.test.ts",
+  "test/restore/sandboxes.test.ts",
+  "test/estimate.deploy.test.ts",
   "test/portal.auth.test.ts",
-  "test/security.test.ts",
 ];
 
 const testFiles = fs
