@@ -1,5 +1,5 @@
 // `npm test`: the type check with lint (`check:ts`: one incremental TypeScript program for both,
-// test/tools/check-ts.mjs), the format check and shellcheck side by side (each is a single
+// test/tools/check-ts.cjs), the format check and shellcheck side by side (each is a single
 // process: together they keep both cores busy), then mocha on its own, with its own two workers.
 // Running mocha beside the checks would save little on two cores, and its process-level tests (a
 // command that must exit within seconds) would compete with the linter for the CPU. Each tool's
