@@ -11,6 +11,7 @@ export default tseslint.config(
       ".pulumi-state/**",
       "**/*.js",
       "**/*.mjs",
+      "**/*.cjs",
     ],
   },
   ...tseslint.configs.recommendedTypeChecked,

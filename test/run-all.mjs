@@ -1,4 +1,5 @@
-// `npm test`: the type check, lint, format check and shellcheck side by side (each is a single
+// `npm test`: the type check with lint (`check:ts`: one incremental TypeScript program for both,
+// test/tools/check-ts.cjs), the format check and shellcheck side by side (each is a single
 // process: together they keep both cores busy), then mocha on its own, with its own two workers.
 // Running mocha beside the checks would save little on two cores, and its process-level tests (a
 // command that must exit within seconds) would compete with the linter for the CPU. Each tool's
@@ -8,7 +9,7 @@
 // Usage: node test/run-all.mjs [SCRIPT...] runs just those scripts, side by side.
 import { spawn } from "node:child_process";
 
-const PHASES = [["typecheck", "lint", "format:check", "shellcheck"], ["test:unit"]];
+const PHASES = [["check:ts", "format:check", "shellcheck"], ["test:unit"]];
 const phases = process.argv.length > 2 ? [process.argv.slice(2)] : PHASES;
 const started = Date.now();
 const seconds = (since) => `${((Date.now() - since) / 1000).toFixed(1)} s`;

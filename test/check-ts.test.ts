@@ -1,0 +1,132 @@
+// The incremental type check + lint (test/tools/check-ts.cjs) on a tiny project of its own: it
+// reports what a full `tsc --noEmit` + `eslint .` would, including a problem in a file that did not
+// change (its import did), and reuses cached lint results when nothing changed.
+import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+
+// In this process: TypeScript and ESLint load once for every run (the script is CommonJS).
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { checkTs } = require("./tools/check-ts.cjs") as {
+  checkTs: (o: {
+    root: string;
+    cacheDir: string;
+    write: (text: string) => void;
+  }) => Promise<number>;
+};
+
+// No @types and a small lib, so that each run loads a few thousand lines, not the repo's program.
+const TSCONFIG = {
+  compilerOptions: {
+    strict: true,
+    target: "ES2022",
+    module: "commonjs",
+    moduleResolution: "node",
+    lib: ["ES2022"],
+    types: [],
+    skipLibCheck: true,
+    noEmit: true,
+  },
+  include: ["*.ts"],
+};
+const ESLINT_CONFIG = `import tseslint from "typescript-eslint";
+export default [
+  { ignores: ["**/*.mjs"] },
+  {
+    files: ["**/*.ts"],
+    languageOptions: {
+      parser: tseslint.parser,
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    plugins: { "@typescript-eslint": tseslint.plugin },
+    rules: { "@typescript-eslint/no-floating-promises": "error" },
+  },
+];
+`;
+// a.ts calls load() through c.ts's re-export (c.ts's own declarations do not change when b.ts's
+// do); d.ts calls it directly.
+const FILES = {
+  "b.ts": "export function load(): number {\n  return 1;\n}\n",
+  "c.ts": 'export { load } from "./b";\n',
+  "a.ts": 'import { load } from "./c";\n\nexport function run(): void {\n  load();\n}\n',
+  "d.ts": 'import { load } from "./b";\n\nexport function go(): void {\n  load();\n}\n',
+};
+
+interface Run {
+  code: number;
+  out: string;
+  linted: number;
+}
+
+describe("check:ts (incremental tsc + eslint on one program)", function () {
+  let dir: string;
+  const run = async (): Promise<Run> => {
+    let out = "";
+    const code = await checkTs({
+      root: dir,
+      cacheDir: path.join(dir, "cache"),
+      write: (text) => (out += text),
+    });
+    const summary = /\((\d+) of (\d+) files linted/.exec(out);
+    assert.ok(summary, out);
+    assert.equal(summary[2], "4", out);
+    return { code, out, linted: Number(summary[1]) };
+  };
+
+  before(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "check-ts-"));
+    // The config imports typescript-eslint; the script, TypeScript and ESLint are the repo's.
+    fs.symlinkSync(path.resolve(__dirname, "../node_modules"), path.join(dir, "node_modules"));
+    fs.writeFileSync(path.join(dir, "tsconfig.json"), JSON.stringify(TSCONFIG));
+    fs.writeFileSync(path.join(dir, "eslint.config.mjs"), ESLINT_CONFIG);
+    for (const [name, text] of Object.entries(FILES)) fs.writeFileSync(path.join(dir, name), text);
+  });
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it("passes a clean project, then reuses every lint result when nothing changed", async () => {
+    const first = await run();
+    assert.equal(first.code, 0, first.out);
+    assert.equal(first.linted, 4, first.out);
+    const second = await run();
+    assert.equal(second.code, 0, second.out);
+    assert.equal(second.linted, 0, second.out);
+  });
+
+  it("lints only the changed file when its declarations did not change", async () => {
+    // The first change after a full build counts as a change of declarations (TypeScript stored
+    // the files' versions as their signatures then); the second is measured.
+    for (const comment of ["// one\n", "// two\n"]) {
+      fs.appendFileSync(path.join(dir, "b.ts"), comment);
+      const r = await run();
+      assert.equal(r.code, 0, r.out);
+      if (comment.includes("two")) assert.equal(r.linted, 1, r.out);
+    }
+  });
+
+  it("reports a floating promise in unchanged files when the function they call turns async", async () => {
+    fs.writeFileSync(
+      path.join(dir, "b.ts"),
+      "export async function load(): Promise<number> {\n  return 1;\n}\n",
+    );
+    const r = await run();
+    assert.equal(r.code, 1, r.out);
+    for (const file of ["a.ts", "d.ts"]) {
+      assert.match(r.out, new RegExp(`${file}\\n\\s+4:3\\s+error .*no-floating-promises`), r.out);
+    }
+    // From the cache, the next run reports the same problems and still fails.
+    const again = await run();
+    assert.equal(again.code, 1, again.out);
+    assert.equal(again.linted, 0, again.out);
+    assert.equal((again.out.match(/no-floating-promises/g) ?? []).length, 2, again.out);
+  });
+
+  it("reports a type error", async () => {
+    fs.writeFileSync(path.join(dir, "b.ts"), FILES["b.ts"]);
+    fs.writeFileSync(path.join(dir, "d.ts"), `${FILES["d.ts"]}export const n: string = 1;\n`);
+    const r = await run();
+    assert.equal(r.code, 1, r.out);
+    assert.match(r.out, /d\.ts\(6,14\): error TS2322/, r.out);
+    assert.doesNotMatch(r.out, /no-floating-promises/, r.out);
+  });
+});

@@ -1,0 +1,255 @@
+// `npm run check:ts`: the type check and ESLint as one incremental check, on one TypeScript
+// program. It reports what `tsc --noEmit` and `eslint .` would report, and fails when they would,
+// but builds the program once (ESLint's type-aware rules get the program TypeScript checked
+// instead of building their own through the project service) and lints again only the files
+// whose lint result may have changed; every other file's result comes from the cache of the last
+// run. Both outputs are printed whole, then one summary line (how many files were re-checked and
+// re-linted).
+//
+// Why a cached lint result can be reused: a file's lint result depends on the lint setup (the
+// rules, their options, the plugins' versions), the file's text and the types the file sees.
+// - The setup: this script, eslint.config.mjs, tsconfig.json and package-lock.json (which pins
+//   TypeScript, ESLint, the plugins and every .d.ts in node_modules) are hashed into the cache's
+//   key; when any changes, every file is linted again.
+// - The text: each file's result is stored with the hash of the text it was linted from.
+// - The types: TypeScript's incremental builder keeps a file's semantic diagnostics only when
+//   nothing the file's types depend on changed: a changed file whose declarations (its .d.ts
+//   "signature") changed drops the cached diagnostics of every file that imports it, directly or
+//   through others (re-exports included), and a change to a global declaration or to the compiler
+//   options drops them all. So a file TypeScript did not check again sees the same types as at
+//   its last check, and a file is linted again whenever TypeScript checked it again: we record
+//   which files the builder checks (`program.getBindAndCheckDiagnostics`, the call its cache
+//   guards). That set is at least the files the builder reports as affected; if it is not (a
+//   TypeScript upgrade changed the builder's insides), every file is linted.
+// - The two caches (TypeScript's build info, our lint results) must describe the same moment: the
+//   lint cache records the hash of the build info written with it, and is discarded when the build
+//   info on disk is another (a run stopped between the two writes, another tool's build info).
+//   The build info is this script's own, not `npm run typecheck`'s.
+// No cache (a fresh clone, CI) means every file is checked and linted.
+// Files ESLint lints that are not in the TypeScript program (none today: every .ts file is in
+// tsconfig.json's include, and ESLint ignores .js/.mjs) are linted every time with the unchanged
+// configuration, as `eslint .` would.
+//
+// Usage: node test/tools/check-ts.cjs [--cache-dir DIR]   (in the project's directory; the cache
+// goes to node_modules/.cache/rancher-ha/ by default). Exit 1 when tsc or ESLint found an error.
+// CommonJS, so that its test runs `checkTs` in the test's process (one load of TypeScript and
+// ESLint for all its runs) rather than as one process per run.
+"use strict";
+const { createHash } = require("node:crypto");
+const fs = require("node:fs");
+const path = require("node:path");
+const ts = require("typescript");
+const { ESLint } = require("eslint");
+
+/**
+ * Checks the project in `root`; writes the report through `write`; resolves to the exit code.
+ * @param {{ root: string, cacheDir: string, write: (text: string) => void, colour?: boolean }} o
+ */
+async function checkTs({ root, cacheDir, write, colour = false }) {
+  const started = process.hrtime.bigint();
+  const buildInfoFile = path.join(cacheDir, "check-ts.tsbuildinfo");
+  const lintCacheFile = path.join(cacheDir, "check-ts.lint.json");
+  const CACHE_FORMAT = 1;
+
+  const sha256 = (data) => createHash("sha256").update(data).digest("hex");
+  const readOrEmpty = (file) => {
+    try {
+      return fs.readFileSync(file);
+    } catch (e) {
+      if (e.code === "ENOENT") return Buffer.alloc(0);
+      throw e;
+    }
+  };
+
+  // --- TypeScript ---------------------------------------------------------------------------------
+
+  // The build info TypeScript starts from, before this run's replaces it (see the lint cache).
+  const previousBuildInfo = sha256(readOrEmpty(buildInfoFile));
+
+  const configDiagnostics = [];
+  const parsed = ts.getParsedCommandLineOfConfigFile(
+    path.join(root, "tsconfig.json"),
+    { incremental: true, tsBuildInfoFile: buildInfoFile, noEmit: true },
+    { ...ts.sys, onUnRecoverableConfigFileDiagnostic: (d) => configDiagnostics.push(d) },
+  );
+  if (!parsed) {
+    write(ts.formatDiagnostics(configDiagnostics, formatHost(root)));
+    return 1;
+  }
+  const builder = ts.createIncrementalProgram({
+    rootNames: parsed.fileNames,
+    options: parsed.options,
+    configFileParsingDiagnostics: ts.getConfigFileParsingDiagnostics(parsed),
+    projectReferences: parsed.projectReferences,
+  });
+  const program = builder.getProgram();
+  /** The files whose semantic diagnostics the builder computes (it had none it could keep). */
+  const checked = new Set();
+  const getBindAndCheckDiagnostics = program.getBindAndCheckDiagnostics;
+  program.getBindAndCheckDiagnostics = (sourceFile, token) => {
+    checked.add(path.resolve(sourceFile.fileName));
+    return getBindAndCheckDiagnostics.call(program, sourceFile, token);
+  };
+  const affected = [];
+  for (;;) {
+    const next = builder.getSemanticDiagnosticsOfNextAffectedFile();
+    if (!next) break;
+    if ("fileName" in next.affected) affected.push(path.resolve(next.affected.fileName));
+  }
+  // As tsc reports them: semantic diagnostics only when the files parse and the options are valid.
+  // All are computed either way, so that `checked` is complete.
+  const semantic = [...builder.getGlobalDiagnostics(), ...builder.getSemanticDiagnostics()];
+  let tsDiagnostics = [...builder.getConfigFileParsingDiagnostics()];
+  const syntactic = [...builder.getOptionsDiagnostics(), ...builder.getSyntacticDiagnostics()];
+  tsDiagnostics.push(...(syntactic.length ? syntactic : semantic));
+  tsDiagnostics = ts.sortAndDeduplicateDiagnostics(tsDiagnostics);
+  builder.emit(); // with noEmit, only the build info
+
+  const hookWorks = affected.every((f) => checked.has(f));
+  const tsErrors = tsDiagnostics.filter((d) => d.category === ts.DiagnosticCategory.Error).length;
+
+  // --- ESLint -------------------------------------------------------------------------------------
+
+  const key = sha256(
+    JSON.stringify([
+      CACHE_FORMAT,
+      ts.version,
+      ESLint.version,
+      ...[__filename, "eslint.config.mjs", "tsconfig.json", "package-lock.json"].map((f) =>
+        sha256(readOrEmpty(path.resolve(root, f))),
+      ),
+    ]),
+  );
+  const buildInfoHash = sha256(readOrEmpty(buildInfoFile));
+  let cached = {};
+  try {
+    const saved = JSON.parse(fs.readFileSync(lintCacheFile, "utf8"));
+    // Written with the build info TypeScript just started from?
+    if (saved.key === key && saved.buildInfo === previousBuildInfo) cached = saved.files;
+  } catch {
+    // No cache, or an unreadable one: lint every file.
+  }
+  if (!hookWorks) cached = {};
+
+  const eslint = new ESLint({
+    cwd: root,
+    overrideConfig: {
+      languageOptions: { parserOptions: { programs: [program], projectService: false } },
+    },
+  });
+  const lintedFiles = await filesToLint(eslint, root);
+  /** The project's own files in the program (not TypeScript's libs, not node_modules). */
+  const inProgram = new Set(
+    program
+      .getSourceFiles()
+      .filter(
+        (sf) =>
+          !program.isSourceFileFromExternalLibrary(sf) && !program.isSourceFileDefaultLibrary(sf),
+      )
+      .map((sf) => path.resolve(sf.fileName)),
+  );
+  const hashes = new Map(lintedFiles.map((f) => [f, sha256(fs.readFileSync(f))]));
+  const reuse = (f) => {
+    const entry = cached[path.relative(root, f)];
+    return inProgram.has(f) && !checked.has(f) && entry?.hash === hashes.get(f)
+      ? entry.result
+      : null;
+  };
+  const fresh = lintedFiles.filter((f) => !reuse(f) && inProgram.has(f));
+  const outside = lintedFiles.filter((f) => !inProgram.has(f));
+  const results = [
+    ...lintedFiles
+      .map(reuse)
+      .filter(Boolean)
+      .map((r) => ({ ...r, filePath: path.resolve(root, r.filePath) })),
+    ...(fresh.length ? await eslint.lintFiles(fresh) : []),
+    ...(outside.length ? await new ESLint({ cwd: root }).lintFiles(outside) : []),
+  ].sort((a, b) => (a.filePath < b.filePath ? -1 : a.filePath > b.filePath ? 1 : 0));
+
+  fs.mkdirSync(cacheDir, { recursive: true });
+  const files = {};
+  for (const r of results) {
+    if (!inProgram.has(r.filePath)) continue;
+    const rel = path.relative(root, r.filePath);
+    files[rel] = {
+      hash: hashes.get(r.filePath),
+      result: { ...r, filePath: rel, source: undefined },
+    };
+  }
+  const tmp = `${lintCacheFile}.${process.pid}`;
+  fs.writeFileSync(tmp, JSON.stringify({ key, buildInfo: buildInfoHash, files }));
+  fs.renameSync(tmp, lintCacheFile);
+
+  // --- Report -------------------------------------------------------------------------------------
+
+  const pretty = parsed.options.pretty ?? colour;
+  if (tsDiagnostics.length) {
+    const format = pretty ? ts.formatDiagnosticsWithColorAndContext : ts.formatDiagnostics;
+    write(format(tsDiagnostics, formatHost(root)) + "\n");
+  }
+  const lintOutput = await (await eslint.loadFormatter("stylish")).format(results);
+  if (lintOutput) write(lintOutput);
+  const lintErrors = results.reduce((n, r) => n + r.errorCount, 0); // fatal ones included
+  const lintWarnings = results.reduce((n, r) => n + r.warningCount, 0);
+  const seconds = (Number(process.hrtime.bigint() - started) / 1e9).toFixed(1);
+  write(
+    `check:ts: tsc ${tsErrors} errors (${[...inProgram].filter((f) => checked.has(f)).length} of ` +
+      `${inProgram.size} files checked again), eslint ` +
+      `${lintErrors} errors, ${lintWarnings} warnings (${fresh.length + outside.length} of ` +
+      `${lintedFiles.length} files linted, ${lintedFiles.length - fresh.length - outside.length} ` +
+      `from cache${hookWorks ? "" : "; check hook failed: linted all"}), ${seconds} s\n`,
+  );
+  return tsErrors || lintErrors ? 1 : 0;
+}
+
+// --- Helpers ------------------------------------------------------------------------------------
+
+function formatHost(root) {
+  return {
+    getCanonicalFileName: (f) => f,
+    getCurrentDirectory: () => root,
+    getNewLine: () => ts.sys.newLine,
+  };
+}
+
+function isForcedColour() {
+  const v = process.env.FORCE_COLOR;
+  return v !== undefined && v !== "0" && v !== "false";
+}
+
+/** Every file `eslint .` lints: the files under root that some config object matches. */
+async function filesToLint(eslint, root) {
+  const found = [];
+  const walk = async (dir) => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      if (entry.name === "node_modules" || entry.name === ".git") continue;
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) await walk(full);
+      else if (entry.isFile() && (await eslint.calculateConfigForFile(full))) found.push(full);
+    }
+  };
+  await walk(root);
+  return found.sort();
+}
+
+module.exports = { checkTs };
+
+if (require.main === module) {
+  const args = process.argv.slice(2);
+  if (!(args.length === 0 || (args.length === 2 && args[0] === "--cache-dir"))) {
+    process.stderr.write("usage: node test/tools/check-ts.cjs [--cache-dir DIR]\n");
+    process.exit(2);
+  }
+  checkTs({
+    root: process.cwd(),
+    cacheDir: path.resolve(args[1] ?? "node_modules/.cache/rancher-ha"),
+    write: (text) => process.stdout.write(text),
+    colour: Boolean(process.stdout.isTTY) || isForcedColour(),
+  }).then(
+    (code) => (process.exitCode = code),
+    (e) => {
+      process.stderr.write(`check:ts: ${e && e.stack ? e.stack : String(e)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}
