@@ -71,7 +71,8 @@ describe("scripts: node-prepare.sh", () => {
     sb.plan("fuser", "held");
     const r = await sb.run("node-prepare");
     expectFailure(r, /ERROR: timed out after 0\.2s waiting for the apt\/dpkg locks to be released/);
-    assert.ok(callsOf(r, "fuser").length >= 3, explain(r));
+    // It tried again: how many tries fit in 0.2 s depends on the machine's load.
+    assert.ok(callsOf(r, "fuser").length >= 2, explain(r));
     assert.ok(r.ms >= 200 && r.ms < 3000, explain(r));
   });
 

@@ -238,7 +238,8 @@ describe("scripts: rke2-start.sh", () => {
           `ERROR: timed out after 0\\.2s waiting for the registration address ${NLB.replace(/\./g, "\\.")}:9345 to answer`,
         ),
       );
-      assert.ok(callsOf(r, "curl").length >= 3, explain(r));
+      // It tried again: how many tries fit in 0.2 s depends on the machine's load.
+      assert.ok(callsOf(r, "curl").length >= 2, explain(r));
       assert.ok(r.ms < 3000, explain(r));
       assert.deepEqual(serviceActions(r), []);
       assert.equal(sb.runningVersion, undefined);
