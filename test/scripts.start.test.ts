@@ -179,13 +179,13 @@ describe("scripts: rke2-start.sh", () => {
 
     it("fails closed: never initialises while a server stays silent", async () => {
       sb.setParams({ peers: PEERS, timeouts: { registration: SHORT } });
-      // The first server refuses once, then every probe of either server times out.
-      // The first server refuses once, then every probe of either server times out.
+      // The first server refuses once, then every probe of either server times out. Whether
+      // a second round (naming the first server too) fits in the 0.2 s depends on the load.
       sb.plan("curl.cacerts", "fail", "timeout");
       const r = await start();
       expectFailure(
         r,
-        /cannot tell whether a cluster already runs: 10\.20\.64\.11 10\.20\.128\.12 did not answer on port 9345 within 0\.2s; not initialising a second cluster/,
+        /cannot tell whether a cluster already runs: (10\.20\.64\.11 )?10\.20\.128\.12 did not answer on port 9345 within 0\.2s; not initialising a second cluster/,
       );
       assert.deepEqual(serviceActions(r), []);
       assert.ok(!sb.exists(DROPIN));
