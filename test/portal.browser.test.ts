@@ -204,7 +204,8 @@ describe("portal in a browser", function () {
   });
 
   it("runs a preview and shows its events arriving live as steps, with the log and the result", async () => {
-    portal.engine.scripts.preview = demoScript(plan, { kind: "preview", delayMs: 15 });
+    // About 480 events 8 ms apart: ~4 s of run, time enough to watch steps arrive under load.
+    portal.engine.scripts.preview = demoScript(plan, { kind: "preview", delayMs: 8 });
     await openStack();
     await Promise.all([page.waitForNavigation(), page.click("#btn-preview")]);
     assert.match(page.url(), /\/stacks\/dev\/operations\/[0-9a-f-]{36}$/);
