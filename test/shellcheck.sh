@@ -34,15 +34,16 @@ fi
 
 shellcheck --version | sed -n 2p >&2
 # The default set, found clean, is not checked again while nothing shellcheck reads has changed:
-# the version, these options, and every file's name and text (the files they source are in the
-# set; a .shellcheckrc would be too). A fresh clone has no record, so CI always checks.
+# the version, these options (and SHELLCHECK_OPTS), and each file's name and text (the files they
+# source are in the set; a .shellcheckrc here would be too). A fresh clone has no record, so CI
+# always checks.
 # SHELLCHECK_CLEAN_RECORD names the record for other sets (the tests).
 record="${SHELLCHECK_CLEAN_RECORD:-}"
 (($#)) || record="${record:-node_modules/.cache/rancher-ha/shellcheck.clean}"
 options=(-x -S style)
 rc=()
 [[ -f .shellcheckrc ]] && rc=(.shellcheckrc)
-key="$({ shellcheck --version; printf '%s\n' "${options[@]}" "${files[@]}"; cat "${files[@]}" "${rc[@]}"; } | sha256sum)"
+key="$({ shellcheck --version; printf '%s\n' "${options[@]}" "${SHELLCHECK_OPTS:-}"; sha256sum "${files[@]}" "${rc[@]}"; } | sha256sum)"
 if ((status == 0)) && [[ -n "$record" && -f "$record" && "$(cat "$record")" == "$key" ]]; then
   echo "shellcheck.sh: ${#files[@]} files clean (unchanged since their last check)" >&2
   exit 0
