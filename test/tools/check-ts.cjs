@@ -8,19 +8,20 @@
 //
 // Why a cached lint result can be reused: a file's lint result depends on the lint setup (the
 // rules, their options, the plugins' versions), the file's text and the types the file sees.
-// - The setup: this script, eslint.config.mjs, tsconfig.json and package-lock.json (which pins
+// - The setup: this script, the ESLint config, tsconfig.json and package-lock.json (which pins
 //   TypeScript, ESLint, the plugins and every .d.ts in node_modules) are hashed into the cache's
 //   key; when any changes, every file is linted again.
 // - The text: each file's result is stored with the hash of the text it was linted from.
-// - The types: TypeScript's incremental builder keeps a file's semantic diagnostics only when
-//   nothing the file's types depend on changed: a changed file whose declarations (its .d.ts
-//   "signature") changed drops the cached diagnostics of every file that imports it, directly or
-//   through others (re-exports included), and a change to a global declaration or to the compiler
-//   options drops them all. So a file TypeScript did not check again sees the same types as at
-//   its last check, and a file is linted again whenever TypeScript checked it again: we record
-//   which files the builder checks (`program.getBindAndCheckDiagnostics`, the call its cache
-//   guards). That set is at least the files the builder reports as affected; if it is not (a
-//   TypeScript upgrade changed the builder's insides), every file is linted.
+// - The types: a rule may read a declaration's source, not only its type (unbound-method tells an
+//   arrow-function property from a method, which the declaration's .d.ts does not), so a file is
+//   linted again when it, or any project file it reaches through imports and re-exports, changed
+//   text (a changed file that declares globals or is a script counts as reached by every file).
+//   Declarations in node_modules are pinned by package-lock.json; one edited in place changes its
+//   importers' types, and TypeScript checks those again. A file is also linted again whenever
+//   TypeScript checked it again: we record which files the builder checks
+//   (`program.getBindAndCheckDiagnostics`, the call its cache guards). That set is at least the
+//   files the builder reports as affected; if it is not (a TypeScript upgrade changed the
+//   builder's insides), every file is linted.
 // - The two caches (TypeScript's build info, our lint results) must describe the same moment: the
 //   lint cache records the hash of the build info written with it, and is discarded when the build
 //   info on disk is another (a run stopped between the two writes, another tool's build info).
@@ -49,7 +50,7 @@ async function checkTs({ root, cacheDir, write, colour = false }) {
   const started = process.hrtime.bigint();
   const buildInfoFile = path.join(cacheDir, "check-ts.tsbuildinfo");
   const lintCacheFile = path.join(cacheDir, "check-ts.lint.json");
-  const CACHE_FORMAT = 1;
+  const CACHE_FORMAT = 2;
 
   const sha256 = (data) => createHash("sha256").update(data).digest("hex");
   const readOrEmpty = (file) => {
@@ -115,21 +116,26 @@ async function checkTs({ root, cacheDir, write, colour = false }) {
       CACHE_FORMAT,
       ts.version,
       ESLint.version,
-      ...[__filename, "eslint.config.mjs", "tsconfig.json", "package-lock.json"].map((f) =>
+      ...[__filename, ...ESLINT_CONFIGS, "tsconfig.json", "package-lock.json"].map((f) =>
         sha256(readOrEmpty(path.resolve(root, f))),
       ),
     ]),
   );
   const buildInfoHash = sha256(readOrEmpty(buildInfoFile));
   let cached = {};
+  /** Every project file's text hash (JSON included) at the cached run. */
+  let cachedSources = {};
   try {
     const saved = JSON.parse(fs.readFileSync(lintCacheFile, "utf8"));
     // Written with the build info TypeScript just started from?
-    if (saved.key === key && saved.buildInfo === previousBuildInfo) cached = saved.files;
+    if (saved.key === key && saved.buildInfo === previousBuildInfo) {
+      cached = saved.files;
+      cachedSources = saved.sources;
+    }
   } catch {
     // No cache, or an unreadable one: lint every file.
   }
-  if (!hookWorks) cached = {};
+  if (!hookWorks) cached = cachedSources = {};
 
   const eslint = new ESLint({
     cwd: root,
@@ -149,11 +155,16 @@ async function checkTs({ root, cacheDir, write, colour = false }) {
       .map((sf) => path.resolve(sf.fileName)),
   );
   const hashes = new Map(lintedFiles.map((f) => [f, sha256(fs.readFileSync(f))]));
+  const sources = {};
+  for (const f of inProgram)
+    sources[path.relative(root, f)] = hashes.get(f) ?? sha256(readOrEmpty(f));
+  const stale = staleFiles(program, inProgram, parsed.options, (f) => {
+    const rel = path.relative(root, f);
+    return cachedSources[rel] !== sources[rel];
+  });
   const reuse = (f) => {
     const entry = cached[path.relative(root, f)];
-    return inProgram.has(f) && !checked.has(f) && entry?.hash === hashes.get(f)
-      ? entry.result
-      : null;
+    return inProgram.has(f) && !checked.has(f) && !stale.has(f) && entry ? entry.result : null;
   };
   const fresh = lintedFiles.filter((f) => !reuse(f) && inProgram.has(f));
   const outside = lintedFiles.filter((f) => !inProgram.has(f));
@@ -177,7 +188,7 @@ async function checkTs({ root, cacheDir, write, colour = false }) {
     };
   }
   const tmp = `${lintCacheFile}.${process.pid}`;
-  fs.writeFileSync(tmp, JSON.stringify({ key, buildInfo: buildInfoHash, files }));
+  fs.writeFileSync(tmp, JSON.stringify({ key, buildInfo: buildInfoHash, files, sources }));
   fs.renameSync(tmp, lintCacheFile);
 
   // --- Report -------------------------------------------------------------------------------------
@@ -203,6 +214,60 @@ async function checkTs({ root, cacheDir, write, colour = false }) {
 }
 
 // --- Helpers ------------------------------------------------------------------------------------
+
+/** The flat config files ESLint may load (whichever exists first wins): all in the cache's key. */
+const ESLINT_CONFIGS = [
+  "eslint.config.js",
+  "eslint.config.mjs",
+  "eslint.config.cjs",
+  "eslint.config.ts",
+  "eslint.config.mts",
+  "eslint.config.cts",
+];
+
+/**
+ * The project files whose cached lint result cannot be reused: the changed ones (`changed`), and
+ * every project file that reaches one through imports and re-exports; all of them when a changed
+ * file declares globals or is a script (no import or export), which any file may see.
+ */
+function staleFiles(program, inProgram, options, changed) {
+  const host = ts.sys;
+  const cache = ts.createModuleResolutionCache(host.getCurrentDirectory(), (f) => f, options);
+  /** Who imports each project file. */
+  const importers = new Map();
+  const stale = new Set();
+  let global = false;
+  for (const sf of program.getSourceFiles()) {
+    const file = path.resolve(sf.fileName);
+    if (!inProgram.has(file)) continue;
+    if (changed(file)) {
+      stale.add(file);
+      // A script (no import or export; JSON modules aside) or a global augmentation.
+      const script = !ts.isExternalModule(sf) && !file.endsWith(".json");
+      if (script || /\bdeclare\s+global\b/.test(sf.text)) global = true;
+    }
+    const info = ts.preProcessFile(sf.text, true, true);
+    const specifiers = [...info.importedFiles, ...info.referencedFiles].map((r) => r.fileName);
+    for (const spec of specifiers) {
+      const resolved = ts.resolveModuleName(spec, sf.fileName, options, host, cache).resolvedModule;
+      const target = resolved && path.resolve(resolved.resolvedFileName);
+      if (!target || !inProgram.has(target)) continue;
+      if (!importers.has(target)) importers.set(target, new Set());
+      importers.get(target).add(file);
+    }
+  }
+  if (global) return new Set(inProgram);
+  const queue = [...stale];
+  while (queue.length) {
+    for (const importer of importers.get(queue.pop()) ?? []) {
+      if (!stale.has(importer)) {
+        stale.add(importer);
+        queue.push(importer);
+      }
+    }
+  }
+  return stale;
+}
 
 function formatHost(root) {
   return {
