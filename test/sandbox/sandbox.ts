@@ -410,10 +410,10 @@ export class Sandbox {
   /**
    * A converged first server: RKE2 installed and started by rke2-start.sh, node Ready.
    *
-   * rke2-start.sh is deterministic, so it runs once per starting state and token in a process:
-   * a sandbox that starts out the same as an earlier one (every file and mode, with the sandbox
-   * directory's name left out) gets the tree that run produced, byte for byte (stub state and
-   * calls.log included). Most tests converge a fresh sandbox, and a run costs a hundred processes.
+   * rke2-start.sh is deterministic, so it runs once per starting state and token in a process: a
+   * sandbox that starts out as an earlier one (files and modes, the sandbox's name left out) gets
+   * that run's tree byte for byte (stub state, calls.log), but not its mtimes (node-keys.sh reads
+   * them). Most tests converge a fresh sandbox, and a run costs a hundred processes.
    */
   async converge(token = TOKEN): Promise<void> {
     this.preinstall();
