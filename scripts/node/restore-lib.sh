@@ -183,3 +183,40 @@ abort_node() {
   systemctl start --no-block "$SERVICE" || die "could not start $SERVICE"
   clear_state aborted
 }
+
+# abort_before PHASE REASON: the abort action of both scripts. Refused (REASON) once the node
+# reached PHASE of PHASES, the point of no return; nothing to do without a restore in progress.
+abort_before() {
+  # shellcheck disable=SC2153 # PHASES is the sourcing script's list of its phases, in order
+  ! phase_at_least "$1" "${PHASES[@]}" || refuse "$2"
+  if [[ -z $PHASE ]]; then
+    log "no restore in progress on $NODE_NAME; nothing to abort"
+    return 0
+  fi
+  abort_node
+}
+
+# ------------------------------------------------------------------------------------ main
+
+# restore_main PARAMS_FILE ACTION: the entry of both scripts. ACTION is one of ACTIONS
+# ("a|b|…"); action X runs the script's do_X, on the restore the params name (abort and status:
+# on whichever runs).
+restore_main() {
+  USAGE_ARGS=$ACTIONS
+  (($# == 2)) || usage
+  read_restore_params "$1"
+  require_root
+  if [[ $2 == status ]]; then
+    print_status
+    return 0
+  fi
+  # Abort may end any restore, not only the one the params name.
+  if [[ $2 == abort ]]; then
+    load_state
+    [[ -z $PHASE ]] || RESTORE_ID=$STATE_ID SNAPSHOT_NAME=$STATE_SNAPSHOT
+  else
+    require_same_restore
+  fi
+  [[ $2 =~ ^($ACTIONS)$ ]] || usage
+  "do_$2"
+}

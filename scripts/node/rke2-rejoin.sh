@@ -87,37 +87,7 @@ do_finish() {
 }
 
 do_abort() {
-  ! phase_at_least cleared "${PHASES[@]}" ||
-    refuse "$NODE_NAME already left its old database for restore $RESTORE_ID: re-run the restore to finish it"
-  if [[ -z $PHASE ]]; then
-    log "no restore in progress on $NODE_NAME; nothing to abort"
-    return 0
-  fi
-  abort_node
+  abort_before cleared "$NODE_NAME already left its old database for restore $RESTORE_ID: re-run the restore to finish it"
 }
 
-main() {
-  USAGE_ARGS=$ACTIONS
-  (($# == 2)) || usage
-  read_restore_params "$1"
-  require_root
-  if [[ $2 == status ]]; then
-    print_status
-    return 0
-  fi
-  if [[ $2 == abort ]]; then
-    load_state
-    [[ -z $PHASE ]] || RESTORE_ID=$STATE_ID SNAPSHOT_NAME=$STATE_SNAPSHOT
-  else
-    require_same_restore
-  fi
-  case $2 in
-    stop) do_stop ;;
-    rejoin) do_rejoin ;;
-    finish) do_finish ;;
-    abort) do_abort ;;
-    *) usage ;;
-  esac
-}
-
-main "$@"
+restore_main "$@"

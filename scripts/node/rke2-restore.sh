@@ -102,39 +102,7 @@ do_finish() {
 }
 
 do_abort() {
-  ! phase_at_least reset "${PHASES[@]}" ||
-    refuse "etcd on $NODE_NAME was already reset from $SNAPSHOT_NAME: a restore cannot be aborted after that; re-run it to finish"
-  if [[ -z $PHASE ]]; then
-    log "no restore in progress on $NODE_NAME; nothing to abort"
-    return 0
-  fi
-  abort_node
+  abort_before reset "etcd on $NODE_NAME was already reset from $SNAPSHOT_NAME: a restore cannot be aborted after that; re-run it to finish"
 }
 
-main() {
-  USAGE_ARGS=$ACTIONS
-  (($# == 2)) || usage
-  read_restore_params "$1"
-  require_root
-  # Abort may end any restore, not only the one the params name.
-  if [[ $2 == status ]]; then
-    print_status
-    return 0
-  fi
-  if [[ $2 == abort ]]; then
-    load_state
-    [[ -z $PHASE ]] || RESTORE_ID=$STATE_ID SNAPSHOT_NAME=$STATE_SNAPSHOT
-  else
-    require_same_restore
-  fi
-  case $2 in
-    stop) do_stop ;;
-    reset) do_reset ;;
-    start) do_start ;;
-    finish) do_finish ;;
-    abort) do_abort ;;
-    *) usage ;;
-  esac
-}
-
-main "$@"
+restore_main "$@"
