@@ -5,7 +5,6 @@
 // Exit codes: 0 done, 1 failed (invalid config, engine error, stack busy), 2 usage,
 // 127 no usable Pulumi CLI (missing or too old), 130 cancelled (Ctrl-C).
 import * as path from "node:path";
-import { createInterface } from "node:readline";
 import type { OpMap } from "@pulumi/pulumi/automation";
 import {
   ConfigError,
@@ -32,6 +31,7 @@ import { DEFAULTS } from "../components/config";
 import { awsKeyProblems } from "../components/config/validators/aws";
 import { readStackConfig } from "../plan/stackFile";
 import { SECRET_TEXT } from "../plan/values";
+import { exitWith, processIo, terminalQuestion } from "./process";
 
 export const COMMANDS = ["up", "preview", "refresh", "destroy", "outputs"] as const;
 export type Command = (typeof COMMANDS)[number];
@@ -363,40 +363,20 @@ export async function main(argv: string[], io: DeployIo): Promise<number> {
   }
 }
 
-/** y/N on the terminal. */
-function terminalConfirm(question: string): Promise<boolean> {
-  const rl = createInterface({ input: process.stdin, output: process.stderr });
-  return new Promise((resolve) => {
-    rl.question(`${question} [y/N] `, (answer) => {
-      rl.close();
-      resolve(/^y(es)?$/i.test(answer.trim()));
-    });
-  });
-}
-
 /**
  * The process entry: real stdio, SIGINT, exit code. `projectDir` is the repository (Pulumi.yaml,
  * stacks/); the tests run this same entry on a copy holding their fixture stacks.
  */
 export function runAsProcess(argv: string[], projectDir = path.resolve(__dirname, "..")): void {
+  const ask = terminalQuestion;
   const io: DeployIo = {
-    stdout: (t) => process.stdout.write(t),
-    stderr: (t) => process.stderr.write(t),
-    env: process.env,
-    projectDir,
-    onInterrupt: (handler) => {
-      process.on("SIGINT", handler);
-      return () => process.off("SIGINT", handler);
-    },
-    ...(process.stdin.isTTY ? { confirm: terminalConfirm } : {}),
+    ...processIo(projectDir),
+    // y/N on the terminal.
+    ...(ask
+      ? { confirm: async (q: string) => /^y(es)?$/i.test((await ask(`${q} [y/N] `)).trim()) }
+      : {}),
   };
-  main(argv, io).then(
-    (code) => process.exit(code),
-    (e: unknown) => {
-      process.stderr.write(`deploy: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-      process.exit(EXIT.failed);
-    },
-  );
+  exitWith("deploy", main(argv, io), EXIT.failed);
 }
 
 if (require.main === module) runAsProcess(process.argv.slice(2));

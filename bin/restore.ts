@@ -6,7 +6,6 @@
 // Exit codes: 0 restored (or listed, aborted), 1 failed or declined, 2 usage, 3 refused before
 // any change, 127 no usable Pulumi CLI, 130 interrupted (Ctrl-C).
 import * as path from "node:path";
-import { createInterface } from "node:readline";
 import { S3Client } from "@aws-sdk/client-s3";
 import {
   PulumiCliMissingError,
@@ -42,6 +41,7 @@ import {
 } from "../automation/transport";
 import type { RestoreTransport } from "../automation/transport";
 import { formatDuration, UsageError } from "./deploy";
+import { exitWith, processIo, terminalQuestion } from "./process";
 import { SNAPSHOT_NAME_RE } from "../components/rke2/restoreParams";
 
 export const EXIT = { ok: 0, failed: 1, usage: 2, refused: 3, noCli: 127, cancelled: 130 } as const;
@@ -364,35 +364,12 @@ export async function main(argv: string[], io: RestoreIo, now = () => new Date()
   }
 }
 
-function terminalAsk(question: string): Promise<string> {
-  const rl = createInterface({ input: process.stdin, output: process.stderr });
-  return new Promise((resolve) => {
-    rl.question(question, (answer) => {
-      rl.close();
-      resolve(answer);
-    });
-  });
-}
-
 export function runAsProcess(argv: string[], projectDir = path.resolve(__dirname, "..")): void {
   const io: RestoreIo = {
-    stdout: (t) => process.stdout.write(t),
-    stderr: (t) => process.stderr.write(t),
-    env: process.env,
-    projectDir,
-    onInterrupt: (handler) => {
-      process.on("SIGINT", handler);
-      return () => process.off("SIGINT", handler);
-    },
-    ...(process.stdin.isTTY ? { ask: terminalAsk } : {}),
+    ...processIo(projectDir),
+    ...(terminalQuestion ? { ask: terminalQuestion } : {}),
   };
-  main(argv, io).then(
-    (code) => process.exit(code),
-    (e: unknown) => {
-      process.stderr.write(`restore: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-      process.exit(EXIT.failed);
-    },
-  );
+  exitWith("restore", main(argv, io), EXIT.failed);
 }
 
 if (require.main === module) runAsProcess(process.argv.slice(2));
