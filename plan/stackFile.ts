@@ -20,8 +20,28 @@ interface ProjectFile {
   config?: Record<string, { default?: unknown } | undefined>;
 }
 
-export function readProject(projectDir: string): ProjectFile {
-  return parse(readFileSync(path.join(projectDir, "Pulumi.yaml"), "utf8")) as ProjectFile;
+/** The last project file parsed, by its text: plans and the portal read it once per stack. */
+let parsedProject: { text: string; project: Readonly<ProjectFile> } | undefined;
+
+/**
+ * Pulumi.yaml, parsed. Read on every call; parsed again only when its text changed (its generated
+ * config block makes a parse ~3 ms, and every plan and portal request reads it). Frozen, since
+ * callers share it.
+ */
+export function readProject(projectDir: string): Readonly<ProjectFile> {
+  const text = readFileSync(path.join(projectDir, "Pulumi.yaml"), "utf8");
+  if (parsedProject?.text !== text) {
+    parsedProject = { text, project: deepFreeze(parse(text) as ProjectFile) };
+  }
+  return parsedProject.project;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === "object" && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
 }
 
 function toConfigString(v: unknown): string {
@@ -29,7 +49,7 @@ function toConfigString(v: unknown): string {
 }
 
 /** Declared defaults from Pulumi.yaml, keyed `rancher-ha:key`. */
-export function projectDefaults(project: ProjectFile): Record<string, string> {
+export function projectDefaults(project: Readonly<ProjectFile>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [key, spec] of Object.entries(project.config ?? {})) {
     if (spec && spec.default !== undefined) {
