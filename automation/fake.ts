@@ -65,6 +65,11 @@ export interface FakeScript {
   error?: Error;
   /** Do not finish until release() (or an abort, which fails like an interrupted CLI). */
   hold?: boolean;
+  /**
+   * After this many events (output strings included), wait for release() (or an abort) before
+   * the rest: a test sees the operation mid-run for as long as it needs, without timing.
+   */
+  pauseAfter?: number;
 }
 
 type Stored = { value: unknown; secret: boolean };
@@ -193,7 +198,8 @@ export class FakeStack implements EngineStack {
   private async play(script: FakeScript, opts: EngineOpOptions): Promise<{ changes: OpMap }> {
     for (const o of script.output ?? []) opts.onOutput?.(o);
     let seq = 0;
-    for (const ev of script.events ?? []) {
+    for (const [i, ev] of (script.events ?? []).entries()) {
+      if (i === script.pauseAfter) await this.held(opts);
       if (script.delayMs) await new Promise((r) => setTimeout(r, script.delayMs));
       if (typeof ev === "string") {
         opts.onOutput?.(ev);
@@ -205,17 +211,20 @@ export class FakeStack implements EngineStack {
         ...ev,
       });
     }
-    if (script.hold) {
-      await new Promise<void>((resolve, reject) => {
-        this.releases.push(resolve);
-        const interrupted = () =>
-          reject(sdkCommandError({ stderr: "error: update canceled (interrupt)", code: 255 }));
-        if (opts.signal?.aborted) interrupted();
-        opts.signal?.addEventListener("abort", interrupted, { once: true });
-      });
-    }
+    if (script.hold) await this.held(opts);
     if (script.error) throw script.error;
     return { changes: script.changes ?? {} };
+  }
+
+  /** Resolves at release(); rejects like an interrupted CLI on an abort. */
+  private held(opts: EngineOpOptions): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.releases.push(resolve);
+      const interrupted = () =>
+        reject(sdkCommandError({ stderr: "error: update canceled (interrupt)", code: 255 }));
+      if (opts.signal?.aborted) interrupted();
+      opts.signal?.addEventListener("abort", interrupted, { once: true });
+    });
   }
 
   private summary(kind: OperationKind, changes: OpMap): UpdateSummary {

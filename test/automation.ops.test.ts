@@ -314,6 +314,34 @@ describe("automation: operations", () => {
     assert.ok(engine.stack("t").calls.includes("cancel"), "stack.cancel() called");
   });
 
+  it("pauseAfter: the events stop there until release(), then the rest arrive and it finishes", async () => {
+    const engine = new FakeEngine();
+    engine.scripts.up = { events: ["a\n", "b\n", "c\n"], pauseAfter: 2, changes: { create: 1 } };
+    const stack = await open(engine, "t");
+    const seen: string[] = [];
+    let done = false;
+    const running = stack.up({ onOutput: (o) => seen.push(o) }).then(() => (done = true));
+    await new Promise((r) => setTimeout(r, 20));
+    assert.deepEqual(seen, ["a\n", "b\n"]);
+    assert.equal(done, false, "waits for release()");
+    engine.stack("t").release();
+    await running;
+    assert.deepEqual(seen, ["a\n", "b\n", "c\n"]);
+  });
+
+  it("pauseAfter: an abort while paused cancels the update", async () => {
+    const engine = new FakeEngine();
+    engine.scripts.up = { events: ["a\n", "b\n"], pauseAfter: 1 };
+    const stack = await open(engine, "t");
+    const ac = new AbortController();
+    const seen: string[] = [];
+    const running = stack.up({ signal: ac.signal, onOutput: (o) => seen.push(o) });
+    await new Promise((r) => setTimeout(r, 20));
+    ac.abort();
+    await assert.rejects(running, OperationCancelledError);
+    assert.deepEqual(seen, ["a\n"]);
+  });
+
   it("an already-aborted signal starts nothing", async () => {
     const engine = new FakeEngine();
     const stack = await open(engine, "t");
