@@ -1,6 +1,7 @@
 // The incremental type check + lint (test/tools/check-ts.cjs) on a tiny project of its own: it
 // reports what a full `tsc --noEmit` + `eslint .` would, including a problem in a file that did not
-// change (its import did), and reuses cached lint results when nothing changed.
+// change (its import did), reuses cached lint results when nothing changed, and checks again when
+// a new file or a declaration in node_modules changed what a replayed report would have said.
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -57,7 +58,10 @@ const FILES = {
   "c.ts": 'export { load } from "./b";\n',
   "a.ts": 'import { load } from "./c";\n\nexport function run(): void {\n  load();\n}\n',
   "d.ts": 'import { load } from "./b";\n\nexport function go(): void {\n  load();\n}\n',
+  "e.ts": 'import { depValue } from "dep";\n\nexport const v: number = depValue;\n',
 };
+/** A package in the project's node_modules that e.ts imports: a declaration outside the project. */
+const DEP_TYPES = "export declare const depValue: number;\n";
 
 interface Run {
   code: number;
@@ -67,7 +71,7 @@ interface Run {
 
 describe("check:ts (incremental tsc + eslint on one program)", function () {
   let dir: string;
-  const run = async (): Promise<Run> => {
+  const run = async (files = Object.keys(FILES).length): Promise<Run> => {
     let out = "";
     const code = await checkTs({
       root: dir,
@@ -76,14 +80,25 @@ describe("check:ts (incremental tsc + eslint on one program)", function () {
     });
     const summary = /\((\d+) of (\d+) files linted/.exec(out);
     assert.ok(summary, out);
-    assert.equal(summary[2], String(Object.keys(FILES).length), out);
+    assert.equal(summary[2], String(files), out);
     return { code, out, linted: Number(summary[1]) };
   };
 
   before(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "check-ts-"));
     // The config imports typescript-eslint; the script, TypeScript and ESLint are the repo's.
-    fs.symlinkSync(path.resolve(__dirname, "../node_modules"), path.join(dir, "node_modules"));
+    const repoModules = path.resolve(__dirname, "../node_modules");
+    const modules = path.join(dir, "node_modules");
+    fs.mkdirSync(modules);
+    for (const name of fs.readdirSync(repoModules)) {
+      fs.symlinkSync(path.join(repoModules, name), path.join(modules, name));
+    }
+    fs.mkdirSync(path.join(modules, "dep"));
+    fs.writeFileSync(
+      path.join(modules, "dep", "package.json"),
+      '{"name":"dep","types":"index.d.ts"}',
+    );
+    fs.writeFileSync(path.join(modules, "dep", "index.d.ts"), DEP_TYPES);
     fs.writeFileSync(path.join(dir, "tsconfig.json"), JSON.stringify(TSCONFIG));
     fs.writeFileSync(path.join(dir, "eslint.config.mjs"), ESLINT_CONFIG);
     for (const [name, text] of Object.entries(FILES)) fs.writeFileSync(path.join(dir, name), text);
@@ -97,6 +112,35 @@ describe("check:ts (incremental tsc + eslint on one program)", function () {
     const second = await run();
     assert.equal(second.code, 0, second.out);
     assert.equal(second.linted, 0, second.out);
+    assert.match(second.out, /nothing changed since the last clean check/, second.out);
+  });
+
+  it("checks again, not replaying the last report, after a new source file or an edited declaration in node_modules", async () => {
+    assert.match((await run()).out, /nothing changed since the last clean check/);
+    // A new file tsconfig.json's include takes in.
+    fs.writeFileSync(path.join(dir, "n.ts"), "export const n: string = 1;\n");
+    const added = await run(Object.keys(FILES).length + 1);
+    assert.equal(added.code, 1, added.out);
+    assert.match(added.out, /n\.ts\(1,14\): error TS2322/, added.out);
+    fs.rmSync(path.join(dir, "n.ts"));
+    assert.equal((await run()).code, 0);
+    assert.match((await run()).out, /nothing changed since the last clean check/);
+    // A new file ESLint lints although tsconfig.json leaves it out.
+    fs.mkdirSync(path.join(dir, "sub"));
+    fs.writeFileSync(path.join(dir, "sub", "x.ts"), "export const x = 1;\n");
+    const outside = await run(Object.keys(FILES).length + 1);
+    assert.equal(outside.code, 1, outside.out);
+    assert.match(outside.out, /sub\/x\.ts\n.*error/, outside.out);
+    fs.rmSync(path.join(dir, "sub"), { recursive: true });
+    assert.equal((await run()).code, 0);
+    // The package's declaration edited in place (package-lock.json unchanged).
+    const dep = path.join(dir, "node_modules", "dep", "index.d.ts");
+    fs.writeFileSync(dep, DEP_TYPES.replace("number", "boolean"));
+    const edited = await run();
+    assert.equal(edited.code, 1, edited.out);
+    assert.match(edited.out, /e\.ts\(3,14\): error TS2322/, edited.out);
+    fs.writeFileSync(dep, DEP_TYPES);
+    assert.equal((await run()).code, 0);
   });
 
   it("lints again a changed file and the files that import it, directly or not; no others", async () => {

@@ -26,6 +26,12 @@
 //   lint cache records the hash of the build info written with it, and is discarded when the build
 //   info on disk is another (a run stopped between the two writes, another tool's build info).
 //   The build info is this script's own, not `npm run typecheck`'s.
+// - Nothing changed at all: a clean run (no error) records what it read: the root file names
+//   tsconfig.json gives, the text hash of every project file in the program and of every source
+//   file under the root (so a new one is seen), and the size and modification time of every
+//   declaration file it read from node_modules and TypeScript's libs (tsc -b's own test). When the
+//   next run finds the same, with the same setup key (below), its report is the recorded one, and
+//   it is replayed without building the program.
 // No cache (a fresh clone, CI) means every file is checked and linted.
 // Files ESLint lints that are not in the TypeScript program (none today: every .ts file is in
 // tsconfig.json's include, and ESLint ignores .js/.mjs) are linted every time with the unchanged
@@ -40,7 +46,8 @@ const { createHash } = require("node:crypto");
 const fs = require("node:fs");
 const path = require("node:path");
 const ts = require("typescript");
-const { ESLint } = require("eslint");
+/** Loaded on first use: a run that finds nothing changed never needs it. */
+const eslintModule = () => require("eslint");
 
 /**
  * Checks the project in `root`; writes the report through `write`; resolves to the exit code.
@@ -50,6 +57,7 @@ async function checkTs({ root, cacheDir, write, colour = false }) {
   const started = process.hrtime.bigint();
   const buildInfoFile = path.join(cacheDir, "check-ts.tsbuildinfo");
   const lintCacheFile = path.join(cacheDir, "check-ts.lint.json");
+  const cleanFile = path.join(cacheDir, "check-ts.clean.json");
   const CACHE_FORMAT = 2;
 
   const sha256 = (data) => createHash("sha256").update(data).digest("hex");
@@ -77,6 +85,36 @@ async function checkTs({ root, cacheDir, write, colour = false }) {
     write(ts.formatDiagnostics(configDiagnostics, formatHost(root)));
     return 1;
   }
+
+  // The lint setup: when any of it changes, no cached result is reused.
+  const key = sha256(
+    JSON.stringify([
+      CACHE_FORMAT,
+      ts.version,
+      eslintVersion(root),
+      ...[__filename, ...ESLINT_CONFIGS, "tsconfig.json", "package-lock.json"].map((f) =>
+        sha256(readOrEmpty(path.resolve(root, f))),
+      ),
+    ]),
+  );
+
+  const clean = readJson(cleanFile);
+  if (clean?.key === key && clean.colour === (parsed.options.pretty ?? colour)) {
+    const texts = Object.keys(clean.inputs.texts).map((f) => path.resolve(root, f));
+    const now = inputs(root, cacheDir, parsed.fileNames, texts, Object.keys(clean.inputs.external));
+    if (JSON.stringify(now) === JSON.stringify(clean.inputs)) {
+      const { program: n, linted: m, lintWarnings } = clean.counts;
+      const seconds = (Number(process.hrtime.bigint() - started) / 1e9).toFixed(1);
+      write(clean.report);
+      write(
+        `check:ts: tsc 0 errors (0 of ${n} files checked again), eslint 0 errors, ` +
+          `${lintWarnings} warnings (0 of ${m} files linted, ${m} from cache; nothing changed ` +
+          `since the last clean check), ${seconds} s\n`,
+      );
+      return 0;
+    }
+  }
+
   const builder = ts.createIncrementalProgram({
     rootNames: parsed.fileNames,
     options: parsed.options,
@@ -111,16 +149,7 @@ async function checkTs({ root, cacheDir, write, colour = false }) {
 
   // --- ESLint -------------------------------------------------------------------------------------
 
-  const key = sha256(
-    JSON.stringify([
-      CACHE_FORMAT,
-      ts.version,
-      ESLint.version,
-      ...[__filename, ...ESLINT_CONFIGS, "tsconfig.json", "package-lock.json"].map((f) =>
-        sha256(readOrEmpty(path.resolve(root, f))),
-      ),
-    ]),
-  );
+  const { ESLint } = eslintModule();
   const buildInfoHash = sha256(readOrEmpty(buildInfoFile));
   let cached = {};
   /** Every project file's text hash (JSON included) at the cached run. */
@@ -187,19 +216,18 @@ async function checkTs({ root, cacheDir, write, colour = false }) {
       result: { ...r, filePath: rel, source: undefined },
     };
   }
-  const tmp = `${lintCacheFile}.${process.pid}`;
-  fs.writeFileSync(tmp, JSON.stringify({ key, buildInfo: buildInfoHash, files, sources }));
-  fs.renameSync(tmp, lintCacheFile);
+  writeAtomically(lintCacheFile, JSON.stringify({ key, buildInfo: buildInfoHash, files, sources }));
 
   // --- Report -------------------------------------------------------------------------------------
 
   const pretty = parsed.options.pretty ?? colour;
+  let report = "";
   if (tsDiagnostics.length) {
     const format = pretty ? ts.formatDiagnosticsWithColorAndContext : ts.formatDiagnostics;
-    write(format(tsDiagnostics, formatHost(root)) + "\n");
+    report += format(tsDiagnostics, formatHost(root)) + "\n";
   }
-  const lintOutput = await (await eslint.loadFormatter("stylish")).format(results);
-  if (lintOutput) write(lintOutput);
+  report += await (await eslint.loadFormatter("stylish")).format(results);
+  write(report);
   const lintErrors = results.reduce((n, r) => n + r.errorCount, 0); // fatal ones included
   const lintWarnings = results.reduce((n, r) => n + r.warningCount, 0);
   const seconds = (Number(process.hrtime.bigint() - started) / 1e9).toFixed(1);
@@ -210,10 +238,103 @@ async function checkTs({ root, cacheDir, write, colour = false }) {
       `${lintedFiles.length} files linted, ${lintedFiles.length - fresh.length - outside.length} ` +
       `from cache${hookWorks ? "" : "; check hook failed: linted all"}), ${seconds} s\n`,
   );
-  return tsErrors || lintErrors ? 1 : 0;
+  const code = tsErrors || lintErrors ? 1 : 0;
+
+  // What this clean run read, for the next run's "nothing changed" test (a failed run: none).
+  if (code === 0) {
+    const external = program
+      .getSourceFiles()
+      .map((sf) => path.resolve(sf.fileName))
+      .filter((f) => !inProgram.has(f));
+    const counts = { program: inProgram.size, linted: lintedFiles.length, lintWarnings };
+    const record = {
+      key,
+      colour: pretty,
+      inputs: inputs(root, cacheDir, parsed.fileNames, [...inProgram, ...lintedFiles], external),
+      report,
+      counts,
+    };
+    writeAtomically(cleanFile, JSON.stringify(record));
+  } else {
+    fs.rmSync(cleanFile, { force: true });
+  }
+  return code;
 }
 
 // --- Helpers ------------------------------------------------------------------------------------
+
+function writeAtomically(file, text) {
+  const tmp = `${file}.${process.pid}`;
+  fs.writeFileSync(tmp, text);
+  fs.renameSync(tmp, file);
+}
+
+function readJson(file) {
+  try {
+    return JSON.parse(fs.readFileSync(file, "utf8"));
+  } catch {
+    return undefined; // none yet, or unreadable: not a record
+  }
+}
+
+/** ESLint's version, from its package.json: loading ESLint itself costs a third of a second. */
+function eslintVersion(root) {
+  let dir = path.dirname(require.resolve("eslint", { paths: [root] }));
+  for (;;) {
+    const pkg = readJson(path.join(dir, "package.json"));
+    if (pkg?.name === "eslint") return pkg.version;
+    if (path.dirname(dir) === dir) return "unknown";
+    dir = path.dirname(dir);
+  }
+}
+
+/** The extensions of files TypeScript or ESLint may read: a new one under the root is a change. */
+const SOURCE_FILE = /\.[cm]?[jt]sx?$/;
+
+/**
+ * What a run reads, as the "nothing changed" test compares it: tsconfig.json's root file names;
+ * the text hash of `files`, of package.json and of every JavaScript or TypeScript file under the
+ * root (node_modules, .git and the cache aside); the size and modification time of `external`
+ * (node_modules, TypeScript's libs).
+ */
+function inputs(root, cacheDir, rootNames, files, external) {
+  const rel = (f) => path.relative(root, path.resolve(root, f));
+  const texts = new Set([...files, "package.json"].map(rel));
+  const walk = (dir) => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      if (entry.name === "node_modules" || entry.name === ".git") continue;
+      const full = path.join(dir, entry.name);
+      if (full === path.resolve(cacheDir)) continue;
+      if (entry.isDirectory()) walk(full);
+      else if (entry.isFile() && SOURCE_FILE.test(entry.name)) texts.add(rel(full));
+    }
+  };
+  walk(root);
+  const hashOf = (f) => {
+    try {
+      return createHash("sha256")
+        .update(fs.readFileSync(path.resolve(root, f)))
+        .digest("hex");
+    } catch (e) {
+      if (e.code === "ENOENT") return "missing";
+      throw e;
+    }
+  };
+  const statOf = (f) => {
+    try {
+      const st = fs.statSync(f);
+      return `${st.size}:${st.mtimeMs}`;
+    } catch (e) {
+      if (e.code === "ENOENT") return "missing";
+      throw e;
+    }
+  };
+  return {
+    rootNames: rootNames.map(rel).sort(),
+    texts: Object.fromEntries([...texts].sort().map((f) => [f, hashOf(f)])),
+    external: Object.fromEntries(external.map((f) => [f, statOf(f)])),
+  };
+}
 
 /** The flat config files ESLint may load (whichever exists first wins): all in the cache's key. */
 const ESLINT_CONFIGS = [
