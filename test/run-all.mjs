@@ -1,48 +1,71 @@
-// `npm test`: the type check with lint (`check:ts`: one incremental TypeScript program for both,
-// test/tools/check-ts.cjs), the format check and shellcheck side by side (each is a single
-// process: together they keep both cores busy), then mocha on its own, with its own two workers.
-// Running mocha beside the checks would save little on two cores, and its process-level tests (a
-// command that must exit within seconds) would compete with the linter for the CPU. Each tool's
-// output (stdout and stderr together) is printed whole when it ends (mocha's as it comes, since
-// it runs alone), then one line per tool.
+// `npm test`: mocha (`test:unit`, with its two workers) and, beside it at the lowest CPU priority
+// (nice 19), the type check with lint (`check:ts`: one incremental TypeScript program for both,
+// test/tools/check-ts.cjs), the format check and shellcheck. On two cores mocha's workers still
+// leave a core idle now and then (waiting on the browser, on a script's retry sleep, on a child
+// process); the checks run in those gaps and otherwise yield, so mocha's process-level tests (a
+// command that must exit within seconds) keep the CPU they had when the checks ran first.
+// mocha's output prints as it comes; each check's, whole, after it; then one line per tool.
+// Each script runs as package.json states it, through sh with node_modules/.bin on PATH, as npm
+// runs it, without a further npm process per script.
 // Exits 1 if any failed; the tests run even when a check failed.
 // Usage: node test/run-all.mjs [SCRIPT...] runs just those scripts, side by side.
 import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
+import { fileURLToPath } from "node:url";
 
-const PHASES = [["check:ts", "format:check", "shellcheck"], ["test:unit"]];
-const phases = process.argv.length > 2 ? [process.argv.slice(2)] : PHASES;
+const ROOT = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+const TESTS = "test:unit";
+const CHECKS = ["check:ts", "format:check", "shellcheck"];
+const scripts = process.argv.length > 2 ? process.argv.slice(2) : [TESTS, ...CHECKS];
+const { scripts: defined } = JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8"));
 const started = Date.now();
 const seconds = (since) => `${((Date.now() - since) / 1000).toFixed(1)} s`;
-// Keep colours when a person is watching, although the tools write to a pipe.
-const env = process.stdout.isTTY ? { ...process.env, FORCE_COLOR: "1" } : process.env;
+const env = {
+  ...process.env,
+  PATH: [path.join(ROOT, "node_modules", ".bin"), process.env.PATH].join(path.delimiter),
+  // Keep colours when a person is watching, although the tools write to a pipe.
+  ...(process.stdout.isTTY ? { FORCE_COLOR: "1" } : {}),
+};
 
-/** Runs one npm script; `live`: its output as it comes, else whole when it ends. */
-function run(script, live) {
+/**
+ * Runs one package.json script. `live`: its output as it comes, else kept for `report`.
+ * `yielding`: at nice 19, so that it takes only CPU the live one leaves idle.
+ */
+function run(script, { live, yielding }) {
   const t0 = Date.now();
+  const command = defined[script];
+  const output = [];
+  const take = (d) => (live ? process.stdout.write(d) : output.push(d));
+  const done = (ok, status) => {
+    const text = Buffer.concat(output).toString("utf8").trimEnd();
+    return { script, ok, text, line: `${script}: ${status}, ${seconds(t0)}` };
+  };
+  if (command === undefined) return Promise.resolve(done(false, "no such script"));
   if (live) process.stdout.write(`\n=== npm run ${script}\n`);
-  const child = spawn("npm", ["run", "--silent", script], {
+  const argv = [...(yielding ? ["nice", "-n", "19"] : []), "sh", "-c", command];
+  const child = spawn(argv[0], argv.slice(1), {
+    cwd: ROOT,
     env,
     stdio: ["ignore", "pipe", "pipe"],
   });
-  const output = [];
-  const take = (d) => (live ? process.stdout.write(d) : output.push(d));
   child.stdout.on("data", take);
   child.stderr.on("data", take);
   return new Promise((resolve) => {
     child.on("error", (e) => take(Buffer.from(`${e.message}\n`)));
-    child.on("close", (code, signal) => {
-      const status = code === 0 ? "ok" : `failed (${signal ?? `exit ${code}`})`;
-      const text = Buffer.concat(output).toString("utf8").trimEnd();
-      process.stdout.write(`\n=== npm run ${script}: ${status}, ${seconds(t0)}\n`);
-      if (text) process.stdout.write(`${text}\n`);
-      resolve({ script, ok: code === 0, line: `${script}: ${status}, ${seconds(t0)}` });
-    });
+    child.on("close", (code, signal) =>
+      resolve(done(code === 0, code === 0 ? "ok" : `failed (${signal ?? `exit ${code}`})`)),
+    );
   });
 }
 
-const results = [];
-for (const phase of phases) {
-  results.push(...(await Promise.all(phase.map((s) => run(s, phase.length === 1)))));
+const live = scripts.includes(TESTS) ? TESTS : undefined;
+const results = await Promise.all(
+  scripts.map((s) => run(s, { live: s === live, yielding: live !== undefined && s !== live })),
+);
+for (const r of results.filter((r) => r.script !== live)) {
+  process.stdout.write(`\n=== npm run ${r.script}: ${r.line.slice(r.script.length + 2)}\n`);
+  if (r.text) process.stdout.write(`${r.text}\n`);
 }
 process.stdout.write(`\n=== npm test: ${seconds(started)}\n`);
 for (const r of results) process.stdout.write(`  ${r.ok ? "ok    " : "FAILED"} ${r.line}\n`);
