@@ -151,6 +151,26 @@ describe("portal in a browser", function () {
     assert.match(await text("#plan-status"), /Offline plan: \d+ resources/);
   });
 
+  it("keeps a rendered diagram for the tab: the stack opened again shows it without a render; a new plan renders", async () => {
+    await openStack();
+    await page.evaluate("sessionStorage.clear()");
+    await openStack();
+    await page.waitForSelector("#diagram[data-diagram=rendered] svg[role=img]");
+    const svg = () =>
+      page.$eval("#diagram svg", (e) => (e as unknown as { outerHTML: string }).outerHTML);
+    const first = await svg();
+    await openStack();
+    await page.waitForSelector("#diagram[data-diagram=kept] svg[role=img]");
+    assert.equal(await svg(), first);
+    // Five servers: another diagram, rendered rather than taken from the kept one.
+    await page.click("#f-serverCount", { count: 3 });
+    await page.keyboard.type("5");
+    await page.waitForFunction(
+      `document.querySelector("#diagram").dataset.diagram === "rendered" &&
+        document.querySelector("#diagram svg[role=img]")?.textContent.includes("rancher-server-5")`,
+    );
+  });
+
   it("shows the plan's timeline (a rendered gantt) and cost estimate; neither when the plan data lacks them", async () => {
     await openStack();
     const data = (await call(portal.base, "GET", "/api/stacks/dev/plan")).body;

@@ -4,7 +4,6 @@
 import { el } from "./app.js";
 
 let initialised = false;
-let counter = 0;
 
 function mermaid() {
   const m = window.mermaid;
@@ -23,9 +22,41 @@ function mermaid() {
   return m;
 }
 
-/** Renders Mermaid source into `container` as an SVG with an accessible name. */
+// Each diagram as last rendered in this tab, by page and container: laying out a plan's
+// architecture (about 160 resources) costs Mermaid a second or more of CPU on a small machine,
+// and a stack shows the same diagrams every time it is opened until its plan changes.
+const keyOf = (container) => `rancher-ha:diagram:${location.pathname}#${container.id}`;
+
+function kept(container, source) {
+  try {
+    const entry = JSON.parse(sessionStorage.getItem(keyOf(container)) ?? "null");
+    return entry && entry.source === source ? entry.svg : undefined;
+  } catch {
+    return undefined; // storage unavailable or the entry unreadable: render
+  }
+}
+
+function keep(container, source, svg) {
+  try {
+    sessionStorage.setItem(keyOf(container), JSON.stringify({ source, svg }));
+  } catch {
+    // Storage full or unavailable: rendered again next time.
+  }
+}
+
+/**
+ * Renders Mermaid source into `container` as an SVG with an accessible name; the same source in
+ * the same place again shows the SVG kept from the last render (`data-diagram` says which).
+ */
 export async function renderMermaid(container, source, label) {
-  const { svg } = await mermaid().render(`mermaid-${++counter}`, source);
+  let svg = kept(container, source);
+  container.dataset.diagram = svg === undefined ? "rendered" : "kept";
+  if (svg === undefined) {
+    // One id per container: a kept SVG and a fresh one never share the id Mermaid scopes its
+    // styles with.
+    ({ svg } = await mermaid().render(`mermaid-${container.id}`, source));
+    keep(container, source, svg);
+  }
   // Mermaid's own output for our plan's diagram, sanitised by it (securityLevel strict).
   container.innerHTML = svg;
   const node = container.querySelector("svg");
