@@ -1,4 +1,4 @@
-// The real pages in a real headless Chromium (Debian's `chromium`, driven by puppeteer-core)
+// The real pages in a real headless Chromium (Debian's headless shell, driven by puppeteer-core)
 // against the portal, with the stack handle replaced by the fake engine at the library
 // boundary: sign in, open a stack, see a validation error appear for a bad value, run a preview
 // and watch its events arrive, see a 409, confirm a destroy, reveal a secret output only when

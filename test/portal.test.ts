@@ -6,6 +6,7 @@ import * as assert from "node:assert/strict";
 import { ConcurrentUpdateError } from "@pulumi/pulumi/automation";
 import type { EngineEvent } from "@pulumi/pulumi/automation";
 import { sdkCommandError } from "../automation/fake";
+import { headlessMode } from "../examples/portal/browser";
 import { call as callAt, devBody, readSse, startPortal, TestPortal, until } from "./portal-helpers";
 
 describe("portal", function () {
@@ -406,5 +407,15 @@ describe("portal", function () {
     const done = sse.records.at(-1)!.data as Record<string, any>;
     assert.equal(done.status, "failed");
     assert.equal(done.error.type, "EngineError");
+  });
+});
+
+describe("portal: the browser it launches (examples/portal/browser.ts)", () => {
+  it("runs Debian's headless shell in puppeteer's shell mode and a full Chromium in the new one", () => {
+    assert.equal(headlessMode("/usr/bin/chromium-headless-shell"), "shell");
+    assert.equal(headlessMode("/usr/lib/chromium/chromium-headless-shell"), "shell");
+    assert.equal(headlessMode("/opt/chrome-headless-shell/headless_shell"), "shell");
+    assert.equal(headlessMode("/usr/bin/chromium"), true);
+    assert.equal(headlessMode("/usr/bin/google-chrome"), true);
   });
 });
