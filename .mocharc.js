@@ -10,20 +10,22 @@ const path = require("node:path");
 
 /** The files that take longest (CPU and waiting), longest first. */
 const SLOWEST_FIRST = [
-  "test/portal.browser.test.ts", // Chromium (mostly waiting)
+  "test/portal.browser.test.ts", // Chromium (partly waiting)
   "test/plan-cli.test.ts", // the plan command's outputs, and as a process
   "test/scripts.start.test.ts", // node scripts in a sandbox
-  "test/scripts.seal.test.ts", // RSA-3072 keys by OpenSSL
-  "test/pulumi-loader.test.ts", // TypeScript type-checks the program under Pulumi's ts-node
-  "test/deploy.entry.test.ts", // the deploy command as processes
   "test/scripts.restore.test.ts",
+  "test/scripts.seal.test.ts", // RSA-3072 keys by OpenSSL
+  "test/deploy.entry.test.ts", // the deploy command as processes
   "test/charts.rancher.test.ts", // helm template
+  "test/check-ts.test.ts", // TypeScript and ESLint on a small project
   "test/charts.ingress.test.ts",
-  "test/security.test.ts", // many distinct plans
-  "test/ssm.runner.test.ts",
+  "test/pulumi-loader.test.ts", // TypeScript type-checks the program under Pulumi's ts-node
   "test/restore/sandboxes.test.ts",
-  "test/estimate.deploy.test.ts",
   "test/portal.auth.test.ts",
+  "test/ssm.box.test.ts",
+  "test/security.test.ts", // many distinct plans
+  "test/restore/ssh.test.ts",
+  "test/policy.runner.test.ts",
 ];
 
 const testFiles = fs
