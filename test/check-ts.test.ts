@@ -1,7 +1,9 @@
 // The incremental type check + lint (test/tools/check-ts.cjs) on a tiny project of its own: it
 // reports what a full `tsc --noEmit` + `eslint .` would, including a problem in a file that did not
-// change (its import did), reuses cached lint results when nothing changed, and checks again when
-// a new file or a declaration in node_modules changed what a replayed report would have said.
+// change (its import did), reuses cached lint results when nothing changed, and checks again,
+// rather than replay its last report, when anything that report rests on changed: a new file, a
+// declaration in node_modules, where an import resolves, a tsconfig it extends, or a file edited
+// while the last run was checking.
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -71,12 +73,16 @@ interface Run {
 
 describe("check:ts (incremental tsc + eslint on one program)", function () {
   let dir: string;
-  const run = async (files = Object.keys(FILES).length): Promise<Run> => {
+  /** One check; `during` runs when the check writes its report (an edit made while it ran). */
+  const run = async (files = Object.keys(FILES).length, during?: () => void): Promise<Run> => {
     let out = "";
     const code = await checkTs({
       root: dir,
       cacheDir: path.join(dir, "cache"),
-      write: (text) => (out += text),
+      write: (text) => {
+        out += text;
+        during?.();
+      },
     });
     const summary = /\((\d+) of (\d+) files linted/.exec(out);
     assert.ok(summary, out);
@@ -140,6 +146,50 @@ describe("check:ts (incremental tsc + eslint on one program)", function () {
     assert.equal(edited.code, 1, edited.out);
     assert.match(edited.out, /e\.ts\(3,14\): error TS2322/, edited.out);
     fs.writeFileSync(dep, DEP_TYPES);
+    assert.equal((await run()).code, 0);
+  });
+
+  it("records only what a run saw: a file edited while it ran is checked by the next run", async () => {
+    fs.appendFileSync(path.join(dir, "d.ts"), "// checked again\n");
+    const a = path.join(dir, "a.ts");
+    const broken = `${FILES["a.ts"]}export const bad: string = 1;\n`;
+    const r = await run(undefined, () => fs.writeFileSync(a, broken));
+    assert.equal(r.code, 0, r.out);
+    const next = await run();
+    assert.equal(next.code, 1, next.out);
+    assert.match(next.out, /a\.ts\(6,14\): error TS2322/, next.out);
+    fs.writeFileSync(a, FILES["a.ts"]);
+    fs.writeFileSync(path.join(dir, "d.ts"), FILES["d.ts"]);
+    assert.equal((await run()).code, 0);
+  });
+
+  it("checks again when an import resolves elsewhere or a tsconfig it extends changed", async () => {
+    assert.match((await run()).out, /nothing changed since the last clean check/);
+    // dep's package.json points its types at another declaration, edited in place.
+    const dep = path.join(dir, "node_modules", "dep");
+    fs.writeFileSync(path.join(dep, "other.d.ts"), DEP_TYPES.replace("number", "boolean"));
+    fs.writeFileSync(path.join(dep, "package.json"), '{"name":"dep","types":"other.d.ts"}');
+    const moved = await run();
+    assert.equal(moved.code, 1, moved.out);
+    assert.match(moved.out, /e\.ts\(3,14\): error TS2322/, moved.out);
+    fs.writeFileSync(path.join(dep, "package.json"), '{"name":"dep","types":"index.d.ts"}');
+    assert.equal((await run()).code, 0);
+    // tsconfig.json extends a base.json outside the project; then base.json changes.
+    const baseDir = fs.mkdtempSync(path.join(os.tmpdir(), "check-ts-base-"));
+    const base = path.join(baseDir, "base.json");
+    fs.writeFileSync(base, JSON.stringify({ compilerOptions: { noUnusedLocals: false } }));
+    fs.writeFileSync(
+      path.join(dir, "tsconfig.json"),
+      JSON.stringify({ ...TSCONFIG, extends: base }),
+    );
+    assert.equal((await run()).code, 0);
+    assert.match((await run()).out, /nothing changed since the last clean check/);
+    fs.writeFileSync(base, JSON.stringify({ compilerOptions: { noUnusedLocals: true } }));
+    const extended = await run();
+    assert.equal(extended.code, 0, extended.out);
+    assert.doesNotMatch(extended.out, /nothing changed/, extended.out);
+    fs.writeFileSync(path.join(dir, "tsconfig.json"), JSON.stringify(TSCONFIG));
+    fs.rmSync(baseDir, { recursive: true });
     assert.equal((await run()).code, 0);
   });
 

@@ -26,12 +26,12 @@
 //   lint cache records the hash of the build info written with it, and is discarded when the build
 //   info on disk is another (a run stopped between the two writes, another tool's build info).
 //   The build info is this script's own, not `npm run typecheck`'s.
-// - Nothing changed at all: a clean run (no error) records what it read: the root file names
-//   tsconfig.json gives, the text hash of every project file in the program and of every source
-//   file under the root (so a new one is seen), and the size and modification time of every
-//   declaration file it read from node_modules and TypeScript's libs (tsc -b's own test). When the
-//   next run finds the same, with the same setup key (below), its report is the recorded one, and
-//   it is replayed without building the program.
+// - Nothing changed at all: a clean run (no error) records what it read (check-ts-inputs.cjs:
+//   every source file's text under the root, where each import resolves, the declarations it read
+//   from node_modules by size and modification time, tsc -b's own test). When the next run finds
+//   the same, with the same setup key and output format, its report is the recorded one, and it is
+//   replayed without building the program. The snapshot is taken before the check; a run records
+//   it only if nothing it read changed while it ran.
 // No cache (a fresh clone, CI) means every file is checked and linted.
 // Files ESLint lints that are not in the TypeScript program (none today: every .ts file is in
 // tsconfig.json's include, and ESLint ignores .js/.mjs) are linted every time with the unchanged
@@ -46,6 +46,7 @@ const { createHash } = require("node:crypto");
 const fs = require("node:fs");
 const path = require("node:path");
 const ts = require("typescript");
+const { externalModifiedSince, snapshot, sourceFiles } = require("./check-ts-inputs.cjs");
 /** Loaded on first use: a run that finds nothing changed never needs it. */
 const eslintModule = () => require("eslint");
 
@@ -86,23 +87,39 @@ async function checkTs({ root, cacheDir, write, colour = false }) {
     return 1;
   }
 
-  // The lint setup: when any of it changes, no cached result is reused.
+  // The lint setup: when any of it changes, no cached result is reused. ESLint looks for its
+  // config from each file's directory up, so any eslint.config.* under the root counts.
+  const nestedConfigs = sourceFiles(root, cacheDir).filter((f) =>
+    ESLINT_CONFIGS.includes(path.basename(f)),
+  );
   const key = sha256(
     JSON.stringify([
       CACHE_FORMAT,
       ts.version,
       eslintVersion(root),
-      ...[__filename, ...ESLINT_CONFIGS, "tsconfig.json", "package-lock.json"].map((f) =>
-        sha256(readOrEmpty(path.resolve(root, f))),
-      ),
+      ...[
+        __filename,
+        ...ESLINT_CONFIGS,
+        ...nestedConfigs,
+        "tsconfig.json",
+        "package-lock.json",
+      ].map((f) => sha256(readOrEmpty(path.resolve(root, f)))),
     ]),
   );
+  const pretty = parsed.options.pretty ?? colour;
+  const format = { pretty, colour };
 
+  // Taken before the check: a clean run records it only if nothing it read changed meanwhile.
+  const checkStarted = Date.now();
   const clean = readJson(cleanFile);
-  if (clean?.key === key && clean.colour === (parsed.options.pretty ?? colour)) {
-    const texts = Object.keys(clean.inputs.texts).map((f) => path.resolve(root, f));
-    const now = inputs(root, cacheDir, parsed.fileNames, texts, Object.keys(clean.inputs.external));
-    if (JSON.stringify(now) === JSON.stringify(clean.inputs)) {
+  const before = snapshot({
+    root,
+    cacheDir,
+    parsed,
+    external: Object.keys(clean?.inputs?.external ?? {}),
+  });
+  if (clean?.key === key && JSON.stringify(clean.format) === JSON.stringify(format)) {
+    if (JSON.stringify(before) === JSON.stringify(clean.inputs)) {
       const { program: n, linted: m, lintWarnings } = clean.counts;
       const seconds = (Number(process.hrtime.bigint() - started) / 1e9).toFixed(1);
       write(clean.report);
@@ -220,13 +237,13 @@ async function checkTs({ root, cacheDir, write, colour = false }) {
 
   // --- Report -------------------------------------------------------------------------------------
 
-  const pretty = parsed.options.pretty ?? colour;
   let report = "";
   if (tsDiagnostics.length) {
-    const format = pretty ? ts.formatDiagnosticsWithColorAndContext : ts.formatDiagnostics;
-    report += format(tsDiagnostics, formatHost(root)) + "\n";
+    const formatTs = pretty ? ts.formatDiagnosticsWithColorAndContext : ts.formatDiagnostics;
+    report += formatTs(tsDiagnostics, formatHost(root)) + "\n";
   }
-  report += await (await eslint.loadFormatter("stylish")).format(results);
+  // Colour as decided here, not by ESLint's look at stdout: a replayed report must match.
+  report += await (await eslint.loadFormatter("stylish")).format(results, { color: colour });
   write(report);
   const lintErrors = results.reduce((n, r) => n + r.errorCount, 0); // fatal ones included
   const lintWarnings = results.reduce((n, r) => n + r.warningCount, 0);
@@ -240,23 +257,24 @@ async function checkTs({ root, cacheDir, write, colour = false }) {
   );
   const code = tsErrors || lintErrors ? 1 : 0;
 
-  // What this clean run read, for the next run's "nothing changed" test (a failed run: none).
+  // What this clean run read, for the next run's "nothing changed" test: recorded only when it is
+  // what the run saw (nothing changed while it ran); a failed run records nothing.
+  fs.rmSync(cleanFile, { force: true });
   if (code === 0) {
     const external = program
       .getSourceFiles()
       .map((sf) => path.resolve(sf.fileName))
       .filter((f) => !inProgram.has(f));
-    const counts = { program: inProgram.size, linted: lintedFiles.length, lintWarnings };
-    const record = {
-      key,
-      colour: pretty,
-      inputs: inputs(root, cacheDir, parsed.fileNames, [...inProgram, ...lintedFiles], external),
-      report,
-      counts,
-    };
-    writeAtomically(cleanFile, JSON.stringify(record));
-  } else {
-    fs.rmSync(cleanFile, { force: true });
+    const after = snapshot({ root, cacheDir, parsed, external });
+    const { external: _, ...sawBefore } = before;
+    const { external: __, ...sawAfter } = after;
+    if (
+      JSON.stringify(sawBefore) === JSON.stringify(sawAfter) &&
+      !externalModifiedSince(after, checkStarted)
+    ) {
+      const counts = { program: inProgram.size, linted: lintedFiles.length, lintWarnings };
+      writeAtomically(cleanFile, JSON.stringify({ key, format, inputs: after, report, counts }));
+    }
   }
   return code;
 }
@@ -286,54 +304,6 @@ function eslintVersion(root) {
     if (path.dirname(dir) === dir) return "unknown";
     dir = path.dirname(dir);
   }
-}
-
-/** The extensions of files TypeScript or ESLint may read: a new one under the root is a change. */
-const SOURCE_FILE = /\.[cm]?[jt]sx?$/;
-
-/**
- * What a run reads, as the "nothing changed" test compares it: tsconfig.json's root file names;
- * the text hash of `files`, of package.json and of every JavaScript or TypeScript file under the
- * root (node_modules, .git and the cache aside); the size and modification time of `external`
- * (node_modules, TypeScript's libs).
- */
-function inputs(root, cacheDir, rootNames, files, external) {
-  const rel = (f) => path.relative(root, path.resolve(root, f));
-  const texts = new Set([...files, "package.json"].map(rel));
-  const walk = (dir) => {
-    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-      if (entry.name === "node_modules" || entry.name === ".git") continue;
-      const full = path.join(dir, entry.name);
-      if (full === path.resolve(cacheDir)) continue;
-      if (entry.isDirectory()) walk(full);
-      else if (entry.isFile() && SOURCE_FILE.test(entry.name)) texts.add(rel(full));
-    }
-  };
-  walk(root);
-  const hashOf = (f) => {
-    try {
-      return createHash("sha256")
-        .update(fs.readFileSync(path.resolve(root, f)))
-        .digest("hex");
-    } catch (e) {
-      if (e.code === "ENOENT") return "missing";
-      throw e;
-    }
-  };
-  const statOf = (f) => {
-    try {
-      const st = fs.statSync(f);
-      return `${st.size}:${st.mtimeMs}`;
-    } catch (e) {
-      if (e.code === "ENOENT") return "missing";
-      throw e;
-    }
-  };
-  return {
-    rootNames: rootNames.map(rel).sort(),
-    texts: Object.fromEntries([...texts].sort().map((f) => [f, hashOf(f)])),
-    external: Object.fromEntries(external.map((f) => [f, statOf(f)])),
-  };
 }
 
 /** The flat config files ESLint may load (whichever exists first wins): all in the cache's key. */
