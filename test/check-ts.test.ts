@@ -193,6 +193,25 @@ describe("check:ts (incremental tsc + eslint on one program)", function () {
     assert.equal((await run()).code, 0);
   });
 
+  it("lints a symlinked source file, as eslint . does", async () => {
+    const outside = fs.mkdtempSync(path.join(os.tmpdir(), "check-ts-link-"));
+    try {
+      const target = path.join(outside, "x.ts");
+      fs.writeFileSync(
+        target,
+        "async function f(): Promise<void> {}\n\nexport function g(): void {\n  f();\n}\n",
+      );
+      fs.symlinkSync(target, path.join(dir, "link.ts"));
+      const r = await run(Object.keys(FILES).length + 1);
+      assert.equal(r.code, 1, r.out);
+      assert.match(r.out, /link\.ts\n\s+4:3\s+error .*no-floating-promises/, r.out);
+    } finally {
+      fs.rmSync(path.join(dir, "link.ts"), { force: true });
+      fs.rmSync(outside, { recursive: true, force: true });
+    }
+    assert.equal((await run()).code, 0);
+  });
+
   it("lints again a changed file and the files that import it, directly or not; no others", async () => {
     fs.appendFileSync(path.join(dir, "a.ts"), "// nobody imports a.ts\n");
     const leaf = await run();

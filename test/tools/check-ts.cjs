@@ -373,7 +373,10 @@ function isForcedColour() {
   return v !== undefined && v !== "0" && v !== "false";
 }
 
-/** Every file `eslint .` lints: the files under root that some config object matches. */
+/**
+ * Every file `eslint .` lints: the files under root that some config object matches, symlinked
+ * files included (symlinked directories are not followed).
+ */
 async function filesToLint(eslint, root) {
   const found = [];
   const walk = async (dir) => {
@@ -381,7 +384,8 @@ async function filesToLint(eslint, root) {
       if (entry.name === "node_modules" || entry.name === ".git") continue;
       const full = path.join(dir, entry.name);
       if (entry.isDirectory()) await walk(full);
-      else if (entry.isFile() && (await eslint.calculateConfigForFile(full))) found.push(full);
+      else if (!entry.isFile() && !fs.statSync(full, { throwIfNoEntry: false })?.isFile()) continue;
+      else if (await eslint.calculateConfigForFile(full)) found.push(full);
     }
   };
   await walk(root);
