@@ -115,6 +115,7 @@ export class FakeStack implements EngineStack {
   running = 0;
   lastUpdate?: string;
   private releases: (() => void)[] = [];
+  private pauseWaiters: (() => void)[] = [];
 
   constructor(
     public readonly name: string,
@@ -174,6 +175,15 @@ export class FakeStack implements EngineStack {
     return Promise.resolve();
   }
 
+  /**
+   * Resolves once an operation waits for release() (a `hold`, or a `pauseAfter` reached): a test
+   * that releases a run must know it is waiting, or the release comes too early and is lost.
+   */
+  paused(): Promise<void> {
+    if (this.releases.length > 0) return Promise.resolve();
+    return new Promise((resolve) => this.pauseWaiters.push(resolve));
+  }
+
   /** Lets held operations finish. */
   release(): void {
     const r = this.releases;
@@ -198,8 +208,12 @@ export class FakeStack implements EngineStack {
   private async play(script: FakeScript, opts: EngineOpOptions): Promise<{ changes: OpMap }> {
     for (const o of script.output ?? []) opts.onOutput?.(o);
     let seq = 0;
-    for (const [i, ev] of (script.events ?? []).entries()) {
-      if (i === script.pauseAfter) await this.held(opts);
+    const events = script.events ?? [];
+    // A pauseAfter at or past the end pauses after the last event rather than never.
+    const pauseAt =
+      script.pauseAfter === undefined ? undefined : Math.min(script.pauseAfter, events.length);
+    for (const [i, ev] of events.entries()) {
+      if (i === pauseAt) await this.held(opts);
       if (script.delayMs) await new Promise((r) => setTimeout(r, script.delayMs));
       if (typeof ev === "string") {
         opts.onOutput?.(ev);
@@ -211,6 +225,7 @@ export class FakeStack implements EngineStack {
         ...ev,
       });
     }
+    if (pauseAt === events.length) await this.held(opts);
     if (script.hold) await this.held(opts);
     if (script.error) throw script.error;
     return { changes: script.changes ?? {} };
@@ -219,11 +234,20 @@ export class FakeStack implements EngineStack {
   /** Resolves at release(); rejects like an interrupted CLI on an abort. */
   private held(opts: EngineOpOptions): Promise<void> {
     return new Promise<void>((resolve, reject) => {
-      this.releases.push(resolve);
-      const interrupted = () =>
+      const interrupted = () => {
+        this.releases = this.releases.filter((r) => r !== released);
         reject(sdkCommandError({ stderr: "error: update canceled (interrupt)", code: 255 }));
-      if (opts.signal?.aborted) interrupted();
+      };
+      const released = () => {
+        opts.signal?.removeEventListener("abort", interrupted);
+        resolve();
+      };
+      if (opts.signal?.aborted) return interrupted();
       opts.signal?.addEventListener("abort", interrupted, { once: true });
+      this.releases.push(released);
+      const waiters = this.pauseWaiters;
+      this.pauseWaiters = [];
+      waiters.forEach((w) => w());
     });
   }
 

@@ -321,7 +321,7 @@ describe("automation: operations", () => {
     const seen: string[] = [];
     let done = false;
     const running = stack.up({ onOutput: (o) => seen.push(o) }).then(() => (done = true));
-    await new Promise((r) => setTimeout(r, 20));
+    await engine.stack("t").paused();
     assert.deepEqual(seen, ["a\n", "b\n"]);
     assert.equal(done, false, "waits for release()");
     engine.stack("t").release();
@@ -336,10 +336,24 @@ describe("automation: operations", () => {
     const ac = new AbortController();
     const seen: string[] = [];
     const running = stack.up({ signal: ac.signal, onOutput: (o) => seen.push(o) });
-    await new Promise((r) => setTimeout(r, 20));
+    await engine.stack("t").paused();
     ac.abort();
     await assert.rejects(running, OperationCancelledError);
     assert.deepEqual(seen, ["a\n"]);
+  });
+
+  it("pauseAfter at or past the last event pauses after it; paused() waits for the pause", async () => {
+    const engine = new FakeEngine();
+    engine.scripts.up = { events: ["a\n"], pauseAfter: 5 };
+    const stack = await open(engine, "t");
+    const seen: string[] = [];
+    let done = false;
+    const running = stack.up({ onOutput: (o) => seen.push(o) }).then(() => (done = true));
+    await engine.stack("t").paused();
+    assert.deepEqual(seen, ["a\n"]);
+    assert.equal(done, false, "paused after the last event");
+    engine.stack("t").release();
+    await running;
   });
 
   it("an already-aborted signal starts nothing", async () => {

@@ -225,13 +225,14 @@ describe("portal in a browser", function () {
 
   it("runs a preview and shows its events arriving live as steps, with the log and the result", async () => {
     // About 480 events; the run pauses after the first third until the page has shown steps
-    // arriving while it runs (no timing window to lose under load), then plays the rest.
+    // arriving while it runs, then plays the rest: no timing window to lose under load.
     const script = demoScript(plan, { kind: "preview", delayMs: 1 });
     const third = Math.floor((script.events ?? []).length / 3);
     portal.engine.scripts.preview = { ...script, pauseAfter: third };
     await openStack();
     await Promise.all([page.waitForNavigation(), page.click("#btn-preview")]);
     assert.match(page.url(), /\/stacks\/dev\/operations\/[0-9a-f-]{36}$/);
+    await portal.engine.stack("dev").paused();
     await page.waitForSelector("#steps li");
     const early = await page.$$eval("#steps li", (l) => l.length);
     assert.match(await text("#op-status"), /running/, "steps arrive while it runs");
