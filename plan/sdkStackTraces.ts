@@ -56,11 +56,13 @@ export function skipPromiseStacks(): void {
 /**
  * For processes that never report leaked promises (the test workers), more than the stacks:
  * debuggablePromise hands back the promise itself. The SDK tracks each promise only to name the
- * unresolved ones when its process exits normally; a mocha worker's exit decides nothing, and
- * each plan empties the leak set anyway (setMocks → runtime/settings.js resetOptions). The
- * tracking adds two promises per promise (`then`, `catch`) and three property definitions: about
- * a quarter of a plan's CPU, with its garbage. The plan command keeps the tracking (a leak fails
- * it); so does a process with PULUMI_DEBUG_PROMISE_LEAKS set.
+ * unresolved ones when a program ends: at a normal process exit (runtime/debuggable.js), and when
+ * an Automation API inline program ends (automation/server.js, onPulumiExit). A mocha worker
+ * evaluates offline plans and runs no inline program (the tests' engine is a fake), its exit
+ * decides nothing, and each plan empties the leak set anyway (setMocks → runtime/settings.js
+ * resetOptions). The tracking adds two promises per promise (`then`, `catch`) and three property
+ * definitions: about a quarter of a plan's CPU, with its garbage. The plan command and every
+ * other process keep it (a leak fails them); so does a process with PULUMI_DEBUG_PROMISE_LEAKS.
  */
 export function skipPromiseTracking(): void {
   if (!skippingPromiseStacks) return;

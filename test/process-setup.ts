@@ -3,7 +3,7 @@ import { skipPromiseTracking, skipSdkStackTraces } from "../plan/sdkStackTraces"
 import { installPlanCache } from "./plan-cache";
 
 // No stack trace per SDK promise or per registered resource, and no leak tracking of the SDK's
-// promises, which only a plan command's exit reports (plan/sdkStackTraces.ts).
+// promises, which a test process never reports (plan/sdkStackTraces.ts).
 skipSdkStackTraces();
 skipPromiseTracking();
 
