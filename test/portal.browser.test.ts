@@ -169,6 +169,11 @@ describe("portal in a browser", function () {
       `document.querySelector("#diagram").dataset.diagram === "rendered" &&
         document.querySelector("#diagram svg[role=img]")?.textContent.includes("rancher-server-5")`,
     );
+    // Signing out forgets them.
+    const kept = `Object.keys(sessionStorage).filter((k) => k.startsWith("rancher-ha:diagram:"))`;
+    assert.ok(((await page.evaluate(kept)) as string[]).length > 0);
+    await Promise.all([page.waitForNavigation(), page.click("#sign-out")]);
+    assert.deepEqual(await page.evaluate(kept), []);
   });
 
   it("shows the plan's timeline (a rendered gantt) and cost estimate; neither when the plan data lacks them", async () => {

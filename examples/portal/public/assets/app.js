@@ -149,6 +149,19 @@ export function stackPath(name) {
   return `/api/stacks/${encodeURIComponent(name)}`;
 }
 
+/** Where the stack page keeps rendered diagrams in sessionStorage (plan.js). */
+export const DIAGRAM_KEY_PREFIX = "rancher-ha:diagram:";
+
+/** Forgets every kept diagram (at sign-out, or to make room for another). */
+export function forgetDiagrams() {
+  try {
+    const keys = Array.from({ length: sessionStorage.length }, (_, i) => sessionStorage.key(i));
+    for (const k of keys) if (k?.startsWith(DIAGRAM_KEY_PREFIX)) sessionStorage.removeItem(k);
+  } catch {
+    // Storage unavailable: nothing kept.
+  }
+}
+
 /** Fills the top bar: who is signed in, and a sign-out button for form sessions. */
 export async function initHeader() {
   const s = await session();
@@ -163,6 +176,7 @@ export async function initHeader() {
         credentials: "same-origin",
         headers: { "x-csrf-token": s.csrfToken },
       });
+      forgetDiagrams(); // what a stack's plan looked like stays with the session
       location.assign("/login");
     });
   }

@@ -1,7 +1,7 @@
 // The plan on the page: the architecture (Mermaid flowchart), and the first-deploy timeline
 // (Mermaid gantt) and cost estimate when the plan data carries them. Mermaid is the npm
 // package's browser bundle, served by the portal (/assets/vendor/mermaid.min.js).
-import { el } from "./app.js";
+import { DIAGRAM_KEY_PREFIX, el, forgetDiagrams } from "./app.js";
 
 let initialised = false;
 
@@ -25,7 +25,7 @@ function mermaid() {
 // Each diagram as last rendered in this tab, by page and container: laying out a plan's
 // architecture (about 160 resources) costs Mermaid a second or more of CPU on a small machine,
 // and a stack shows the same diagrams every time it is opened until its plan changes.
-const keyOf = (container) => `rancher-ha:diagram:${location.pathname}#${container.id}`;
+const keyOf = (container) => `${DIAGRAM_KEY_PREFIX}${location.pathname}#${container.id}`;
 
 function kept(container, source) {
   try {
@@ -37,10 +37,17 @@ function kept(container, source) {
 }
 
 function keep(container, source, svg) {
+  const entry = JSON.stringify({ source, svg });
   try {
-    sessionStorage.setItem(keyOf(container), JSON.stringify({ source, svg }));
+    sessionStorage.setItem(keyOf(container), entry);
   } catch {
-    // Storage full or unavailable: rendered again next time.
+    // Full (other stacks' diagrams): this one replaces them; else rendered again next time.
+    forgetDiagrams();
+    try {
+      sessionStorage.setItem(keyOf(container), entry);
+    } catch {
+      // Unavailable, or too large alone.
+    }
   }
 }
 
@@ -57,7 +64,9 @@ export async function renderMermaid(container, source, label) {
     ({ svg } = await mermaid().render(`mermaid-${container.id}`, source));
     keep(container, source, svg);
   }
-  // Mermaid's own output for our plan's diagram, sanitised by it (securityLevel strict).
+  // Mermaid's output for our plan's diagram, sanitised by it (securityLevel strict) when it was
+  // rendered; a kept one comes from this origin's own storage, and the page's CSP (script-src
+  // 'self') runs no script in either.
   container.innerHTML = svg;
   const node = container.querySelector("svg");
   if (node) {
