@@ -32,15 +32,24 @@ export function promisesWithoutStack(): number {
 /** Whether the SDK's promise stacks are skipped here (not when PULUMI_DEBUG_PROMISE_LEAKS is set). */
 export const skippingPromiseStacks = !process.env.PULUMI_DEBUG_PROMISE_LEAKS;
 
-export function skipPromiseStacks(): void {
-  if (!skippingPromiseStacks) return;
-  // The module object itself (its typings export nothing), not an import's copy of it.
+/**
+ * runtime/debuggable's module object itself (its typings export nothing), not an import's copy:
+ * when this process skips the SDK's promise stacks and the module has a debuggablePromise to
+ * replace. An SDK without one: plans are slower here, never wrong (sdk-internals.test.ts says so).
+ */
+function debuggableModule(): { debuggablePromise: DebuggablePromise } | undefined {
+  if (!skippingPromiseStacks) return undefined;
   const loaded = require.cache[require.resolve("@pulumi/pulumi/runtime/debuggable")];
   const exports = loaded?.exports as { debuggablePromise?: DebuggablePromise } | undefined;
+  return typeof exports?.debuggablePromise === "function"
+    ? (exports as { debuggablePromise: DebuggablePromise })
+    : undefined;
+}
+
+export function skipPromiseStacks(): void {
+  const exports = debuggableModule();
   if (exports === undefined) return;
   const real = exports.debuggablePromise;
-  // An SDK without it: plans are slower here, never wrong (sdk-internals.test.ts says so).
-  if (typeof real !== "function") return;
   exports.debuggablePromise = function debuggablePromiseWithoutStack(p, ctx) {
     calls++;
     const limit = Error.stackTraceLimit;
@@ -65,11 +74,8 @@ export function skipPromiseStacks(): void {
  * other process keep it (a leak fails them); so does a process with PULUMI_DEBUG_PROMISE_LEAKS.
  */
 export function skipPromiseTracking(): void {
-  if (!skippingPromiseStacks) return;
-  const loaded = require.cache[require.resolve("@pulumi/pulumi/runtime/debuggable")];
-  const exports = loaded?.exports as { debuggablePromise?: DebuggablePromise } | undefined;
-  // An SDK without it: plans are slower here, never wrong (sdk-internals.test.ts says so).
-  if (typeof exports?.debuggablePromise !== "function") return;
+  const exports = debuggableModule();
+  if (exports === undefined) return;
   exports.debuggablePromise = function untrackedPromise(p) {
     calls++;
     return p;
