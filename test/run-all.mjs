@@ -29,18 +29,20 @@ const env = {
 };
 
 /**
- * Runs one package.json script. `live`: its output as it comes, else kept for `report`.
- * `yielding`: at nice 19, so that it takes only CPU the live one leaves idle.
+ * Runs one package.json script. `live`: its output as it comes, else kept to print after the live
+ * one. `yielding`: at nice 19, so that it takes only CPU the live one leaves idle.
  */
 function run(script, { live, yielding }) {
   const t0 = Date.now();
   const command = defined[script];
   const output = [];
   const take = (d) => (live ? process.stdout.write(d) : output.push(d));
-  const done = (ok, status) => {
-    const text = Buffer.concat(output).toString("utf8").trimEnd();
-    return { script, ok, text, line: `${script}: ${status}, ${seconds(t0)}` };
-  };
+  const done = (ok, status) => ({
+    script,
+    ok,
+    outcome: `${status}, ${seconds(t0)}`,
+    text: Buffer.concat(output).toString("utf8").trimEnd(),
+  });
   if (command === undefined) return Promise.resolve(done(false, "no such script"));
   if (live) process.stdout.write(`\n=== npm run ${script}\n`);
   const argv = [...(yielding ? ["nice", "-n", "19"] : []), "sh", "-c", command];
@@ -64,9 +66,11 @@ const results = await Promise.all(
   scripts.map((s) => run(s, { live: s === live, yielding: live !== undefined && s !== live })),
 );
 for (const r of results.filter((r) => r.script !== live)) {
-  process.stdout.write(`\n=== npm run ${r.script}: ${r.line.slice(r.script.length + 2)}\n`);
+  process.stdout.write(`\n=== npm run ${r.script}: ${r.outcome}\n`);
   if (r.text) process.stdout.write(`${r.text}\n`);
 }
 process.stdout.write(`\n=== npm test: ${seconds(started)}\n`);
-for (const r of results) process.stdout.write(`  ${r.ok ? "ok    " : "FAILED"} ${r.line}\n`);
+for (const r of results) {
+  process.stdout.write(`  ${r.ok ? "ok    " : "FAILED"} ${r.script}: ${r.outcome}\n`);
+}
 process.exitCode = results.every((r) => r.ok) ? 0 : 1;
