@@ -123,4 +123,4 @@ function externalModifiedSince(snap, since) {
   );
 }
 
-module.exports = { snapshot, sourceFiles, externalModifiedSince };
+module.exports = { snapshot, externalModifiedSince };

@@ -46,7 +46,7 @@ const { createHash } = require("node:crypto");
 const fs = require("node:fs");
 const path = require("node:path");
 const ts = require("typescript");
-const { externalModifiedSince, snapshot, sourceFiles } = require("./check-ts-inputs.cjs");
+const { externalModifiedSince, snapshot } = require("./check-ts-inputs.cjs");
 /** Loaded on first use: a run that finds nothing changed never needs it. */
 const eslintModule = () => require("eslint");
 
@@ -87,9 +87,22 @@ async function checkTs({ root, cacheDir, write, colour = false }) {
     return 1;
   }
 
+  const pretty = parsed.options.pretty ?? colour;
+  const format = { pretty, colour };
+
+  // Taken before the check: a clean run records it only if nothing it read changed meanwhile.
+  const checkStarted = Date.now();
+  const clean = readJson(cleanFile);
+  const before = snapshot({
+    root,
+    cacheDir,
+    parsed,
+    external: Object.keys(clean?.inputs?.external ?? {}),
+  });
+
   // The lint setup: when any of it changes, no cached result is reused. ESLint looks for its
   // config from each file's directory up, so any eslint.config.* under the root counts.
-  const nestedConfigs = sourceFiles(root, cacheDir).filter((f) =>
+  const nestedConfigs = Object.keys(before.texts).filter((f) =>
     ESLINT_CONFIGS.includes(path.basename(f)),
   );
   const key = sha256(
@@ -106,18 +119,6 @@ async function checkTs({ root, cacheDir, write, colour = false }) {
       ].map((f) => sha256(readOrEmpty(path.resolve(root, f)))),
     ]),
   );
-  const pretty = parsed.options.pretty ?? colour;
-  const format = { pretty, colour };
-
-  // Taken before the check: a clean run records it only if nothing it read changed meanwhile.
-  const checkStarted = Date.now();
-  const clean = readJson(cleanFile);
-  const before = snapshot({
-    root,
-    cacheDir,
-    parsed,
-    external: Object.keys(clean?.inputs?.external ?? {}),
-  });
   if (clean?.key === key && JSON.stringify(clean.format) === JSON.stringify(format)) {
     if (JSON.stringify(before) === JSON.stringify(clean.inputs)) {
       const { program: n, linted: m, lintWarnings } = clean.counts;
