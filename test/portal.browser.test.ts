@@ -176,6 +176,23 @@ describe("portal in a browser", function () {
     assert.deepEqual(await page.evaluate(kept), []);
   });
 
+  it("keeps no diagram whose render ends after sign-out began (the page has not gone yet)", async () => {
+    await openStack();
+    await page.waitForSelector("#diagram svg[role=img]");
+    // The page's own modules (one instance per URL): a render in flight, then sign-out's forget.
+    const kept = await page.evaluate(`(async () => {
+      const app = await import("/assets/app.js");
+      const plan = await import("/assets/plan.js");
+      const container = document.querySelector("#diagram");
+      const rendering = plan.renderMermaid(container, "flowchart TD\\n  a --> b", "after sign-out");
+      app.forgetDiagrams({ forGood: true });
+      await rendering;
+      return [container.dataset.diagram, Object.keys(sessionStorage)
+        .filter((k) => k.startsWith(app.DIAGRAM_KEY_PREFIX))];
+    })()`);
+    assert.deepEqual(kept, ["rendered", []]);
+  });
+
   it("shows the plan's timeline (a rendered gantt) and cost estimate; neither when the plan data lacks them", async () => {
     await openStack();
     const data = (await call(portal.base, "GET", "/api/stacks/dev/plan")).body;

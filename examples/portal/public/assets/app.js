@@ -152,8 +152,19 @@ export function stackPath(name) {
 /** Where the stack page keeps rendered diagrams in sessionStorage (plan.js). */
 export const DIAGRAM_KEY_PREFIX = "rancher-ha:diagram:";
 
-/** Forgets every kept diagram (at sign-out, or to make room for another). */
-export function forgetDiagrams() {
+let keepingDiagrams = true;
+
+/** Whether a rendered diagram may be kept: not once the tab is signing out. */
+export function mayKeepDiagrams() {
+  return keepingDiagrams;
+}
+
+/**
+ * Forgets every kept diagram: to make room for another, or `forGood` at sign-out, after which a
+ * render still in flight (the page has not gone yet) keeps nothing either.
+ */
+export function forgetDiagrams({ forGood = false } = {}) {
+  if (forGood) keepingDiagrams = false;
   try {
     const keys = Array.from({ length: sessionStorage.length }, (_, i) => sessionStorage.key(i));
     for (const k of keys) if (k?.startsWith(DIAGRAM_KEY_PREFIX)) sessionStorage.removeItem(k);
@@ -176,7 +187,7 @@ export async function initHeader() {
         credentials: "same-origin",
         headers: { "x-csrf-token": s.csrfToken },
       });
-      forgetDiagrams(); // what a stack's plan looked like stays with the session
+      forgetDiagrams({ forGood: true }); // what a stack's plan looked like stays with the session
       location.assign("/login");
     });
   }

@@ -1,7 +1,7 @@
 // The plan on the page: the architecture (Mermaid flowchart), and the first-deploy timeline
 // (Mermaid gantt) and cost estimate when the plan data carries them. Mermaid is the npm
 // package's browser bundle, served by the portal (/assets/vendor/mermaid.min.js).
-import { DIAGRAM_KEY_PREFIX, el, forgetDiagrams } from "./app.js";
+import { DIAGRAM_KEY_PREFIX, el, forgetDiagrams, mayKeepDiagrams } from "./app.js";
 
 let initialised = false;
 
@@ -37,6 +37,7 @@ function kept(container, source) {
 }
 
 function keep(container, source, svg) {
+  if (!mayKeepDiagrams()) return;
   const entry = JSON.stringify({ source, svg });
   try {
     sessionStorage.setItem(keyOf(container), entry);
