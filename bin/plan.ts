@@ -2,13 +2,31 @@
 // Evaluates the real program for a stack on Pulumi's mock runtime: no credentials, no cloud.
 import * as path from "node:path";
 import { parseArgs } from "node:util";
-import { ConfigError } from "../components/config";
-import { renderPlanTimeline } from "../plan/estimate";
-import { renderJson, renderTree } from "../plan/format";
-import { renderMermaid } from "../plan/mermaid";
-import { checkPlan, formatViolation } from "../policy/offline";
-import { runPlan } from "../plan/run";
-import { skipSdkStackTraces } from "../plan/sdkStackTraces";
+import type * as Config from "../components/config";
+import type * as Estimate from "../plan/estimate";
+import type * as Format from "../plan/format";
+import type * as Mermaid from "../plan/mermaid";
+import type * as Run from "../plan/run";
+import type * as StackTraces from "../plan/sdkStackTraces";
+import type * as Policy from "../policy/offline";
+
+/**
+ * What a plan needs, loaded once the arguments are good: `--help` and a usage error answer at
+ * once instead of after loading the Pulumi SDK and the program (about 1.5 s of CPU).
+ */
+function planner() {
+  /* eslint-disable @typescript-eslint/no-require-imports -- loaded on first use (above) */
+  return {
+    config: require("../components/config") as typeof Config,
+    estimate: require("../plan/estimate") as typeof Estimate,
+    formats: require("../plan/format") as typeof Format,
+    mermaid: require("../plan/mermaid") as typeof Mermaid,
+    run: require("../plan/run") as typeof Run,
+    stackTraces: require("../plan/sdkStackTraces") as typeof StackTraces,
+    policy: require("../policy/offline") as typeof Policy,
+  };
+  /* eslint-enable @typescript-eslint/no-require-imports */
+}
 
 export const USAGE = `usage: npm run plan -- --stack <name> [options]
 
@@ -46,9 +64,11 @@ export interface Io {
   err(text: string): void;
 }
 
-/** Seams for tests: the policy check (default: the policy pack's offline checker). */
 export interface PlanDeps {
-  checkPlan?: typeof checkPlan;
+  /** A seam for tests: the policy check (default: the policy pack's offline checker). */
+  checkPlan?: typeof Policy.checkPlan;
+  /** This process only plans: skip the SDK's stack traces the plan never shows (the command). */
+  skipSdkStackTraces?: boolean;
 }
 
 export async function main(
@@ -82,9 +102,12 @@ export async function main(
     return 2;
   }
   const showSecrets = values["show-secrets"] === true;
+  const { config, estimate, formats, mermaid, run, stackTraces, policy } = planner();
+  // Half of a plan's CPU otherwise (plan/sdkStackTraces.ts).
+  if (deps.skipSdkStackTraces) stackTraces.skipSdkStackTraces();
   try {
     const previous = values["previous-rke2-version"];
-    const plan = await runPlan({
+    const plan = await run.runPlan({
       stack: values.stack,
       overrides: values.config ?? [],
       projectDir,
@@ -95,25 +118,25 @@ export async function main(
     });
     if (values.policy) {
       // The stack's own `protect` and `nodeAccess` settings are what the rules hold it to.
-      const check = deps.checkPlan ?? checkPlan;
+      const check = deps.checkPlan ?? policy.checkPlan;
       const violations = check(plan, {
         requireProtection: plan.config.protect,
         allowPublicServers: plan.config.access.mode === "public",
       });
       if (violations.length > 0) {
         io.err(`policy violations (${violations.length}):\n`);
-        for (const v of violations) io.err(`  - ${formatViolation(v)}\n`);
+        for (const v of violations) io.err(`  - ${policy.formatViolation(v)}\n`);
         return 3;
       }
       io.err("policy: no violations\n");
     }
-    if (format === "json") io.out(renderJson(plan, showSecrets));
-    else if (format === "mermaid") io.out(renderMermaid(plan));
-    else if (format === "timeline") io.out(renderPlanTimeline(plan));
-    else io.out(renderTree(plan, showSecrets));
+    if (format === "json") io.out(formats.renderJson(plan, showSecrets));
+    else if (format === "mermaid") io.out(mermaid.renderMermaid(plan));
+    else if (format === "timeline") io.out(estimate.renderPlanTimeline(plan));
+    else io.out(formats.renderTree(plan, showSecrets));
     return 0;
   } catch (e) {
-    if (e instanceof ConfigError) {
+    if (e instanceof config.ConfigError) {
       io.err(`rancher-ha: ${e.message}\n`);
       return 1;
     }
@@ -123,17 +146,17 @@ export async function main(
 }
 
 if (require.main === module) {
-  // This process only plans: no stack traces the plan never shows (half of a plan's CPU).
-  skipSdkStackTraces();
   // \`npm run plan … | head\` closes stdout early: end quietly, as a shell filter does.
   process.stdout.on("error", (e: NodeJS.ErrnoException) => {
     if (e.code !== "EPIPE") throw e;
     process.exit(process.exitCode ?? 0);
   });
-  main(process.argv.slice(2), {
-    out: (t) => process.stdout.write(t),
-    err: (t) => process.stderr.write(t),
-  }).then(
+  main(
+    process.argv.slice(2),
+    { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) },
+    process.cwd(),
+    { skipSdkStackTraces: true },
+  ).then(
     (code) => {
       process.exitCode = code;
     },

@@ -1,8 +1,9 @@
 // The plan command's output: one JSON document, secrets hidden unless asked for, and no secret
 // value in any non-secret field of either example stack.
 import * as assert from "node:assert/strict";
-import { spawn } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import * as path from "node:path";
+import { promisify } from "node:util";
 import { main, OPTIONS, USAGE } from "../bin/plan";
 import { MOCK_SECRET_PREFIX } from "../plan/mocks";
 import { runPlan } from "../plan/run";
@@ -299,5 +300,22 @@ describe("plan command: the real entry point with a closed pipe", function () {
     );
     assert.equal(r.err, "");
     assert.equal(r.code, 0);
+  });
+
+  it("answers --help and a usage error without loading the Pulumi SDK or the program", async () => {
+    // In a process of its own: this one has loaded everything already.
+    const script = `
+      const { main } = require(${JSON.stringify(entry)});
+      const quiet = { out() {}, err() {} };
+      Promise.all([main(["--help"], quiet), main(["--format", "tree"], quiet)]).then((codes) =>
+        console.log(JSON.stringify({ codes, loaded: Object.keys(require.cache).filter((f) =>
+          f.includes("@pulumi/") || f.endsWith("components/config/index.ts")) })));`;
+    const { stdout } = await promisify(execFile)(process.execPath, [
+      "--require",
+      "tsx/cjs",
+      "-e",
+      script,
+    ]);
+    assert.deepEqual(JSON.parse(stdout), { codes: [0, 2], loaded: [] });
   });
 });
