@@ -219,7 +219,7 @@ describe("portal auth: settings", () => {
 
   it("`npm run portal` exits 2 with the reason instead of starting open on 0.0.0.0", () => {
     const tsx = path.join(__dirname, "..", "node_modules", ".bin", "tsx");
-    const r = spawnSync(tsx, [path.join(__dirname, "..", "examples", "portal", "server.ts")], {
+    const r = spawnSync(tsx, [path.join(__dirname, "..", "examples", "portal", "main.ts")], {
       env: { PATH: process.env.PATH, HOME: process.env.HOME, PORTAL_HOST: "0.0.0.0" },
       encoding: "utf8",
       timeout: 30_000,

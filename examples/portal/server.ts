@@ -2,7 +2,8 @@
 // configuration with the CLI's validation, look at its architecture, run preview/up/refresh/
 // destroy and follow them live. node:http and plain files; see README.md next to this file.
 //
-//   server.ts      composition, page routes and `npm run portal`
+//   main.ts        `npm run portal`: settings from the environment, then this server
+//   server.ts      composition and page routes
 //   settings.ts    PORTAL_* environment → settings (refuses an open portal off loopback)
 //   auth.ts        bearer token, sign-in sessions, trusted proxy header, CSRF
 //   api.ts         the JSON API under /api
@@ -26,7 +27,6 @@ import { handleApi, PortalLibrary } from "./api";
 import { Auth, AuthSettings } from "./auth";
 import { HttpError, readForm, redirect, sendError, setSecurityHeaders } from "./http";
 import { Operations } from "./operations";
-import { settingsFromEnv, SettingsError } from "./settings";
 import { StackCatalog } from "./stacks";
 import { StaticFiles } from "./static";
 
@@ -138,45 +138,3 @@ export function createPortal(opts: PortalOptions): http.Server {
     route(req, res).catch((e: unknown) => sendError(res, e));
   });
 }
-
-export function main(env: NodeJS.ProcessEnv = process.env): void {
-  let settings;
-  try {
-    settings = settingsFromEnv(env);
-  } catch (e) {
-    if (!(e instanceof SettingsError)) throw e;
-    process.stderr.write(`portal: ${e.message}\n`);
-    process.exit(2);
-  }
-  const server = createPortal({
-    auth: settings.auth,
-    allowedStacks: settings.stacks,
-    projectDir: path.resolve(__dirname, "../.."),
-  });
-  server.listen(settings.port, settings.host, () => {
-    const where = `http://${settings.host.includes(":") ? `[${settings.host}]` : settings.host}:${settings.port}`;
-    const ways = [
-      settings.auth.token ? "token" : undefined,
-      settings.auth.trustedHeader ? `trusted header ${settings.auth.trustedHeader}` : undefined,
-    ].filter(Boolean);
-    process.stdout.write(`rancher-ha portal on ${where} (sign-in: ${ways.join(", ")})\n`);
-    if (settings.generatedToken) {
-      // Loopback only, no PORTAL_TOKEN: a token for this run, shown to whoever started it.
-      process.stdout.write(
-        `No PORTAL_TOKEN set: sign in at ${where}/login with this token (valid until the portal stops):\n  ${settings.generatedToken}\n`,
-      );
-    }
-  });
-  for (const [signal, code] of [
-    ["SIGINT", 130],
-    ["SIGTERM", 143],
-  ] as const) {
-    process.on(signal, () => {
-      server.close();
-      server.closeAllConnections();
-      process.exit(code);
-    });
-  }
-}
-
-if (require.main === module) main();
