@@ -3,7 +3,7 @@
 // Origin and the session's CSRF token, the trusted proxy header is off unless configured, and
 // the portal refuses to listen beyond loopback without a sign-in method.
 import * as assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import type { IncomingMessage } from "node:http";
 import * as path from "node:path";
@@ -226,6 +226,44 @@ describe("portal auth: settings", () => {
     });
     assert.equal(r.status, 2, r.stderr);
     assert.match(r.stderr, /^portal: refusing to listen on 0\.0\.0\.0 without sign-in/);
+  });
+
+  it("`npm run portal` with good settings serves the sign-in page where it says, and stops on SIGTERM", async () => {
+    const tsx = path.join(__dirname, "..", "node_modules", ".bin", "tsx");
+    const child = spawn(tsx, [path.join(__dirname, "..", "examples", "portal", "main.ts")], {
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        PORTAL_TOKEN: TOKEN,
+        PORTAL_PORT: "0",
+      },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    const exited = new Promise<number | null>((resolve) => child.on("exit", resolve));
+    try {
+      let out = "";
+      let err = "";
+      child.stderr.on("data", (d: Buffer) => (err += d.toString()));
+      // PORTAL_PORT=0: the line names the port the system chose.
+      const where = await new Promise<string>((resolve, reject) => {
+        child.stdout.on("data", (d: Buffer) => {
+          out += d.toString();
+          const m = /^rancher-ha portal on (http:\/\/127\.0\.0\.1:(\d+)) \(sign-in: token\)$/m.exec(
+            out,
+          );
+          if (m && m[2] !== "0") resolve(m[1]);
+        });
+        child.on("exit", () => reject(new Error(`portal exited: ${out}${err}`)));
+        setTimeout(() => reject(new Error(`no address after 20 s: ${out}${err}`)), 20_000).unref();
+      });
+      const login = await fetch(`${where}/login`);
+      assert.equal(login.status, 200);
+      assert.match(await login.text(), /<form/);
+      child.kill("SIGTERM");
+      assert.equal(await exited, 143, err);
+    } finally {
+      child.kill("SIGKILL");
+    }
   });
 });
 

@@ -1,6 +1,7 @@
 // `npm run portal`: the portal's process. The settings come from the environment (PORTAL_*) and
 // are checked before the server and the library load, so a refusal (an open portal beyond
 // loopback, a bad port) is printed at once, exit 2.
+import type { AddressInfo } from "node:net";
 import * as path from "node:path";
 import type * as Server from "./server";
 import { settingsFromEnv, SettingsError } from "./settings";
@@ -23,7 +24,9 @@ export function main(env: NodeJS.ProcessEnv = process.env): void {
     projectDir: path.resolve(__dirname, "../.."),
   });
   server.listen(settings.port, settings.host, () => {
-    const where = `http://${settings.host.includes(":") ? `[${settings.host}]` : settings.host}:${settings.port}`;
+    // The port listened on: PORTAL_PORT=0 lets the system choose one.
+    const { port } = server.address() as AddressInfo;
+    const where = `http://${settings.host.includes(":") ? `[${settings.host}]` : settings.host}:${port}`;
     const ways = [
       settings.auth.token ? "token" : undefined,
       settings.auth.trustedHeader ? `trusted header ${settings.auth.trustedHeader}` : undefined,
