@@ -4,7 +4,7 @@
 // and watch its events arrive, see a 409, confirm a destroy, reveal a secret output only when
 // asked. Without Chromium these tests fail (they never skip): .ci/run installs it.
 import * as assert from "node:assert/strict";
-import type { Browser, Page } from "puppeteer-core";
+import type { Browser, HTTPRequest, Page } from "puppeteer-core";
 import { parseSettings } from "../components/config";
 import { planStack } from "../automation";
 import { launchChromium } from "../examples/portal/browser";
@@ -169,10 +169,30 @@ describe("portal in a browser", function () {
       `document.querySelector("#diagram").dataset.diagram === "rendered" &&
         document.querySelector("#diagram svg[role=img]")?.textContent.includes("rancher-server-5")`,
     );
-    // Signing out forgets them.
+    // Signing out forgets them, before it asks the server: a request answered 401 once the
+    // session has ended navigates to sign-in at once. /logout is held here until that is checked.
     const kept = `Object.keys(sessionStorage).filter((k) => k.startsWith("rancher-ha:diagram:"))`;
     assert.ok(((await page.evaluate(kept)) as string[]).length > 0);
-    await Promise.all([page.waitForNavigation(), page.click("#sign-out")]);
+    const isLogout = (r: HTTPRequest) => new URL(r.url()).pathname === "/logout";
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const hold = (r: HTTPRequest) =>
+      void (isLogout(r) ? held : Promise.resolve()).then(() => r.continue());
+    await page.setRequestInterception(true);
+    page.on("request", hold);
+    try {
+      const sent = page.waitForRequest(isLogout);
+      const navigated = page.waitForNavigation();
+      await page.click("#sign-out");
+      await sent;
+      assert.deepEqual(await page.evaluate(kept), [], "forgotten before /logout is answered");
+      release();
+      await navigated;
+    } finally {
+      release();
+      page.off("request", hold);
+      await page.setRequestInterception(false);
+    }
     assert.deepEqual(await page.evaluate(kept), []);
   });
 

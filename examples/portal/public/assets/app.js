@@ -182,12 +182,15 @@ export async function initHeader() {
   if (out && s.signOut) {
     out.hidden = false;
     out.addEventListener("click", async () => {
+      // What a stack's plan looked like stays with the session. Forgotten before the server is
+      // asked: a request that gets 401 once the session has ended navigates to sign-in at once,
+      // and this handler would not run on.
+      forgetDiagrams({ forGood: true });
       await fetch("/logout", {
         method: "POST",
         credentials: "same-origin",
         headers: { "x-csrf-token": s.csrfToken },
       });
-      forgetDiagrams({ forGood: true }); // what a stack's plan looked like stays with the session
       location.assign("/login");
     });
   }
