@@ -114,12 +114,13 @@ describe("ssm runner: step flows (runStep)", () => {
   });
 
   it("refuses a sealed answer it cannot open (not this run's key)", async () => {
-    // The runner makes this run's key itself (the default newKeyPair); any other key will do here.
+    // This run's key, and an answer sealed to another (kept test keys: an RSA-3072 key made
+    // here would cost the worker up to two seconds of CPU).
     const other = sharedKeyPair("node");
     const api = new FakeSsm(() => [
       success(seal(nodePublicKey(other.publicPem), Buffer.from("x"))),
     ]);
-    const { d } = deps(api);
+    const { d } = deps(api, new FakeClock(), { newKeyPair: () => sharedKeyPair("runner") });
     await assert.rejects(
       runStep(
         runStepOf({ kind: "run", commands: { create: "true" }, stdin: "none", stdout: "secret" }),
