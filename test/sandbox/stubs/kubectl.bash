@@ -33,7 +33,8 @@ if [[ $config == *'server: https://127.0.0.1:6443'* && ! -f $STATE/service.activ
   exit 1
 fi
 running=unknown
-if [[ -f $STATE/service.active ]]; then read -r running <"$STATE/service.active"; fi
+# (Empty when a start was cut off before it wrote the version: that start did not finish.)
+if [[ -f $STATE/service.active ]]; then read -r running <"$STATE/service.active" || true; fi
 unreachable() {
   echo "Unable to connect to the server: dial tcp 10.0.0.10:6443: i/o timeout" >&2
   exit 1
