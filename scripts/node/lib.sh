@@ -237,6 +237,34 @@ installed_rke2_version() {
   return 0
 }
 
+# ------------------------------------------------------------------------------------ rke2-server
+# Used by rke2-start.sh and the restore scripts (restore-lib.sh).
+
+# show_service_log STATUS: an exit hook (on_exit); on failure, the end of the service's log.
+show_service_log() {
+  (($1 != 0)) || return 0
+  log "last 50 lines of the $SERVICE log:"
+  timeout 10 journalctl -u "$SERVICE" --no-pager -n 50 >&2 || warn "could not read the $SERVICE log"
+}
+
+kube() { bounded "$RKE2_KUBECTL" --kubeconfig "$RKE2_KUBECONFIG" --request-timeout=10s "$@"; }
+
+LAST_STATUS=""
+# node_ready NAME: the local API is ready and node NAME reports Ready on INSTALLED_VERSION (after
+# an upgrade the kubelet version proves the restart really happened). Logs each new status once.
+node_ready() {
+  local name=$1 status
+  kube get --raw /readyz >/dev/null 2>&1 || return 1
+  status="$(kube get node "$name" -o \
+    'jsonpath={.status.conditions[?(@.type=="Ready")].status} {.status.nodeInfo.kubeletVersion}' \
+    2>/dev/null)" || return 1
+  if [[ $status != "$LAST_STATUS" ]]; then
+    log "node $name: Ready=${status% *}, kubelet ${status##* }"
+    LAST_STATUS=$status
+  fi
+  [[ $status == "True $INSTALLED_VERSION" ]]
+}
+
 # rewrite_kubeconfig FILE ENDPOINT: print FILE with RKE2's local API address replaced by ENDPOINT.
 # Nothing is printed unless the rewrite succeeded, so callers never get half a document.
 rewrite_kubeconfig() {

@@ -122,12 +122,6 @@ clear_state() {
 }
 
 # ------------------------------------------------------------------------------------ service
-show_service_log_on_failure() {
-  (($1 != 0)) || return 0
-  log "last 50 lines of the $SERVICE log:"
-  timeout 10 journalctl -u "$SERVICE" --no-pager -n 50 >&2 || warn "could not read the $SERVICE log"
-}
-
 # Stops rke2-server and keeps it from coming back on a reboot (an old member must not rejoin).
 stop_service() {
   systemctl disable --quiet "$SERVICE" || die "could not disable $SERVICE"
@@ -138,28 +132,11 @@ stop_service() {
 
 # Enables and starts rke2-server; the unit is Type=notify, so start returns once it is up.
 start_service() {
-  on_exit show_service_log_on_failure
+  on_exit show_service_log
   systemctl enable --quiet "$SERVICE" || die "could not enable $SERVICE"
   set_deadline "$READY_TIMEOUT"
   bounded systemctl start "$SERVICE" ||
     die "systemctl start $SERVICE failed or did not finish within ${READY_TIMEOUT}s"
-}
-
-kube() { bounded "$RKE2_KUBECTL" --kubeconfig "$RKE2_KUBECONFIG" --request-timeout=10s "$@"; }
-
-LAST_STATUS=""
-# node_ready NAME: the local API is ready and NAME reports Ready on the installed version.
-node_ready() {
-  local name=$1 status
-  kube get --raw /readyz >/dev/null 2>&1 || return 1
-  status="$(kube get node "$name" -o \
-    'jsonpath={.status.conditions[?(@.type=="Ready")].status} {.status.nodeInfo.kubeletVersion}' \
-    2>/dev/null)" || return 1
-  if [[ $status != "$LAST_STATUS" ]]; then
-    log "node $name: Ready=${status% *}, kubelet ${status##* }"
-    LAST_STATUS=$status
-  fi
-  [[ $status == "True $INSTALLED_VERSION" ]]
 }
 
 # The installed version, for the Ready check (the kubelet reports it).

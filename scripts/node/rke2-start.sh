@@ -25,8 +25,6 @@ applied_hash() {
   { cat "$RKE2_CONFIG" "$RKE2_TOKEN" && printf '%s\n' "$INSTALLED_VERSION"; } | sha256sum | cut -d' ' -f1
 }
 
-kube() { bounded "$RKE2_KUBECTL" --kubeconfig "$RKE2_KUBECONFIG" --request-timeout=10s "$@"; }
-
 registration_answers() {
   bounded curl -fsk --max-time 5 -o /dev/null "https://$REGISTRATION_ADDRESS:$REGISTRATION_PORT/ping"
 }
@@ -87,28 +85,6 @@ join_if_cluster_exists() {
   done
 }
 
-LAST_STATUS=""
-# Ready means: the API is ready, and this node reports Ready on the version just installed (after
-# an upgrade the kubelet version proves the restart really happened).
-node_ready() {
-  local status
-  kube get --raw /readyz >/dev/null 2>&1 || return 1
-  status="$(kube get node "$NODE_NAME" -o \
-    'jsonpath={.status.conditions[?(@.type=="Ready")].status} {.status.nodeInfo.kubeletVersion}' \
-    2>/dev/null)" || return 1
-  if [[ $status != "$LAST_STATUS" ]]; then
-    log "node $NODE_NAME: Ready=${status% *}, kubelet ${status##* }"
-    LAST_STATUS=$status
-  fi
-  [[ $status == "True $INSTALLED_VERSION" ]]
-}
-
-show_service_log() {
-  (($1 != 0)) || return 0
-  log "last 50 lines of the $SERVICE log:"
-  timeout 10 journalctl -u "$SERVICE" --no-pager -n 50 >&2 || warn "could not read the $SERVICE log"
-}
-
 # Start or restart rke2-server when needed. Blocking: the unit is Type=notify, so systemctl
 # returns once the new server is up (bounded here, as the unit itself has no start timeout).
 converge_service() {
@@ -163,7 +139,7 @@ main() {
 
   converge_service
   wait_until "$READY_TIMEOUT" "$POLL_INTERVAL" "the Kubernetes API and node $NODE_NAME to be Ready" \
-    node_ready
+    node_ready "$NODE_NAME"
 
   mkdir -p "$STATE_DIR"
   chmod 0700 "$STATE_DIR"
