@@ -1,11 +1,12 @@
 // Config: defaults, every key, what Pulumi.yaml's generated block means to the CLI, and every
 // invalid input reported at once through the plan command, before anything is registered.
 import * as assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
 import { main } from "../bin/plan";
 import {
+  CONFIG_GROUPS,
   ConfigError,
   DEFAULTS,
   keySpec,
@@ -40,6 +41,25 @@ function problems(settings: RancherHaSettings, ctx = CTX): string[] {
 }
 
 describe("config", () => {
+  it("declares each key once, in its section's file, and lists them section by section", () => {
+    const dir = path.join(__dirname, "../components/config/keys");
+    const declared = readdirSync(dir).flatMap((f) => {
+      // Every file there, whatever its name: one left out of schema.ts must fail here.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const section = require(path.join(dir, f)) as Record<string, object>;
+      return Object.values(section).flatMap((keys) => Object.keys(keys));
+    });
+    assert.deepEqual([...declared].sort(), [...SETTING_KEYS].sort(), "every file's keys, once");
+    const sections = SETTING_KEYS.map((k) =>
+      CONFIG_GROUPS.findIndex((g) => g.name === keySpec(k).group),
+    );
+    assert.deepEqual(
+      sections,
+      [...sections].sort((a, b) => a - b),
+      "in the form's order",
+    );
+  });
+
   it("resolves unset keys to the schema's defaults, and derives the rest", () => {
     const { config, warnings } = resolveConfig(MIN, CTX);
     for (const key of [
