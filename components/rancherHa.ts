@@ -5,24 +5,16 @@ import { backupServerPolicy, type NamedPolicy } from "./backup/access";
 import { RancherBackup } from "./backup/operator";
 import { restoreTarget, type RestoreTargetOutput } from "./backup/restoreTarget";
 import { backupStorage } from "./backup/storage";
-import type {
-  FrontEndConfig,
-  IngressController,
-  L4Tls,
-  LoadBalancerMode,
-  RancherHaConfig,
-} from "./config";
+import type { IngressController, LoadBalancerMode, RancherHaConfig } from "./config";
 import { hostedZoneId, RancherDns } from "./dns";
 import { pinIngressController } from "./ingressPin";
-import { AlbFrontEnd } from "./frontend/alb";
+import { createFrontEnd, frontEndName, rancherTls } from "./frontend/create";
 import { ControlPlaneEndpoint } from "./lb/controlPlane";
-import { NLB_FRONT_END_TYPE, NlbFrontEnd } from "./frontend/nlb";
-import { IngressTuningArgs } from "./frontend/ingress";
+import { NLB_FRONT_END_TYPE } from "./frontend/nlb";
 import { FrontEnd } from "./frontend/types";
 import { Network, type PlacedNetwork } from "./network";
 import { ServerNodes } from "./nodes";
 import { RancherInstall } from "./rancher/install";
-import { RancherTls } from "./rancher/values";
 import { Rke2Cluster } from "./rke2/cluster";
 import { Bastion } from "./bastion";
 import { nodeAccessFor, publicHost } from "./nodeAccess";
@@ -32,109 +24,6 @@ import { stackTags } from "./tags";
 
 /** Logical names feed AWS names with a 32-character limit (24 before Pulumi's suffix). */
 const NAME_RE = /^[a-z][a-z0-9-]{0,11}$/;
-
-/** Common inputs both front ends need; which one is built is decided once, below. */
-interface FrontEndInputs {
-  name: string;
-  config: RancherHaConfig;
-  network: Network;
-  nodeSecurityGroupId: pulumi.Output<string>;
-  instanceIds: pulumi.Output<string>[];
-  controlPlane: ControlPlaneEndpoint;
-  zoneId: pulumi.Output<string>;
-  ingress: IngressTuningArgs;
-  tags: Record<string, string>;
-  parent: pulumi.Resource;
-}
-
-/** The front end's logical name: `<stack component>-l4` or `-l7`. */
-export function frontEndName(name: string, mode: LoadBalancerMode): string {
-  return `${name}-${mode}`;
-}
-
-export function createFrontEnd(frontEnd: FrontEndConfig, i: FrontEndInputs): FrontEnd {
-  switch (frontEnd.mode) {
-    case "l4":
-      return new NlbFrontEnd(
-        frontEndName(i.name, "l4"),
-        {
-          controlPlane: i.controlPlane,
-          vpcId: i.network.vpcId,
-          nodeSecurityGroupId: i.nodeSecurityGroupId,
-          instanceIds: i.instanceIds,
-          ingressCidrs: i.config.ingressCidrs,
-          ingress: i.ingress,
-          tags: i.tags,
-        },
-        { parent: i.parent },
-      );
-    case "l7":
-      return new AlbFrontEnd(
-        frontEndName(i.name, "l7"),
-        {
-          vpcId: i.network.vpcId,
-          subnetIds: i.network.loadBalancerSubnetIds,
-          nodeSecurityGroupId: i.nodeSecurityGroupId,
-          instanceIds: i.instanceIds,
-          ingressCidrs: i.config.ingressCidrs,
-          hostname: i.config.hostname,
-          zoneId: i.zoneId,
-          internal: i.config.loadBalancerScheme === "internal",
-          ...(frontEnd.certificateArn !== undefined
-            ? { certificateArn: frontEnd.certificateArn }
-            : {}),
-          sslPolicy: frontEnd.sslPolicy,
-          idleTimeoutSeconds: frontEnd.idleTimeoutSeconds,
-          ingress: i.ingress,
-          tags: i.tags,
-          protect: i.config.protect,
-        },
-        { parent: i.parent },
-      );
-    default: {
-      const unknown: never = frontEnd;
-      throw new Error(`unknown load balancer mode ${JSON.stringify(unknown)}`);
-    }
-  }
-}
-
-/** How Rancher handles TLS for the front end: the ALB's (l7), or the ingress's source (l4). */
-export function rancherTls(frontEnd: FrontEndConfig): RancherTls {
-  switch (frontEnd.mode) {
-    case "l7":
-      return { mode: "external" };
-    case "l4":
-      return ingressTls(frontEnd.tls);
-    default: {
-      const unknown: never = frontEnd;
-      throw new Error(`unknown load balancer mode ${JSON.stringify(unknown)}`);
-    }
-  }
-}
-
-function ingressTls(tls: L4Tls): RancherTls {
-  switch (tls.source) {
-    case "rancher":
-      return { mode: "ingress", source: "rancher" };
-    case "secret":
-      return {
-        mode: "ingress",
-        source: "secret",
-        ...(tls.caCertificate !== undefined ? { privateCA: true } : {}),
-      };
-    case "letsEncrypt":
-      return {
-        mode: "ingress",
-        source: "letsEncrypt",
-        email: tls.email,
-        environment: tls.environment,
-      };
-    default: {
-      const unknown: never = tls;
-      throw new Error(`unknown TLS source ${JSON.stringify(unknown)}`);
-    }
-  }
-}
 
 /**
  * Rancher in HA on AWS: network, servers, RKE2, load balancers, DNS, cert-manager and Rancher.
