@@ -76,10 +76,13 @@ describe("scripts: restore parameters", () => {
     for (const [field, bad, re] of [
       ["snapshotName", "../etc/passwd", /snapshot file name/],
       ["snapshotName", ".hidden", /snapshot file name/],
-      ["snapshotName", "a b", /snapshot file name/],
+      ["snapshotName", "a b", /must not contain whitespace/],
       ["restoreId", "X;rm", /malformed/],
       ["nodeNames", ["b"], /does not list a/],
-      ["registrationAddress", "reg $(id)", /host name/],
+      ["registrationAddress", "reg $(id)", /must not contain whitespace, quotes, \$/],
+      ["registrationAddress", "-reg", /host name/],
+      ["nodeName", "A", /not a node name/],
+      ["registrationPort", 65536, /port between 1 and 65535/],
     ] as const) {
       assert.throws(() => renderRestoreParams({ ...base, [field]: bad }), re, field);
     }

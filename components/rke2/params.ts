@@ -3,16 +3,12 @@
 // `cluster.env`, where the cluster is (registration address, API endpoint, peers). Only the
 // start, kubeconfig and leave steps read the second, so downloads and installs never wait for
 // the load balancers.
-//
-// The scripts never `source` this file: lib.sh's `read_params` accepts only `KEY=VALUE` lines with
-// known keys and takes each value literally. This renderer still refuses every value that could be
-// misread (newlines, quotes, `$`, backticks, backslashes, stray spaces) so the file stays boring
-// and a bad input fails at preview time instead of on a node.
+// What every such file holds to, and the checks: ./paramFile.ts.
 import { addressFamily } from "../cidr";
 import { isDnsSubdomain } from "../names";
-import { SUPERVISOR_PORT } from "../ports";
 import { RKE2_VERSION_PATTERN } from "../versions";
 import { RKE2_ARTIFACT_URL } from "./images";
+import { kvLines, paramChecks } from "./paramFile";
 
 export type NodeRole = "init" | "join";
 
@@ -128,93 +124,19 @@ export const CLUSTER_PARAM_KEYS = [
 ] as const;
 export type ClusterParamKey = (typeof CLUSTER_PARAM_KEYS)[number];
 
-// DNS name or IPv4 address (IPv6 would need brackets in URLs; not supported).
-const HOST_RE = /^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$/;
 const ENDPOINT_RE = /^https:\/\/([A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?)(?::(\d+))?$/;
-// Anything a shell or a KEY=VALUE reader could trip on.
-const UNSAFE_RE = /[\s'"`$\\]|[\u0000-\u001f\u007f]/;
-const MAX_SECONDS = 86_400;
 // A release asset name the script may write into RKE2's images directory.
 const ARCHIVE_RE = /^rke2-images-[a-z0-9-]+\.linux-amd64\.tar\.zst$/;
 
-function fail(field: string, value: unknown, why: string): never {
-  throw new Error(`node params: ${field} ${JSON.stringify(value)} is invalid: ${why}`);
-}
-
-/** `valid`: a pattern, or one of the shared rules (names.ts, cidr.ts) for what they cover. */
-function checkString(
-  field: string,
-  value: unknown,
-  valid: RegExp | ((s: string) => boolean),
-  why: string,
-  max = 253,
-): string {
-  if (typeof value !== "string" || value.length === 0)
-    fail(field, value, "must be a non-empty string");
-  if (UNSAFE_RE.test(value)) {
-    fail(
-      field,
-      value,
-      "must not contain whitespace, quotes, $, backticks, backslashes or control characters",
-    );
-  }
-  if (value.length > max) fail(field, value, `must be at most ${max} characters`);
-  if (!(valid instanceof RegExp ? valid.test(value) : valid(value))) fail(field, value, why);
-  return value;
-}
-
-function checkPort(field: string, value: unknown): number {
-  if (typeof value !== "number" || !Number.isInteger(value) || value < 1 || value > 65535) {
-    fail(field, value, "must be an integer port between 1 and 65535");
-  }
-  return value;
-}
-
-/** Positive seconds, at most a day, with at most 3 decimals (the scripts accept fractions). */
-function checkSeconds(field: string, value: unknown): string {
-  if (typeof value !== "number" || !Number.isFinite(value) || value <= 0 || value > MAX_SECONDS) {
-    fail(field, value, `must be a number of seconds greater than 0 and at most ${MAX_SECONDS}`);
-  }
-  const text = String(value);
-  if (!/^\d+(\.\d{1,3})?$/.test(text)) fail(field, value, "must have at most 3 decimals");
-  return text;
-}
-
-function checkCount(field: string, value: unknown, max: number): string {
-  if (typeof value !== "number" || !Number.isInteger(value) || value < 1 || value > max) {
-    fail(field, value, `must be an integer between 1 and ${max}`);
-  }
-  return String(value);
-}
-
-function checkUrl(field: string, value: unknown): string {
-  const text = checkString(field, value, /^https?:\/\/\S+$/, "must be an http(s) URL", 2048);
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    fail(field, value, "must be an http(s) URL");
-  }
-  if (url.protocol !== "https:" && url.protocol !== "http:") fail(field, value, "must be http(s)");
-  return text;
-}
-
-/** `KEY=VALUE` lines sorted by key, with a trailing newline. */
-function lines<K extends string>(keys: readonly K[], values: Record<K, string>): string {
-  return (
-    keys
-      .map((key) => `${key}=${values[key]}`)
-      .sort()
-      .join("\n") + "\n"
-  );
-}
+const { fail, checkString, checkPort, checkSeconds, checkCount, checkUrl, checkRegistration } =
+  paramChecks("node params");
 
 /** Renders params.env. Throws on invalid input. */
 export function renderNodeParams(p: NodeParams): string {
   if (p.role !== "init" && p.role !== "join") fail("role", p.role, 'must be "init" or "join"');
   const timeouts: NodeTimeouts = { ...DEFAULT_NODE_TIMEOUTS, ...definedOnly(p.timeouts) };
   const tuning: NodeTuning = { ...DEFAULT_NODE_TUNING, ...definedOnly(p.tuning) };
-  return lines(NODE_PARAM_KEYS, {
+  return kvLines(NODE_PARAM_KEYS, {
     ROLE: p.role,
     NODE_NAME: checkString(
       "nodeName",
@@ -272,14 +194,8 @@ export function renderClusterParams(p: ClusterParams): string {
   );
   const endpointPort = ENDPOINT_RE.exec(endpoint)?.[3];
   if (endpointPort !== undefined) checkPort("controlPlaneEndpoint port", Number(endpointPort));
-  return lines(CLUSTER_PARAM_KEYS, {
-    REGISTRATION_ADDRESS: checkString(
-      "registrationAddress",
-      p.registrationAddress,
-      HOST_RE,
-      "must be a host name or IPv4 address",
-    ),
-    REGISTRATION_PORT: String(checkPort("registrationPort", p.registrationPort ?? SUPERVISOR_PORT)),
+  return kvLines(CLUSTER_PARAM_KEYS, {
+    ...checkRegistration(p),
     CONTROL_PLANE_ENDPOINT: endpoint,
     // "none" rather than empty: every key must carry a value.
     PEERS:
