@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { BASTION_ROLE, ROLE_TAG } from "./instanceRoles";
 import { BASTION_SSH_RULE, BASTION_UPDATES_RULES, SSH_FROM_BASTION_RULE } from "./ports";
 import { allowFromCidrs, allowLoadBalancerToNodes, allowPathMtuDiscovery } from "./security";
+import { METADATA_OPTIONS, rootVolume } from "./instanceDefaults";
 import { resourceTags } from "./tags";
 
 export interface BastionArgs {
@@ -87,18 +88,8 @@ export class Bastion extends pulumi.ComponentResource {
         vpcSecurityGroupIds: [sg.id],
         keyName: args.keyName,
         associatePublicIpAddress: args.publicIp,
-        metadataOptions: {
-          httpEndpoint: "enabled",
-          httpTokens: "required",
-          httpPutResponseHopLimit: 1,
-        },
-        rootBlockDevice: {
-          volumeType: "gp3",
-          volumeSize: 8,
-          encrypted: true,
-          deleteOnTermination: true,
-          tags: resourceTags(args.tags, `${name}-root`),
-        },
+        metadataOptions: METADATA_OPTIONS,
+        rootBlockDevice: rootVolume(8, resourceTags(args.tags, `${name}-root`)),
         tags: { ...resourceTags(args.tags, name), [ROLE_TAG]: BASTION_ROLE },
       },
       // A newer default image would replace the bastion and change every step's proxy host.

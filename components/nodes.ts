@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as tls from "@pulumi/tls";
+import { METADATA_OPTIONS, rootVolume } from "./instanceDefaults";
 import { resourceTags } from "./tags";
 
 /** Canonical's account, and the Ubuntu 24.04 LTS amd64 image name (gp3 root). */
@@ -140,19 +141,11 @@ export class ServerNodes extends pulumi.ComponentResource {
           ...(args.instanceProfileName !== undefined
             ? { iamInstanceProfile: args.instanceProfileName }
             : {}),
-          metadataOptions: {
-            httpEndpoint: "enabled",
-            httpTokens: "required",
-            // 1: only the host itself reaches IMDS; pods cannot borrow the instance's identity.
-            httpPutResponseHopLimit: 1,
-          },
-          rootBlockDevice: {
-            volumeType: "gp3",
-            volumeSize: args.rootVolumeGiB,
-            encrypted: true,
-            deleteOnTermination: true,
-            tags: resourceTags(args.tags, `${nodeName}-root`),
-          },
+          metadataOptions: METADATA_OPTIONS,
+          rootBlockDevice: rootVolume(
+            args.rootVolumeGiB,
+            resourceTags(args.tags, `${nodeName}-root`),
+          ),
           tags: resourceTags(args.tags, nodeName),
         },
         {
