@@ -8,7 +8,7 @@ import { backupStorage } from "./backup/storage";
 import type { IngressController, LoadBalancerMode, RancherHaConfig } from "./config";
 import { hostedZoneId, RancherDns } from "./dns";
 import { pinIngressController } from "./ingressPin";
-import { createFrontEnd, frontEndName, rancherTls } from "./frontend/create";
+import { createFrontEnd, frontEndName, ingressTlsSecret, rancherTls } from "./frontend/create";
 import { ControlPlaneEndpoint } from "./lb/controlPlane";
 import { NLB_FRONT_END_TYPE } from "./frontend/nlb";
 import { FrontEnd } from "./frontend/types";
@@ -301,7 +301,7 @@ export class RancherHa extends pulumi.ComponentResource {
     );
 
     const tls = rancherTls(config.frontEnd);
-    const certificate = config.frontEnd.mode === "l4" ? config.frontEnd.tls : undefined;
+    const tlsSecret = ingressTlsSecret(config.frontEnd);
     const rancher = new RancherInstall(
       `${name}-install`,
       {
@@ -316,17 +316,7 @@ export class RancherHa extends pulumi.ComponentResource {
         ...(config.bootstrapPassword !== undefined
           ? { bootstrapPassword: pulumi.secret(config.bootstrapPassword) }
           : {}),
-        ...(certificate?.source === "secret"
-          ? {
-              tlsSecret: {
-                certificate: certificate.certificate,
-                privateKey: pulumi.secret(certificate.privateKey),
-                ...(certificate.caCertificate !== undefined
-                  ? { caCertificate: certificate.caCertificate }
-                  : {}),
-              },
-            }
-          : {}),
+        ...(tlsSecret !== undefined ? { tlsSecret } : {}),
         ...(config.auditLogLevel !== undefined ? { auditLogLevel: config.auditLogLevel } : {}),
         waitFor: [...cluster.joined, dns.record, ...this.frontEnd.listeners],
         clusterReady: cluster.firstReady,

@@ -1,9 +1,10 @@
 // The one place a stack's load balancer mode picks its front end (NLB or ALB) and how Rancher
 // handles TLS behind it: exhaustive switches over the validated FrontEndConfig.
-import type * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "@pulumi/pulumi";
 import type { FrontEndConfig, L4Tls, LoadBalancerMode, RancherHaConfig } from "../config";
 import type { ControlPlaneEndpoint } from "../lb/controlPlane";
 import type { Network } from "../network";
+import type { RancherInstallArgs } from "../rancher/install";
 import type { RancherTls } from "../rancher/values";
 import { AlbFrontEnd } from "./alb";
 import type { IngressTuningArgs } from "./ingress";
@@ -109,6 +110,30 @@ function ingressTls(tls: L4Tls): RancherTls {
     default: {
       const unknown: never = tls;
       throw new Error(`unknown TLS source ${JSON.stringify(unknown)}`);
+    }
+  }
+}
+
+/**
+ * The certificate and key the ingress serves, for tls source "secret" behind the NLB (the key
+ * as a secret); none for the other sources, or behind the ALB (ACM's certificate).
+ */
+export function ingressTlsSecret(frontEnd: FrontEndConfig): RancherInstallArgs["tlsSecret"] {
+  switch (frontEnd.mode) {
+    case "l7":
+      return undefined;
+    case "l4": {
+      const tls = frontEnd.tls;
+      if (tls.source !== "secret") return undefined;
+      return {
+        certificate: tls.certificate,
+        privateKey: pulumi.secret(tls.privateKey),
+        ...(tls.caCertificate !== undefined ? { caCertificate: tls.caCertificate } : {}),
+      };
+    }
+    default: {
+      const unknown: never = frontEnd;
+      throw new Error(`unknown load balancer mode ${JSON.stringify(unknown)}`);
     }
   }
 }
