@@ -77,11 +77,12 @@ describe("scripts: restore parameters", () => {
       ["snapshotName", "../etc/passwd", /snapshot file name/],
       ["snapshotName", ".hidden", /snapshot file name/],
       ["snapshotName", "a b", /must not contain whitespace/],
-      ["restoreId", "X;rm", /malformed/],
-      ["nodeNames", ["b"], /does not list a/],
+      ["restoreId", "X;rm", /must be a restore id/],
+      ["nodeNames", ["b"], /must list nodeName a/],
+      ["nodeNames", ["a", "a"], /must not repeat a name/],
       ["registrationAddress", "reg $(id)", /must not contain whitespace, quotes, \$/],
       ["registrationAddress", "-reg", /host name/],
-      ["nodeName", "A", /not a node name/],
+      ["nodeName", "A", /must be a lower-case DNS name/],
       ["registrationPort", 65536, /port between 1 and 65535/],
     ] as const) {
       assert.throws(() => renderRestoreParams({ ...base, [field]: bad }), re, field);

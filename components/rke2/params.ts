@@ -8,7 +8,7 @@ import { addressFamily } from "../cidr";
 import { isDnsSubdomain } from "../names";
 import { RKE2_VERSION_PATTERN } from "../versions";
 import { RKE2_ARTIFACT_URL } from "./images";
-import { kvLines, paramChecks } from "./paramFile";
+import { kvLines, paramChecks, type ParamChecks } from "./paramFile";
 
 export type NodeRole = "init" | "join";
 
@@ -128,39 +128,39 @@ const ENDPOINT_RE = /^https:\/\/([A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?)(?::(\d
 // A release asset name the script may write into RKE2's images directory.
 const ARCHIVE_RE = /^rke2-images-[a-z0-9-]+\.linux-amd64\.tar\.zst$/;
 
-const { fail, checkString, checkPort, checkSeconds, checkCount, checkUrl, checkRegistration } =
-  paramChecks("node params");
+const check: ParamChecks = paramChecks("node params");
 
 /** Renders params.env. Throws on invalid input. */
 export function renderNodeParams(p: NodeParams): string {
-  if (p.role !== "init" && p.role !== "join") fail("role", p.role, 'must be "init" or "join"');
+  if (p.role !== "init" && p.role !== "join")
+    check.fail("role", p.role, 'must be "init" or "join"');
   const timeouts: NodeTimeouts = { ...DEFAULT_NODE_TIMEOUTS, ...definedOnly(p.timeouts) };
   const tuning: NodeTuning = { ...DEFAULT_NODE_TUNING, ...definedOnly(p.tuning) };
   return kvLines(NODE_PARAM_KEYS, {
     ROLE: p.role,
-    NODE_NAME: checkString(
+    NODE_NAME: check.string(
       "nodeName",
       p.nodeName,
       // A Kubernetes node name: the same rule as the config's (names.ts).
       isDnsSubdomain,
       "must be a lower-case DNS name (a-z, 0-9, '-', '.')",
     ),
-    RKE2_VERSION: checkString(
+    RKE2_VERSION: check.string(
       "rke2Version",
       p.rke2Version,
       RKE2_VERSION_PATTERN,
       'must look like "v1.36.3+rke2r1"',
       64,
     ),
-    INSTALL_URL: checkUrl("installUrl", p.installUrl ?? DEFAULT_INSTALL_URL),
-    ARTIFACT_URL: checkUrl("artifactUrl", p.artifactUrl ?? RKE2_ARTIFACT_URL),
+    INSTALL_URL: check.url("installUrl", p.installUrl ?? DEFAULT_INSTALL_URL),
+    ARTIFACT_URL: check.url("artifactUrl", p.artifactUrl ?? RKE2_ARTIFACT_URL),
     // "none" rather than empty: every key must carry a value.
     IMAGE_ARCHIVES:
       (p.imageArchives ?? []).length === 0
         ? "none"
         : (p.imageArchives ?? [])
             .map((a, i) =>
-              checkString(
+              check.string(
                 `imageArchives[${i}]`,
                 a,
                 ARCHIVE_RE,
@@ -169,23 +169,23 @@ export function renderNodeParams(p: NodeParams): string {
               ),
             )
             .join(","),
-    IMAGES_TIMEOUT: checkSeconds("timeouts.images", timeouts.images),
-    CLOUD_INIT_TIMEOUT: checkSeconds("timeouts.cloudInit", timeouts.cloudInit),
-    APT_LOCK_TIMEOUT: checkSeconds("timeouts.aptLock", timeouts.aptLock),
-    DOWNLOAD_TIMEOUT: checkSeconds("timeouts.download", timeouts.download),
-    REGISTRATION_TIMEOUT: checkSeconds("timeouts.registration", timeouts.registration),
-    READY_TIMEOUT: checkSeconds("timeouts.ready", timeouts.ready),
-    LEAVE_TIMEOUT: checkSeconds("timeouts.leave", timeouts.leave),
-    INSTALL_TIMEOUT: checkSeconds("tuning.installTimeout", tuning.installTimeout),
-    DOWNLOAD_ATTEMPTS: checkCount("tuning.downloadAttempts", tuning.downloadAttempts, 100),
-    RETRY_INTERVAL: checkSeconds("tuning.retryInterval", tuning.retryInterval),
-    POLL_INTERVAL: checkSeconds("tuning.pollInterval", tuning.pollInterval),
+    IMAGES_TIMEOUT: check.seconds("timeouts.images", timeouts.images),
+    CLOUD_INIT_TIMEOUT: check.seconds("timeouts.cloudInit", timeouts.cloudInit),
+    APT_LOCK_TIMEOUT: check.seconds("timeouts.aptLock", timeouts.aptLock),
+    DOWNLOAD_TIMEOUT: check.seconds("timeouts.download", timeouts.download),
+    REGISTRATION_TIMEOUT: check.seconds("timeouts.registration", timeouts.registration),
+    READY_TIMEOUT: check.seconds("timeouts.ready", timeouts.ready),
+    LEAVE_TIMEOUT: check.seconds("timeouts.leave", timeouts.leave),
+    INSTALL_TIMEOUT: check.seconds("tuning.installTimeout", tuning.installTimeout),
+    DOWNLOAD_ATTEMPTS: check.count("tuning.downloadAttempts", tuning.downloadAttempts, 100),
+    RETRY_INTERVAL: check.seconds("tuning.retryInterval", tuning.retryInterval),
+    POLL_INTERVAL: check.seconds("tuning.pollInterval", tuning.pollInterval),
   });
 }
 
 /** Renders cluster.env. Throws on invalid input. */
 export function renderClusterParams(p: ClusterParams): string {
-  const endpoint = checkString(
+  const endpoint = check.string(
     "controlPlaneEndpoint",
     p.controlPlaneEndpoint,
     ENDPOINT_RE,
@@ -193,9 +193,9 @@ export function renderClusterParams(p: ClusterParams): string {
     300,
   );
   const endpointPort = ENDPOINT_RE.exec(endpoint)?.[3];
-  if (endpointPort !== undefined) checkPort("controlPlaneEndpoint port", Number(endpointPort));
+  if (endpointPort !== undefined) check.port("controlPlaneEndpoint port", Number(endpointPort));
   return kvLines(CLUSTER_PARAM_KEYS, {
-    ...checkRegistration(p),
+    ...check.registration(p),
     CONTROL_PLANE_ENDPOINT: endpoint,
     // "none" rather than empty: every key must carry a value.
     PEERS:
@@ -203,7 +203,7 @@ export function renderClusterParams(p: ClusterParams): string {
         ? "none"
         : (p.peers ?? [])
             .map((ip, i) =>
-              checkString(
+              check.string(
                 `peers[${i}]`,
                 ip,
                 (a) => addressFamily(a) === 4,

@@ -3,7 +3,7 @@
 // Nothing in it is secret: the snapshot comes from the bucket config.yaml already names. What
 // every such file holds to, and the checks: ./paramFile.ts.
 import { isDnsSubdomain } from "../names";
-import { kvLines, paramChecks } from "./paramFile";
+import { kvLines, paramChecks, type ParamChecks } from "./paramFile";
 
 export interface RestoreTimeouts {
   /** Stopping rke2-server (and rke2-killall.sh on the other servers). */
@@ -60,33 +60,40 @@ export type RestoreParamKey = (typeof RESTORE_PARAM_KEYS)[number];
 /** A snapshot file name as k3s writes them; no path (k3s refuses separators in names). */
 export const SNAPSHOT_NAME_RE = /^[A-Za-z0-9_-][A-Za-z0-9._-]{0,254}$/;
 export const RESTORE_ID_RE = /^[a-z0-9][a-z0-9-]{0,47}$/;
-const { fail, checkString, checkSeconds, checkRegistration } = paramChecks("restore params");
+const check: ParamChecks = paramChecks("restore params");
+/** A Kubernetes node name: the same rule as the config's and params.env's (names.ts). */
+const NODE_NAME_WHY = "must be a lower-case DNS name (a-z, 0-9, '-', '.')";
 
 export function renderRestoreParams(p: RestoreParams): string {
   const t = { ...DEFAULT_RESTORE_TIMEOUTS, ...p.timeouts };
   const values: Record<RestoreParamKey, string> = {
-    NODE_NAME: checkString("nodeName", p.nodeName, isDnsSubdomain, "is not a node name"),
+    NODE_NAME: check.string("nodeName", p.nodeName, isDnsSubdomain, NODE_NAME_WHY),
     NODE_NAMES: p.nodeNames
-      .map((n, i) => checkString(`nodeNames[${i}]`, n, isDnsSubdomain, "is not a node name"))
+      .map((n, i) => check.string(`nodeNames[${i}]`, n, isDnsSubdomain, NODE_NAME_WHY))
       .join(","),
-    POLL_INTERVAL: checkSeconds("timeouts.poll", t.poll),
-    READY_TIMEOUT: checkSeconds("timeouts.ready", t.ready),
-    ...checkRegistration(p),
-    REGISTRATION_TIMEOUT: checkSeconds("timeouts.registration", t.registration),
-    RESET_TIMEOUT: checkSeconds("timeouts.reset", t.reset),
-    RESTORE_ID: checkString("restoreId", p.restoreId, RESTORE_ID_RE, "is malformed"),
-    SNAPSHOT_NAME: checkString(
+    POLL_INTERVAL: check.seconds("timeouts.poll", t.poll),
+    READY_TIMEOUT: check.seconds("timeouts.ready", t.ready),
+    ...check.registration(p),
+    REGISTRATION_TIMEOUT: check.seconds("timeouts.registration", t.registration),
+    RESET_TIMEOUT: check.seconds("timeouts.reset", t.reset),
+    RESTORE_ID: check.string(
+      "restoreId",
+      p.restoreId,
+      RESTORE_ID_RE,
+      "must be a restore id (a-z, 0-9, '-'; at most 48)",
+    ),
+    SNAPSHOT_NAME: check.string(
       "snapshotName",
       p.snapshotName,
       SNAPSHOT_NAME_RE,
       "must be a snapshot file name (letters, digits, . _ -)",
       255,
     ),
-    STOP_TIMEOUT: checkSeconds("timeouts.stop", t.stop),
+    STOP_TIMEOUT: check.seconds("timeouts.stop", t.stop),
   };
   if (!p.nodeNames.includes(p.nodeName))
-    fail("nodeNames", p.nodeNames, `does not list ${p.nodeName}`);
+    check.fail("nodeNames", p.nodeNames, `must list nodeName ${p.nodeName}`);
   if (new Set(p.nodeNames).size !== p.nodeNames.length)
-    fail("nodeNames", p.nodeNames, "repeats a name");
+    check.fail("nodeNames", p.nodeNames, "must not repeat a name");
   return kvLines(RESTORE_PARAM_KEYS, values);
 }
