@@ -250,8 +250,9 @@ show_service_log() {
 kube() { bounded "$RKE2_KUBECTL" --kubeconfig "$RKE2_KUBECONFIG" --request-timeout=10s "$@"; }
 
 LAST_STATUS=""
-# node_ready NAME: the local API is ready and node NAME reports Ready on INSTALLED_VERSION (after
-# an upgrade the kubelet version proves the restart really happened). Logs each new status once.
+# node_ready NAME: the local API is ready and node NAME reports Ready on INSTALLED_VERSION, which
+# the caller sets (installed_rke2_version): after an upgrade the kubelet version proves the
+# restart really happened. Logs each new status once.
 node_ready() {
   local name=$1 status
   kube get --raw /readyz >/dev/null 2>&1 || return 1
@@ -262,7 +263,7 @@ node_ready() {
     log "node $name: Ready=${status% *}, kubelet ${status##* }"
     LAST_STATUS=$status
   fi
-  [[ $status == "True $INSTALLED_VERSION" ]]
+  [[ $status == "True ${INSTALLED_VERSION:?node_ready: INSTALLED_VERSION is not set}" ]]
 }
 
 # rewrite_kubeconfig FILE ENDPOINT: print FILE with RKE2's local API address replaced by ENDPOINT.
