@@ -1,6 +1,6 @@
 // loadConfig and the plan command around the validators: each bad input is one line naming the
 // key, reported once, before anything is registered; what a value resolves to. (Each topic's
-// rules are tables in config.<topic>.test.ts; the plan command's table is in config.test.ts.)
+// rules are tables in config.<topic>.test.ts; the plan command's table is in config.plan.test.ts.)
 import * as assert from "node:assert/strict";
 import { loadConfig } from "../components/config";
 import { CTX, planWith, problemLines, RAW } from "./config-helpers";

@@ -7,14 +7,14 @@ const ROOT = path.resolve(__dirname, "..");
 /** Code we write: TypeScript, JavaScript, shell, the portal's pages and styles. */
 const SOURCE = /\.(ts|js|cjs|mjs|sh|bash|css|html)$/;
 /** Not ours (vendored upstream data), or not source (installed, generated, local state). */
-const SKIP = new Set(["node_modules", ".git", "bin-out", "test/fixtures/upstream"]);
+const SKIP = new Set([".git", "bin-out", "test/fixtures/upstream"]);
 const MAX_LINES = 500;
 
 /** Every source file under the root, relative; local dot-directories (state, scratch) skipped. */
 function sourceFiles(dir = ""): string[] {
   return fs.readdirSync(path.join(ROOT, dir), { withFileTypes: true }).flatMap((e) => {
     const rel = path.posix.join(dir, e.name);
-    if (SKIP.has(rel)) return [];
+    if (SKIP.has(rel) || e.name === "node_modules") return []; // policy/ may have its own
     if (e.isDirectory()) return e.name.startsWith(".") && e.name !== ".ci" ? [] : sourceFiles(rel);
     return SOURCE.test(e.name) || rel === ".ci/run" ? [rel] : [];
   });

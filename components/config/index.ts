@@ -3,7 +3,7 @@
 //   raw strings (what Pulumi stores) ─parse.ts→ RancherHaSettings (typed, only what the user set)
 //   ─validators/ + resolve.ts→ RancherHaConfig (defaults applied, what validation proved in the
 //   types). Every problem is collected; nothing is registered until the whole config is good.
-// The keys themselves are declared once, in schema.ts.
+// The keys themselves are declared once, in keys/<section>.ts, joined by schema.ts.
 export { parseSettings, settingsToRaw } from "./parse";
 export {
   ConfigError,
